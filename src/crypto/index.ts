@@ -1,0 +1,32 @@
+// Public face of the crypto layer: WebCrypto only, no DOM, no storage.
+
+export { CryptoError, type CryptoErrorCode } from './errors';
+export { utf8Encode, utf8Decode, toHex, fromHex, toBase64, fromBase64, toBase64Url, fromBase64Url, concatBytes, bytesEqual } from './bytes';
+export {
+  randomBytes,
+  randomId,
+  generateSecret,
+  encodeSecret,
+  SECRET_FORMATS,
+  SECRET_MIN_BYTES,
+  SECRET_MAX_BYTES,
+  SECRET_DEFAULT_BYTES,
+  type SecretFormat,
+} from './random';
+export {
+  KDF_NAME,
+  DEFAULT_ITERATIONS,
+  MIN_ITERATIONS,
+  MAX_ITERATIONS,
+  SALT_BYTES,
+  checkKdfParams,
+  newKdfParams,
+  deriveKek,
+  pbkdf2Sha256,
+  calibrateIterations,
+  type KdfParams,
+  type CalibrateOptions,
+} from './kdf';
+export { seal, open, contextAad, aesGcmEncrypt, aesGcmDecrypt, IV_BYTES, TAG_BYTES, ENVELOPE_VERSION, type SealingKey } from './aead';
+export { generateUserKey, generateDataKey, wrapKey, unwrapUserKey, unwrapDataKey, WRAPPED_KEY_BYTES, type KeyOptions } from './wrap';
+export type { Kek, UserKey, DataKey, WrappingKey } from './keys';

@@ -1,0 +1,27 @@
+// Owns schema migrations: step i upgrades a database from version i to i + 1, inside the upgrade transaction.
+
+import type { IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
+import { DB, type KeywardSchema } from './schema';
+
+export type UpgradeTx = IDBPTransaction<KeywardSchema, StoreNames<KeywardSchema>[], 'versionchange'>;
+/** Runs synchronously inside `upgrade`; may issue requests on `tx` but must not await anything else. */
+export type Migration = (db: IDBPDatabase<KeywardSchema>, tx: UpgradeTx) => void;
+
+const { stores } = DB;
+
+/** MIGRATIONS[0] creates version 1 from nothing. Append, never edit a released step. */
+export const MIGRATIONS: readonly Migration[] = Object.freeze([
+  (db) => {
+    db.createObjectStore(stores.meta, { keyPath: 'id' });
+    const users = db.createObjectStore(stores.users, { keyPath: 'id' });
+    users.createIndex('byName', 'name', { unique: true });
+    db.createObjectStore(stores.keys, { keyPath: 'id' });
+    const versions = db.createObjectStore(stores.versions, { keyPath: ['keyId', 'version'] });
+    versions.createIndex('byKey', 'keyId');
+    const grants = db.createObjectStore(stores.grants, { keyPath: ['keyId', 'principalId'] });
+    grants.createIndex('byPrincipal', 'principalId');
+    grants.createIndex('byKey', 'keyId');
+  },
+]);
+
+if (MIGRATIONS.length !== DB.version) throw new Error('MIGRATIONS must hold one step per schema version');

@@ -1,0 +1,40 @@
+// Owns the vault layer's error class and its codes; src/ui/messages.ts turns codes into words.
+
+export type VaultErrorCode =
+  /** The password does not open this vault (one message, no hint which part was wrong). */
+  | 'WrongPassword'
+  /** A new password is shorter than MIN_PASSWORD_LENGTH. */
+  | 'PasswordTooShort'
+  /** create() was called where a vault already exists. */
+  | 'VaultExists'
+  /** unlock() was called where no vault exists. */
+  | 'NoVault'
+  /** The session was locked; unlock again. */
+  | 'Locked'
+  /** No key with that id. */
+  | 'NotFound'
+  /** A name, value, tag, note or setting is missing, too long or malformed; `field` names which. */
+  | 'InvalidInput'
+  /** Stored data failed to decrypt or has an impossible shape. */
+  | 'Corrupt'
+  /** IndexedDB refused the write (quota, eviction, closed database); nothing was changed. */
+  | 'StorageFailed'
+  /** IndexedDB is not available in this browser (some private modes). */
+  | 'NoStorage';
+
+export class VaultError extends Error {
+  override readonly name = 'VaultError';
+  readonly code: VaultErrorCode;
+  /** For InvalidInput: which input, e.g. "name", "value", "tags", "notes", "password". */
+  readonly field: string | undefined;
+
+  constructor(code: VaultErrorCode, message: string, options: { cause?: unknown; field?: string } = {}) {
+    super(message, { cause: options.cause });
+    this.code = code;
+    this.field = options.field;
+  }
+}
+
+export function isVaultError(error: unknown, code?: VaultErrorCode): error is VaultError {
+  return error instanceof VaultError && (code === undefined || error.code === code);
+}

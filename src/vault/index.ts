@@ -1,0 +1,10 @@
+// Public face of the vault layer: the domain the UI talks to. The UI imports nothing below this.
+
+export * from './types';
+export { VaultError, isVaultError, type VaultErrorCode } from './errors';
+export { openVault, Vault, type OpenVaultOptions, type CreateVaultInput, type UnlockInput } from './vault';
+export { Session } from './session';
+export { searchKeys, sortKeys, type KeySort, type SortDirection } from './search';
+export { IdleLock, type IdleLockOptions } from './idle-lock';
+// Secret generation is re-exported so the UI's generator panel never imports the crypto layer.
+export { generateSecret, SECRET_FORMATS, SECRET_MIN_BYTES, SECRET_MAX_BYTES, SECRET_DEFAULT_BYTES, type SecretFormat } from '../crypto';

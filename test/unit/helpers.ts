@@ -1,0 +1,30 @@
+// Shared by unit tests: a fresh fake IndexedDB database per test and a controllable clock.
+
+import 'fake-indexeddb/auto';
+import { openVault, type Clock, type Vault } from '../../src/vault';
+import { MIN_ITERATIONS } from '../../src/crypto';
+
+let counter = 0;
+export function freshDbName(): string {
+  counter += 1;
+  return `keyward-test-${process.pid}-${counter}-${Math.random().toString(36).slice(2)}`;
+}
+
+export class FakeClock implements Clock {
+  constructor(public ms = Date.UTC(2026, 10, 28, 12, 0, 0)) {}
+  now(): number {
+    return this.ms;
+  }
+  advance(ms: number): void {
+    this.ms += ms;
+  }
+}
+
+/** Tests use the lowest allowed iteration count: the bounds are tested in kdf.test.ts, speed matters here. */
+export const TEST_ITERATIONS = MIN_ITERATIONS;
+export const PASSWORD = 'correct horse battery staple';
+
+export async function newVault(clock: Clock = new FakeClock()): Promise<{ vault: Vault; dbName: string }> {
+  const dbName = freshDbName();
+  return { vault: await openVault({ dbName, clock }), dbName };
+}
