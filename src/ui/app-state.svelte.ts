@@ -1,0 +1,250 @@
+// Owns the app's top-level state: which screen shows, the open session, settings, auto-lock and the lock itself.
+
+import { IdleLock, systemClock, VaultError, type Clock, type Session, type Settings, type UserId, type Vault } from '../vault';
+import { ClipboardGuard } from './clipboard.svelte';
+import type { DeviceControls } from './contracts';
+import { KeysState } from './keys-state.svelte';
+import { errorMessage } from './messages';
+
+export type Screen = 'loading' | 'create' | 'unlock' | 'vault' | 'removed' | 'error';
+export type LockReason = 'manual' | 'idle' | 'update';
+
+export interface AppStateOptions {
+  loadVault: () => Promise<Vault>;
+  device: DeviceControls;
+  clock?: Clock;
+}
+
+export class AppState {
+  readonly #loadVault: () => Promise<Vault>;
+  readonly #device: DeviceControls;
+  readonly #clock: Clock;
+  readonly #clipboard: ClipboardGuard;
+
+  #vault: Vault | null = null;
+  #idle: IdleLock | null = null;
+  #calibration: Promise<number | undefined> | null = null;
+
+  #screen = $state<Screen>('loading');
+  #errorText = $state('');
+  #session = $state.raw<Session | null>(null);
+  #keys = $state.raw<KeysState | null>(null);
+  #settings = $state.raw<Settings | null>(null);
+  #users = $state.raw<readonly { id: UserId; name: string }[]>([]);
+  #iterations = $state<number | null>(null);
+  #persisted = $state<boolean | undefined>(undefined);
+  #lockNotice = $state('');
+
+  constructor(options: AppStateOptions) {
+    this.#loadVault = options.loadVault;
+    this.#device = options.device;
+    this.#clock = options.clock ?? systemClock;
+    this.#clipboard = new ClipboardGuard(options.device);
+  }
+
+  get screen(): Screen {
+    return this.#screen;
+  }
+  /** Plain words for the 'error' screen. */
+  get errorText(): string {
+    return this.#errorText;
+  }
+  get session(): Session | null {
+    return this.#session;
+  }
+  get keys(): KeysState | null {
+    return this.#keys;
+  }
+  get settings(): Settings | null {
+    return this.#settings;
+  }
+  get clipboard(): ClipboardGuard {
+    return this.#clipboard;
+  }
+  /** People who can unlock this vault (one, the owner, until more users exist). */
+  get users(): readonly { id: UserId; name: string }[] {
+    return this.#users;
+  }
+  /** PBKDF2 iterations a new vault will use here, once measured. */
+  get calibratedIterations(): number | null {
+    return this.#iterations;
+  }
+  /** navigator.storage persistence: true, false, or undefined where the browser does not say. */
+  get storagePersisted(): boolean | undefined {
+    return this.#persisted;
+  }
+  /** Why the vault was locked, shown on the unlock screen; '' after a manual lock. */
+  get lockNotice(): string {
+    return this.#lockNotice;
+  }
+
+  /** Opens the vault and picks the first screen. Never rejects: failures become the 'error' screen. */
+  async start(): Promise<void> {
+    this.#screen = 'loading';
+    try {
+      this.#vault ??= await this.#loadVault();
+      if (await this.#vault.exists()) {
+        this.#users = await this.#vault.users();
+        this.#screen = 'unlock';
+      } else if (this.#device.vaultMarker.get()) {
+        // The marker outlives IndexedDB: a vault was here and the browser removed it (ARCHITECTURE §3).
+        this.#screen = 'removed';
+      } else {
+        this.#enterCreate();
+      }
+    } catch (error) {
+      this.#errorText = errorMessage(error);
+      this.#screen = 'error';
+    }
+  }
+
+  /** From the 'removed' screen: forget the old vault and start over. */
+  startNew(): void {
+    this.#device.vaultMarker.clear();
+    this.#enterCreate();
+  }
+
+  /** Creates the vault and signs its owner in. Throws VaultError for the form to show. */
+  async createVault(input: { ownerName: string; password: string }): Promise<void> {
+    const vault = this.#requireVault();
+    const iterations = (await this.#calibration) ?? undefined;
+    const session = await vault.create({ ownerName: input.ownerName, password: input.password, iterations });
+    this.#device.vaultMarker.set();
+    this.#users = [{ id: session.user.id, name: session.user.name }];
+    this.#begin(session);
+    // Ask once, right after the first save; the answer shows in Settings. Not awaited: some browsers prompt.
+    this.#device.persistStorage().then(
+      (persisted) => (this.#persisted = persisted),
+      () => (this.#persisted = undefined),
+    );
+  }
+
+  /** Unlocks the vault. Throws VaultError('WrongPassword') for the form to show. */
+  async unlock(input: { password: string; userId?: UserId }): Promise<void> {
+    const vault = this.#requireVault();
+    const session = await vault.unlock(input);
+    // The marker may be gone (site data partly cleared) while the vault survived; put it back.
+    if (!this.#device.vaultMarker.get()) this.#device.vaultMarker.set();
+    this.#begin(session);
+    void this.refreshPersisted();
+  }
+
+  /**
+   * Drops the session and every value in memory, clears the clipboard if we wrote to it and shows the unlock screen.
+   * The screen changes at once; the promise settles when the clipboard is cleared.
+   */
+  lock(reason: LockReason = 'manual'): Promise<void> {
+    this.#idle?.stop();
+    this.#idle = null;
+    this.#keys?.dispose();
+    this.#keys = null;
+    const session = this.#session;
+    this.#session = null;
+    this.#settings = null;
+    try {
+      session?.lock();
+    } catch {
+      // Already locked: nothing left to drop.
+    }
+    if (session !== null) {
+      this.#lockNotice =
+        reason === 'idle'
+          ? 'Locked after a period without activity.'
+          : reason === 'update'
+            ? 'Locked to install an update.'
+            : '';
+      this.#screen = 'unlock';
+    }
+    return this.#clipboard.clear();
+  }
+
+  /** Activity (pointer or key): pushes the auto-lock deadline back. */
+  touch(): void {
+    this.#idle?.touch();
+  }
+
+  /** The page became visible or got focus: lock at once if the deadline passed while hidden; finish a refused clipboard clear. */
+  check(): void {
+    this.#idle?.check();
+    this.#clipboard.retryPendingClear();
+  }
+
+  /** Saves settings and applies the new auto-lock time. Throws VaultError('InvalidInput', field) for the form. */
+  async updateSettings(patch: Partial<Settings>): Promise<Settings> {
+    const session = this.#requireSession();
+    const settings = await session.updateSettings(patch);
+    if (this.#session !== session) return settings;
+    this.#settings = settings;
+    this.#idle?.setTimeoutMs(settings.autoLockMinutes * 60_000);
+    return settings;
+  }
+
+  /** Asks the browser to keep storage (navigator.storage.persist()) and remembers the answer. */
+  async askPersist(): Promise<boolean | undefined> {
+    try {
+      this.#persisted = await this.#device.persistStorage();
+    } catch {
+      this.#persisted = undefined;
+    }
+    return this.#persisted;
+  }
+
+  async refreshPersisted(): Promise<void> {
+    try {
+      this.#persisted = await this.#device.storagePersisted();
+    } catch {
+      this.#persisted = undefined;
+    }
+  }
+
+  /** Stops timers and drops the session; for when the app is torn down. */
+  destroy(): void {
+    void this.lock();
+    this.#vault?.close();
+    this.#vault = null;
+  }
+
+  #enterCreate(): void {
+    this.#screen = 'create';
+    const vault = this.#vault;
+    if (vault === null || this.#calibration !== null) return;
+    // Measured once, while the person types; createVault waits for it. A failure falls back to the vault's default.
+    this.#calibration = vault.calibrate().then(
+      (iterations) => (this.#iterations = iterations),
+      () => undefined,
+    );
+  }
+
+  #begin(session: Session): void {
+    const settings = session.settings();
+    this.#session = session;
+    this.#settings = settings;
+    this.#lockNotice = '';
+    this.#keys = new KeysState({
+      session,
+      clipboard: this.#clipboard,
+      clipboardSeconds: () => this.#settings?.clipboardClearSeconds ?? 30,
+    });
+    this.#idle = new IdleLock({
+      timeoutMs: settings.autoLockMinutes * 60_000,
+      onIdle: () => void this.lock('idle'),
+      clock: this.#clock,
+    });
+    this.#idle.start();
+    // A lock from anywhere else (another path into the session) must not leave this screen showing keys.
+    session.onLock(() => {
+      if (this.#session === session) void this.lock();
+    });
+    this.#screen = 'vault';
+  }
+
+  #requireVault(): Vault {
+    if (this.#vault === null) throw new VaultError('NoVault', 'the vault is not open yet');
+    return this.#vault;
+  }
+
+  #requireSession(): Session {
+    if (this.#session === null) throw new VaultError('Locked', 'the vault is locked');
+    return this.#session;
+  }
+}

@@ -1,0 +1,48 @@
+// Owns small display and parsing helpers shared by the screens (numbers, dates, tags, secret sizes).
+
+const grouped = new Intl.NumberFormat('en-US');
+
+/** 1200000 → "1,200,000". */
+export function formatCount(n: number): string {
+  return grouped.format(n);
+}
+
+/** Epoch milliseconds as the person's local date and time. */
+export function formatDateTime(ms: number): string {
+  return new Date(ms).toLocaleString();
+}
+
+/** Epoch milliseconds as the person's local date. */
+export function formatDate(ms: number): string {
+  return new Date(ms).toLocaleDateString();
+}
+
+/** "ops, prod , ops,," → ["ops", "prod"]: trimmed, empty parts dropped, duplicates dropped (first wins). */
+export function parseTags(text: string): string[] {
+  const seen = new Set<string>();
+  const tags: string[] = [];
+  for (const part of text.split(',')) {
+    const tag = part.trim();
+    if (tag === '' || seen.has(tag.toLowerCase())) continue;
+    seen.add(tag.toLowerCase());
+    tags.push(tag);
+  }
+  return tags;
+}
+
+/** Characters an encoded secret of `bytes` random bytes takes (base64url without padding, as crypto encodes it). */
+export function encodedLength(bytes: number, encoding: 'hex' | 'base64' | 'base64url'): number {
+  switch (encoding) {
+    case 'hex':
+      return bytes * 2;
+    case 'base64':
+      return Math.ceil(bytes / 3) * 4;
+    case 'base64url':
+      return Math.ceil((bytes * 4) / 3);
+  }
+}
+
+/** The text describing the key-derivation cost. */
+export function kdfDescription(iterations: number): string {
+  return `Key derivation: PBKDF2-SHA256, ${formatCount(iterations)} iterations`;
+}
