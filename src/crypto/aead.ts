@@ -10,6 +10,13 @@ export const TAG_BYTES = 16;
 /** FORMAT.md §2: first byte of every sealed envelope. */
 export const ENVELOPE_VERSION = 1;
 const ENVELOPE_OVERHEAD = 1 + IV_BYTES + TAG_BYTES;
+/**
+ * FORMAT.md §2–3: domain prefixes of the GCM AAD. A sealed envelope and a wrapped key share one layout;
+ * without distinct domains a wrapped key could be opened as data (or a 32-byte value unwrapped as a key)
+ * by a caller that reused a context.
+ */
+export const SEAL_DOMAIN = utf8Encode('seal|');
+export const WRAP_DOMAIN = utf8Encode('wrap|');
 
 /** A key that can encrypt: a record's data key, or a user key for that user's own data. */
 export type SealingKey = DataKey | UserKey;
@@ -74,7 +81,8 @@ export function contextAad(kind: string, id: string, field: string, version: num
 /** Encrypts under a fresh random IV: returns version byte ‖ IV ‖ ciphertext ‖ tag. */
 export async function seal(key: SealingKey, plaintext: Uint8Array, aad: Uint8Array): Promise<Uint8Array<ArrayBuffer>> {
   const iv = randomBytes(IV_BYTES);
-  const ct = await aesGcmEncrypt(key, iv, plaintext, aad);
+  assertBytes(aad, 'aad');
+  const ct = await aesGcmEncrypt(key, iv, plaintext, concatBytes(SEAL_DOMAIN, aad));
   return concatBytes(Uint8Array.of(ENVELOPE_VERSION), iv, ct);
 }
 
@@ -83,5 +91,6 @@ export async function open(key: SealingKey, envelope: Uint8Array, aad: Uint8Arra
   assertBytes(envelope, 'envelope');
   if (envelope.length < ENVELOPE_OVERHEAD) throw new CryptoError('MalformedEnvelope', `envelope is ${envelope.length} bytes, shorter than the ${ENVELOPE_OVERHEAD}-byte minimum`);
   if (envelope[0] !== ENVELOPE_VERSION) throw new CryptoError('MalformedEnvelope', `envelope format ${envelope[0]} is not supported`);
-  return aesGcmDecrypt(key, envelope.subarray(1, 1 + IV_BYTES), envelope.subarray(1 + IV_BYTES), aad);
+  assertBytes(aad, 'aad');
+  return aesGcmDecrypt(key, envelope.subarray(1, 1 + IV_BYTES), envelope.subarray(1 + IV_BYTES), concatBytes(SEAL_DOMAIN, aad));
 }

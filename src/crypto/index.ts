@@ -24,9 +24,27 @@ export {
   deriveKek,
   pbkdf2Sha256,
   calibrateIterations,
+  isWellFormed,
   type KdfParams,
   type CalibrateOptions,
 } from './kdf';
-export { seal, open, contextAad, aesGcmEncrypt, aesGcmDecrypt, IV_BYTES, TAG_BYTES, ENVELOPE_VERSION, type SealingKey } from './aead';
+export { seal, open, contextAad, aesGcmEncrypt, aesGcmDecrypt, IV_BYTES, TAG_BYTES, ENVELOPE_VERSION, SEAL_DOMAIN, WRAP_DOMAIN, type SealingKey } from './aead';
 export { generateUserKey, generateDataKey, wrapKey, unwrapUserKey, unwrapDataKey, WRAPPED_KEY_BYTES, type KeyOptions } from './wrap';
 export type { Kek, UserKey, DataKey, WrappingKey } from './keys';
+export {
+  generateTypedKey,
+  importKeyMaterial,
+  exportPublicPem,
+  exportPrivatePem,
+  ed25519Supported,
+  checkKeyAlgorithm,
+  describeAlgorithm,
+  isSymmetric,
+  TypedKeyError,
+  RSA_SIZES,
+  type KeyAlgorithm,
+  type KeyAlgorithmKind,
+  type KeyMaterial,
+  type RsaSize,
+  type TypedKeyErrorReason,
+} from './typed-keys';

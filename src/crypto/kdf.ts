@@ -42,8 +42,15 @@ export function newKdfParams(iterations: number = DEFAULT_ITERATIONS): KdfParams
 function passwordBytes(password: string): Uint8Array<ArrayBuffer> {
   if (typeof password !== 'string') throw new TypeError('"password" must be a string');
   if (password.length === 0) throw new RangeError('"password" must not be empty');
+  // A lone surrogate would be encoded as U+FFFD, so two different strings would derive one key.
+  if (!isWellFormed(password)) throw new RangeError('"password" must be well-formed Unicode (it has a lone surrogate)');
   // NFC so that the same password typed on two keyboards (precomposed or combining marks) derives one key.
   return utf8Encode(password.normalize('NFC'));
+}
+
+/** True when `text` has no lone UTF-16 surrogate (String.prototype.isWellFormed, without needing ES2024). */
+export function isWellFormed(text: string): boolean {
+  return !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text);
 }
 
 /**

@@ -3,7 +3,7 @@
 import { assertBytes, concatBytes } from './bytes';
 import { CryptoError } from './errors';
 import type { DataKey, UserKey, WrappingKey } from './keys';
-import { IV_BYTES, TAG_BYTES, ENVELOPE_VERSION } from './aead';
+import { IV_BYTES, TAG_BYTES, ENVELOPE_VERSION, WRAP_DOMAIN } from './aead';
 import { randomBytes } from './random';
 
 const AES_256_GCM = { name: 'AES-GCM', length: 256 } as const;
@@ -45,7 +45,7 @@ export async function wrapKey(wrappingKey: WrappingKey, key: UserKey | DataKey, 
   if (!key.extractable) throw new TypeError('"key" must be extractable to be wrapped');
   assertBytes(aad, 'aad');
   const iv = randomBytes(IV_BYTES);
-  const wrapped = await crypto.subtle.wrapKey('raw', key, wrappingKey, { name: 'AES-GCM', iv, additionalData: new Uint8Array(aad), tagLength: TAG_BYTES * 8 });
+  const wrapped = await crypto.subtle.wrapKey('raw', key, wrappingKey, { name: 'AES-GCM', iv, additionalData: concatBytes(WRAP_DOMAIN, aad), tagLength: TAG_BYTES * 8 });
   return concatBytes(Uint8Array.of(ENVELOPE_VERSION), iv, new Uint8Array(wrapped));
 }
 
@@ -60,7 +60,7 @@ async function unwrapAes(wrappingKey: WrappingKey, wrapped: Uint8Array, aad: Uin
       'raw',
       new Uint8Array(wrapped.subarray(1 + IV_BYTES)),
       wrappingKey,
-      { name: 'AES-GCM', iv: new Uint8Array(wrapped.subarray(1, 1 + IV_BYTES)), additionalData: new Uint8Array(aad), tagLength: TAG_BYTES * 8 },
+      { name: 'AES-GCM', iv: new Uint8Array(wrapped.subarray(1, 1 + IV_BYTES)), additionalData: concatBytes(WRAP_DOMAIN, aad), tagLength: TAG_BYTES * 8 },
       AES_256_GCM,
       options.extractable ?? false,
       usages,

@@ -1,6 +1,6 @@
 // Owns input checks at the vault's public boundary: every person-typed field is checked before any encryption.
 
-import { fromBase64, fromBase64Url, fromHex, utf8Encode } from '../crypto';
+import { fromBase64, fromBase64Url, fromHex, isWellFormed, utf8Encode } from '../crypto';
 import { VaultError } from './errors';
 import { LIMITS, MIN_PASSWORD_LENGTH, SETTINGS_BOUNDS, VALUE_FORMATS, type KeyInput, type Settings, type ValueFormat } from './types';
 
@@ -17,6 +17,7 @@ function charCount(text: string): number {
 
 export function checkNewPassword(password: unknown): string {
   if (typeof password !== 'string') throw invalid('password', 'the password must be text');
+  if (!isWellFormed(password)) throw invalid('password', 'the password contains a broken character (a lone surrogate)');
   if (charCount(password) < MIN_PASSWORD_LENGTH) {
     throw new VaultError('PasswordTooShort', `the password must have at least ${MIN_PASSWORD_LENGTH} characters`, { field: 'password' });
   }

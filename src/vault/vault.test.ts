@@ -50,6 +50,11 @@ describe('creating a vault', () => {
     expect(await vault.exists()).toBe(false);
   });
 
+  it('refuses a password with a lone surrogate, which would collide with other strings', async () => {
+    const { vault } = await newVault();
+    await rejectsWith(vault.create({ ownerName: 'Ada', password: 'long enough \uD800 pw', iterations: TEST_ITERATIONS }), 'InvalidInput', 'password');
+  });
+
   it.each([[''], ['   '], ['x'.repeat(101)]])('refuses the owner name %j', async (ownerName) => {
     const { vault } = await newVault();
     await rejectsWith(vault.create({ ownerName, password: PASSWORD, iterations: TEST_ITERATIONS }), 'InvalidInput', 'ownerName');
@@ -100,7 +105,7 @@ describe('unlocking and locking', () => {
     await expect(vault.unlock({ password: 'pǻssword-long-enough'.normalize('NFD') })).resolves.toBeDefined();
   });
 
-  it.each([['correct horse battery stapl'], ['Correct horse battery staple'], [''], [' correct horse battery staple']])(
+  it.each([['correct horse battery stapl'], ['Correct horse battery staple'], [''], [' correct horse battery staple'], ['correct horse battery staple\uD800']])(
     'refuses %j with one message and no hint',
     async (password) => {
       const { vault } = await created();

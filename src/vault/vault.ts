@@ -6,6 +6,7 @@ import {
   CryptoError,
   deriveKek,
   generateUserKey,
+  isWellFormed,
   newKdfParams,
   randomId,
   unwrapUserKey,
@@ -113,7 +114,7 @@ export class Vault {
 
   async unlock(input: UnlockInput): Promise<Session> {
     const password = input.password;
-    if (typeof password !== 'string' || password.length === 0) throw new VaultError('WrongPassword', 'the password does not open this vault');
+    if (typeof password !== 'string' || password.length === 0 || !isWellFormed(password)) throw new VaultError('WrongPassword', 'the password does not open this vault');
     const { meta, user } = await guarded(() =>
       withTx(this.#db, [S.meta, S.users], 'readonly', async (tx) => {
         const meta = await tx.objectStore(S.meta).get('vault');
