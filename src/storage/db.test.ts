@@ -1,11 +1,28 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it, vi } from 'vitest';
 import { openDB } from 'idb';
-import { DB, MIGRATIONS, openKeywardDb, StorageError, toStorageError, withTx, type Migration } from './index';
+import { DB, MIGRATIONS, openKeywardDb, StorageError, toStorageError, withTx, type KeyRow, type Migration, type VersionRow } from './index';
 
 let n = 0;
 const fresh = () => `storage-test-${++n}-${Math.random().toString(36).slice(2)}`;
 const bytes = (...b: number[]) => Uint8Array.from(b);
+const keyRow = (id: string): KeyRow => ({
+  id,
+  createdAt: 1,
+  updatedAt: 2,
+  currentVersion: 1,
+  minVersion: 1,
+  keepVersions: 10,
+  state: 'active',
+  stateChangedAt: 1,
+  activationAt: null,
+  rotationDays: 90,
+  autoRotate: false,
+  lastRotatedAt: 1,
+  destroyAt: null,
+  sealedMeta: bytes(1, 2, 3),
+});
+const versionRow = (keyId: string, version: number): VersionRow => ({ keyId, version, createdAt: 1, origin: 'imported', sealedValue: bytes(4, 5), destroyedAt: null, compromisedAt: null });
 
 describe('openKeywardDb', () => {
   it('creates every store of the current schema version', async () => {
@@ -38,8 +55,8 @@ describe('migrations from a seeded older database', () => {
   it('keeps every row when a database of the released version is opened by the current code', async () => {
     const name = fresh();
     const v1 = await openKeywardDb({ name, migrations: MIGRATIONS.slice(0, 1) });
-    await v1.put(DB.stores.keys, { id: 'k1', kind: 'secret', createdAt: 1, updatedAt: 2, currentVersion: 1, state: 'active', sealedMeta: bytes(1, 2, 3) });
-    await v1.put(DB.stores.versions, { keyId: 'k1', version: 1, createdAt: 1, sealedValue: bytes(4, 5) });
+    await v1.put(DB.stores.keys, keyRow('k1'));
+    await v1.put(DB.stores.versions, versionRow('k1', 1));
     v1.close();
     const db = await openKeywardDb({ name });
     expect((await db.get(DB.stores.keys, 'k1'))?.sealedMeta).toEqual(bytes(1, 2, 3));
@@ -81,7 +98,7 @@ describe('withTx', () => {
     const boom = new Error('halfway');
     await expect(
       withTx(db, [DB.stores.keys, DB.stores.versions], 'readwrite', async (tx) => {
-        await tx.objectStore(DB.stores.keys).put({ id: 'k', kind: 'secret', createdAt: 1, updatedAt: 1, currentVersion: 1, state: 'active', sealedMeta: bytes(1) });
+        await tx.objectStore(DB.stores.keys).put(keyRow('k'));
         throw boom;
       }),
     ).rejects.toBe(boom);
@@ -91,11 +108,11 @@ describe('withTx', () => {
 
   it('turns a constraint failure into StorageError Conflict and rolls back the whole transaction', async () => {
     const db = await openKeywardDb({ name: fresh() });
-    const row = { keyId: 'k', version: 1, createdAt: 1, sealedValue: bytes(1) };
+    const row = versionRow('k', 1);
     await db.add(DB.stores.versions, row);
     await expect(
       withTx(db, [DB.stores.keys, DB.stores.versions], 'readwrite', async (tx) => {
-        await tx.objectStore(DB.stores.keys).add({ id: 'k', kind: 'secret', createdAt: 1, updatedAt: 1, currentVersion: 1, state: 'active', sealedMeta: bytes(1) });
+        await tx.objectStore(DB.stores.keys).add(keyRow('k'));
         await tx.objectStore(DB.stores.versions).add(row);
       }),
     ).rejects.toMatchObject({ name: 'StorageError', code: 'Conflict' });

@@ -79,3 +79,19 @@ export async function withTx<S extends StoreName[], M extends IDBTransactionMode
   if (failure !== undefined) throw toStorageError(failure);
   return result;
 }
+
+/**
+ * Issues IndexedDB requests in order, then awaits them all. Where issuing one throws at once (a clone
+ * error, a quota failure), the requests already issued are observed, so the abort that follows is not
+ * reported as an unhandled rejection, and the first error is rethrown for withTx to roll back.
+ */
+export async function allRequests(requests: Iterable<() => Promise<unknown>>): Promise<void> {
+  const started: Promise<unknown>[] = [];
+  try {
+    for (const issue of requests) started.push(issue());
+  } catch (error) {
+    for (const p of started) p.catch(() => undefined);
+    throw error;
+  }
+  await Promise.all(started);
+}

@@ -45,12 +45,25 @@ export interface UserRow {
 
 export interface KeyRow {
   id: string;
-  kind: 'secret';
   createdAt: number;
   updatedAt: number;
   currentVersion: number;
-  state: 'active';
-  /** JSON {name, format, tags, notes} sealed under the key's DEK, AAD "kw1|key|<id>|meta|0". */
+  /** Versions below this are retired: kept, never revealed or exported. */
+  minVersion: number;
+  keepVersions: number;
+  /** NIST SP 800-57 state; plaintext so that due work can be found without decrypting. */
+  state: 'pre-activation' | 'active' | 'suspended' | 'deactivated' | 'compromised' | 'destroyed';
+  stateChangedAt: number;
+  activationAt: number | null;
+  rotationDays: number | null;
+  autoRotate: boolean;
+  lastRotatedAt: number;
+  /** Set while destruction is scheduled. */
+  destroyAt: number | null;
+  /**
+   * JSON {kind, name, format, tags, notes, algorithm, recipe, hasPrivate, compromiseReason, history}
+   * sealed under the key's DEK, AAD context "kw1|key|<id>|meta|0". The kind of key is sealed too.
+   */
   sealedMeta: Uint8Array;
 }
 
@@ -58,8 +71,14 @@ export interface VersionRow {
   keyId: string;
   version: number;
   createdAt: number;
-  /** The value sealed under the key's DEK, AAD "kw1|key|<keyId>|value|<version>". */
-  sealedValue: Uint8Array;
+  origin: 'generated' | 'imported';
+  /**
+   * The material sealed under the key's DEK, context "kw1|key|<keyId>|value|<version>": a secret's
+   * value as UTF-8, or a typed key's JWKs as JSON. null once destroyed.
+   */
+  sealedValue: Uint8Array | null;
+  destroyedAt: number | null;
+  compromisedAt: number | null;
 }
 
 /** One wrapping of a key's DEK for one principal (a user now; groups in issue #6). */

@@ -55,12 +55,22 @@ export function codeMessage(code: VaultErrorCode, field?: string): string {
       return "Your browser refused to save. Nothing was changed. Free some disk space or check this site's storage settings, then try again.";
     case 'NoStorage':
       return 'This browser offers no storage (IndexedDB) here — private browsing may block it. Open Keyward in a normal window or another browser to keep a vault.';
+    case 'IllegalTransition':
+      return 'That change is not allowed for a key in this state.';
+    case 'KeyNotUsable':
+      return 'This key cannot be used in its current state.';
+    case 'Unsupported':
+      return 'This browser does not support that key type. Try a current Chrome, Edge, Firefox or Safari.';
   }
 }
 
 /** Words for anything thrown at the UI. Unknown errors get a generic sentence: their text might carry input. */
 export function errorMessage(error: unknown): string {
-  if (isVaultError(error)) return codeMessage(error.code, error.field);
+  if (isVaultError(error)) {
+    // These codes carry a specific, secret-free reason from the vault ("version 2 is retired", "this RSA key has 2048 bits, not 4096").
+    if (error.code === 'IllegalTransition' || error.code === 'KeyNotUsable' || (error.code === 'InvalidInput' && error.field === 'material')) return sentence(error.message);
+    return codeMessage(error.code, error.field);
+  }
   return 'Something went wrong. Nothing was changed. Try again; if it keeps happening, reload the page.';
 }
 
@@ -86,3 +96,8 @@ export const FORM_MESSAGES = Object.freeze({
 
 /** Strength score (0–4 from zxcvbn) as words. */
 export const STRENGTH_WORDS = Object.freeze(['Very weak', 'Weak', 'Fair', 'Strong', 'Very strong'] as const);
+
+function sentence(text: string): string {
+  const t = text.trim();
+  return t.charAt(0).toUpperCase() + t.slice(1) + (/[.!?]$/.test(t) ? '' : '.');
+}

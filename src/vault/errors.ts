@@ -20,7 +20,13 @@ export type VaultErrorCode =
   /** IndexedDB refused the write (quota, eviction, closed database); nothing was changed. */
   | 'StorageFailed'
   /** IndexedDB is not available in this browser (some private modes). */
-  | 'NoStorage';
+  | 'NoStorage'
+  /** The key's state does not allow this change (NIST SP 800-57 transitions). */
+  | 'IllegalTransition'
+  /** The key's state (suspended, pending destruction, destroyed, retired version…) forbids this use. */
+  | 'KeyNotUsable'
+  /** This browser lacks the algorithm (e.g. Ed25519). */
+  | 'Unsupported';
 
 export class VaultError extends Error {
   override readonly name = 'VaultError';

@@ -1,32 +1,66 @@
-// Owns an unlocked session: the user key in memory, key records (create, list, reveal, edit, delete) and settings.
+// Owns an unlocked session: the user key in memory and every operation on key records and their lifecycle.
 
 import {
+  bytesEqual,
   generateDataKey,
+  generateSecret,
+  generateTypedKey,
+  importKeyMaterial,
+  exportPrivatePem,
+  exportPublicPem,
+  isSymmetric,
   open,
   randomId,
   seal,
+  TypedKeyError,
   unwrapDataKey,
   utf8Decode,
   utf8Encode,
   wrapKey,
   type DataKey,
+  type KeyAlgorithm,
+  type KeyMaterial,
   type UserKey,
 } from '../crypto';
-import { DB, withTx, type GrantRow, type KeyRow, type KeywardDb, type VersionRow } from '../storage';
+import { allRequests, DB, withTx, type GrantRow, type KeyRow, type KeywardDb, type VersionRow } from '../storage';
 import { aad } from './context';
 import { VaultError } from './errors';
 import { guarded } from './failures';
-import { checkFormat, checkKeyInput, checkSettings } from './validate';
-import type { Clock, KeyId, KeyInput, KeySummary, Settings, SignedInUser, ValueFormat } from './types';
+import { addDays, isLegalTransition, nextRotationAt, stateAllows, type KeyUse } from './lifecycle';
+import { parseMaterial, parseMeta, type SealedMeta } from './records';
+import { changePassword, rotateUserKey } from './user-keys';
+import {
+  checkActivation,
+  checkAlgorithm,
+  checkDestructionDays,
+  checkFormat,
+  checkKeepVersions,
+  checkKeyInput,
+  checkName,
+  checkNotes,
+  checkReason,
+  checkRotation,
+  checkSettings,
+  checkTags,
+  checkValue,
+} from './validate';
+import {
+  DEFAULT_ROTATION,
+  KEEP_VERSIONS,
+  type Clock,
+  type KeyEvent,
+  type KeyId,
+  type KeyInput,
+  type KeyState,
+  type KeySummary,
+  type KeyVersionInfo,
+  type Settings,
+  type SignedInUser,
+  type TypedKeyInput,
+  type VersionOrigin,
+} from './types';
 
 const S = DB.stores;
-
-interface SealedMeta {
-  name: string;
-  format: ValueFormat;
-  tags: string[];
-  notes: string;
-}
 
 export interface SessionInit {
   db: KeywardDb;
@@ -35,18 +69,47 @@ export interface SessionInit {
   userKey: UserKey;
   settings: Settings;
   kdfIterations: number;
+  /** Set when unlock raised the stored PBKDF2 iterations to the current default. */
+  kdfUpgrade?: { from: number; to: number } | null;
+}
+
+/** A decrypted record kept in memory while unlocked. */
+interface Held {
+  row: KeyRow;
+  meta: SealedMeta;
+  /** compromisedAt of the current version, for the due date. */
+  currentCompromisedAt: number | null;
+  currentOrigin: VersionOrigin;
+}
+
+/** What one change to a key writes: the next row and metadata, and version rows to add or replace. */
+interface Change {
+  row: KeyRow;
+  meta: SealedMeta;
+  addVersions?: VersionRow[];
+  putVersions?: VersionRow[];
+}
+
+export type ExportPart = 'public' | 'private' | 'secret';
+export type ExportFormat = 'jwk' | 'pem';
+
+export interface DueWork {
+  activated: KeyId[];
+  rotated: KeyId[];
+  destroyed: KeyId[];
 }
 
 export class Session {
   readonly user: SignedInUser;
-  readonly kdfIterations: number;
   readonly #db: KeywardDb;
   readonly #clock: Clock;
+  #kdfIterations: number;
+  readonly kdfUpgrade: { from: number; to: number } | null;
   #userKey: UserKey | null;
   #settings: Settings;
-  /** Unwrapped (non-extractable) DEKs and decrypted summaries: dropped on lock. */
+  /** Unwrapped (non-extractable) DEKs and decrypted records: dropped on lock. */
   #deks = new Map<KeyId, DataKey>();
-  #summaries: Map<KeyId, KeySummary> | null = null;
+  #held: Map<KeyId, Held> | null = null;
   #onLock = new Set<() => void>();
 
   constructor(init: SessionInit) {
@@ -55,11 +118,16 @@ export class Session {
     this.user = init.user;
     this.#userKey = init.userKey;
     this.#settings = { ...init.settings };
-    this.kdfIterations = init.kdfIterations;
+    this.#kdfIterations = init.kdfIterations;
+    this.kdfUpgrade = init.kdfUpgrade ?? null;
   }
 
   get locked(): boolean {
     return this.#userKey === null;
+  }
+
+  get kdfIterations(): number {
+    return this.#kdfIterations;
   }
 
   /** Drops every key and decrypted value from memory. Idempotent. */
@@ -67,7 +135,7 @@ export class Session {
     if (this.#userKey === null) return;
     this.#userKey = null;
     this.#deks.clear();
-    this.#summaries = null;
+    this.#held = null;
     for (const fn of this.#onLock) fn();
     this.#onLock.clear();
   }
@@ -82,6 +150,8 @@ export class Session {
     if (this.#userKey === null) throw new VaultError('Locked', 'the vault is locked');
     return this.#userKey;
   }
+
+  // ── settings ──────────────────────────────────────────────────────────────
 
   settings(): Settings {
     this.#key();
@@ -102,113 +172,467 @@ export class Session {
     return { ...next };
   }
 
+  // ── vault-level keys ─────────────────────────────────────────────────────
+
+  /** Re-wraps only the user key under a KEK from the new password; no record is re-encrypted. */
+  async changePassword(current: string, next: string): Promise<void> {
+    this.#key();
+    this.#kdfIterations = await changePassword(this.#db, this.user.id, current, next);
+  }
+
+  /**
+   * Replaces the user key: every data key this user holds is re-wrapped under a new user key, and the
+   * new user key under the KEK, all in one transaction. The password proves it is the person.
+   */
+  async rotateUserKey(password: string): Promise<number> {
+    this.#key();
+    const { userKey, rewrapped } = await rotateUserKey(this.#db, this.user.id, password);
+    if (this.#userKey !== null) this.#userKey = userKey;
+    return rewrapped;
+  }
+
+  // ── reading ──────────────────────────────────────────────────────────────
+
   async listKeys(): Promise<KeySummary[]> {
-    return [...(await this.#loadSummaries()).values()];
+    const held = await this.#load();
+    return [...held.values()].map((h) => this.#summary(h));
   }
 
   async getKey(id: KeyId): Promise<KeySummary> {
-    const summary = (await this.#loadSummaries()).get(id);
-    if (!summary) throw new VaultError('NotFound', 'no such key');
-    return summary;
+    return this.#summary(await this.#get(id));
   }
 
+  async listVersions(id: KeyId): Promise<KeyVersionInfo[]> {
+    const held = await this.#get(id);
+    const rows = await guarded(() => this.#db.getAllFromIndex(S.versions, 'byKey', id));
+    return rows
+      .sort((a, b) => b.version - a.version)
+      .map((v) => ({
+        version: v.version,
+        createdAt: v.createdAt,
+        origin: v.origin,
+        compromised: v.compromisedAt !== null,
+        status: v.sealedValue === null ? 'destroyed' : v.version === held.row.currentVersion ? 'current' : v.version < held.row.minVersion ? 'retired' : 'usable',
+      }));
+  }
+
+  /** A secret's value (current version, or an older usable one). Shown only on a person's explicit request. */
+  async revealValue(id: KeyId, version?: number): Promise<string> {
+    const held = await this.#get(id);
+    if (held.meta.kind !== 'secret') throw new VaultError('InvalidInput', 'a typed key is exported, not revealed', { field: 'kind' });
+    return utf8Decode(await this.#material(id, held, 'reveal', version));
+  }
+
+  /** A typed key as JWK or PEM. Private and secret parts only on a person's explicit request. */
+  async exportKey(id: KeyId, options: { part: ExportPart; format: ExportFormat; version?: number }): Promise<string> {
+    const held = await this.#get(id);
+    const algorithm = held.meta.algorithm;
+    if (!algorithm) throw new VaultError('InvalidInput', 'a secret is revealed, not exported', { field: 'kind' });
+    const use: KeyUse = options.part === 'public' ? 'export-public' : 'reveal';
+    const material = parseMaterial(utf8Decode(await this.#material(id, held, use, options.version)));
+    const symmetric = isSymmetric(algorithm);
+    const jwk = options.part === 'public' ? material.publicKey : options.part === 'secret' ? material.secret : material.privateKey;
+    if (!jwk || (options.part === 'secret') !== symmetric) throw new VaultError('InvalidInput', `this key has no ${options.part} part`, { field: 'part' });
+    if (options.format === 'jwk') return JSON.stringify(jwk, null, 2);
+    if (symmetric) throw new VaultError('InvalidInput', 'symmetric keys are exported as JWK only', { field: 'format' });
+    return guarded(() => (options.part === 'public' ? exportPublicPem(material, algorithm) : exportPrivatePem(material, algorithm)));
+  }
+
+  // ── creating ─────────────────────────────────────────────────────────────
+
+  /** A key of kind "secret": a pasted or generated value. */
   async createKey(input: KeyInput): Promise<KeySummary> {
-    const userKey = this.#key();
+    this.#key();
     const clean = checkKeyInput(input);
-    const summaries = await this.#loadSummaries();
-    const id = randomId() as KeyId;
+    const recipe = clean.recipe;
+    return this.#create(
+      { kind: 'secret', name: clean.name, format: clean.format, tags: clean.tags, notes: clean.notes, algorithm: null, recipe, hasPrivate: true, compromiseReason: null, history: [] },
+      utf8Encode(clean.value),
+      recipe ? 'generated' : 'imported',
+      input,
+    );
+  }
+
+  /** A new typed key made by WebCrypto (AES, HMAC, ECDSA P-256, Ed25519, RSA-OAEP/PSS). */
+  async generateKey(input: TypedKeyInput & { algorithm: KeyAlgorithm }): Promise<KeySummary> {
+    this.#key();
+    const algorithm = checkAlgorithm(input.algorithm);
+    const fields = this.#typedFields(input);
+    const material = await this.#generateMaterial(algorithm);
+    return this.#create(this.#typedMeta(fields, algorithm, material), utf8Encode(JSON.stringify(material)), 'generated', input);
+  }
+
+  /** A typed key from pasted PEM, JWK, hex or base64, validated by WebCrypto as `algorithm`. */
+  async importKey(input: TypedKeyInput & { algorithm: KeyAlgorithm; text: string }): Promise<KeySummary> {
+    this.#key();
+    const algorithm = checkAlgorithm(input.algorithm);
+    const fields = this.#typedFields(input);
+    const material = await importMaterial(input.text, algorithm);
+    return this.#create(this.#typedMeta(fields, algorithm, material), utf8Encode(JSON.stringify(material)), 'imported', input);
+  }
+
+  #typedFields(input: TypedKeyInput): { name: string; tags: string[]; notes: string } {
+    if (typeof input !== 'object' || input === null) throw new VaultError('InvalidInput', 'no key data given', { field: 'name' });
+    return { name: checkName(input.name), tags: checkTags(input.tags), notes: checkNotes(input.notes) };
+  }
+
+  #typedMeta(fields: { name: string; tags: string[]; notes: string }, algorithm: KeyAlgorithm, material: KeyMaterial): SealedMeta {
+    return { kind: algorithm.kind, ...fields, format: 'text', algorithm, recipe: null, hasPrivate: material.privateKey !== undefined || material.secret !== undefined, compromiseReason: null, history: [] };
+  }
+
+  async #generateMaterial(algorithm: KeyAlgorithm): Promise<KeyMaterial> {
+    try {
+      return await generateTypedKey(algorithm);
+    } catch (cause) {
+      if (cause instanceof TypedKeyError && cause.reason === 'Unsupported') throw new VaultError('Unsupported', cause.message, { cause });
+      throw cause;
+    }
+  }
+
+  async #create(meta: SealedMeta, material: Uint8Array, origin: VersionOrigin, input: { rotation?: unknown; activationAt?: unknown }): Promise<KeySummary> {
+    const userKey = this.#key();
+    const rotation = input.rotation === undefined ? { ...DEFAULT_ROTATION } : checkRotation(input.rotation);
     const now = this.#clock.now();
+    const activationAt = checkActivation(input.activationAt ?? null);
+    const held = await this.#load();
+    const id = randomId() as KeyId;
     const userId = this.user.id;
-    const row = await guarded(async () => {
+    const state: KeyState = activationAt !== null && activationAt > now ? 'pre-activation' : 'active';
+    const fullMeta: SealedMeta = { ...meta, history: [{ at: now, actor: userId, action: 'created', to: state, version: 1 }] };
+    const row: KeyRow = {
+      id,
+      createdAt: now,
+      updatedAt: now,
+      currentVersion: 1,
+      minVersion: 1,
+      keepVersions: KEEP_VERSIONS.default,
+      state,
+      stateChangedAt: now,
+      activationAt,
+      rotationDays: rotation.periodDays,
+      autoRotate: rotation.auto,
+      lastRotatedAt: now,
+      destroyAt: null,
+      sealedMeta: new Uint8Array(0),
+    };
+    await guarded(async () => {
       const dek = await generateDataKey();
       const grant: GrantRow = { keyId: id, principalId: userId, permission: 'owner', createdAt: now, wrappedDek: await wrapKey(userKey, dek, aad.dek(id, userId)) };
-      const key: KeyRow = { id, kind: 'secret', createdAt: now, updatedAt: now, currentVersion: 1, state: 'active', sealedMeta: await this.#sealMeta(dek, id, clean) };
-      const version: VersionRow = { keyId: id, version: 1, createdAt: now, sealedValue: await seal(dek, utf8Encode(clean.value), aad.value(id, 1)) };
+      row.sealedMeta = await sealMeta(dek, id, fullMeta);
+      const version: VersionRow = { keyId: id, version: 1, createdAt: now, origin, sealedValue: await seal(dek, material, aad.value(id, 1)), destroyedAt: null, compromisedAt: null };
       // Keep only a non-extractable copy in memory: unwrap what was just stored, which also proves it opens.
       const kept = await unwrapDataKey(userKey, grant.wrappedDek, aad.dek(id, userId));
       await withTx(this.#db, [S.keys, S.versions, S.grants], 'readwrite', async (tx) => {
-        await Promise.all([tx.objectStore(S.keys).add(key), tx.objectStore(S.versions).add(version), tx.objectStore(S.grants).add(grant)]);
+        await allRequests([() => tx.objectStore(S.keys).add(row), () => tx.objectStore(S.versions).add(version), () => tx.objectStore(S.grants).add(grant)]);
       });
       this.#deks.set(id, kept);
-      return key;
     });
-    const summary = toSummary(row, clean);
-    summaries.set(id, summary);
-    return summary;
+    const h: Held = { row, meta: fullMeta, currentCompromisedAt: null, currentOrigin: origin };
+    held.set(id, h);
+    return this.#summary(h);
   }
 
-  /** Edits a key. A changed value is stored as a new version; earlier versions are kept. */
+  // ── changing ─────────────────────────────────────────────────────────────
+
+  /** Edits name, tags and notes; for a secret also format, and a new value (stored as a new version). */
   async updateKey(id: KeyId, patch: Partial<KeyInput>): Promise<KeySummary> {
-    this.#key();
-    const summaries = await this.#loadSummaries();
-    const current = summaries.get(id);
-    if (!current) throw new VaultError('NotFound', 'no such key');
-    // The whole record is re-checked, so a key never claims a format its value is not in.
+    const held = await this.#get(id);
+    if (!stateAllows(held.row.state, 'edit', held.row.destroyAt !== null)) throw notUsable(held.row.state);
+    const { meta } = held;
+    if (meta.kind !== 'secret') {
+      if (patch.value !== undefined || patch.format !== undefined) throw new VaultError('InvalidInput', 'a typed key gets new material by rotation', { field: 'value' });
+      const next: SealedMeta = {
+        ...meta,
+        name: patch.name === undefined ? meta.name : checkName(patch.name),
+        tags: patch.tags === undefined ? meta.tags : checkTags(patch.tags),
+        notes: patch.notes === undefined ? meta.notes : checkNotes(patch.notes),
+      };
+      return this.#commit(id, held, () => ({ row: { ...held.row }, meta: next }));
+    }
+    const next: SealedMeta = {
+      ...meta,
+      name: patch.name === undefined ? meta.name : checkName(patch.name),
+      tags: patch.tags === undefined ? meta.tags : checkTags(patch.tags),
+      notes: patch.notes === undefined ? meta.notes : checkNotes(patch.notes),
+    };
+    if (patch.value === undefined && patch.format === undefined) return this.#commit(id, held, () => ({ row: { ...held.row }, meta: next }));
+    // Value or format changes: the value is re-checked, so a secret never claims a format its value is not in.
+    const format = checkFormat(patch.format ?? meta.format);
     const currentValue = await this.revealValue(id);
-    const clean = checkKeyInput({
-      name: patch.name ?? current.name,
-      format: patch.format ?? current.format,
-      value: patch.value ?? currentValue,
-      tags: patch.tags ?? [...current.tags],
-      notes: patch.notes ?? current.notes,
-    });
-    const valueChanged = clean.value !== currentValue;
+    const value = checkValue(patch.value ?? currentValue, format);
+    if (value !== currentValue) {
+      // A new value is a rotation at the provider: same rules, same history.
+      return this.#rotate(id, held, { material: utf8Encode(value), origin: 'imported', meta: { ...next, format } });
+    }
+    return this.#commit(id, held, () => ({ row: { ...held.row }, meta: { ...next, format } }));
+  }
+
+  /**
+   * Makes version n+1. Generated keys get fresh material; a pasted secret or imported key needs `value`
+   * (the new value from its provider, or the new key as PEM/JWK/hex/base64).
+   */
+  async rotateKey(id: KeyId, options: { value?: string } = {}): Promise<KeySummary> {
+    const held = await this.#get(id);
+    if (!stateAllows(held.row.state, 'rotate', held.row.destroyAt !== null)) throw notUsable(held.row.state);
+    const fresh = await this.#newMaterial(held, options.value);
+    return this.#rotate(id, held, fresh);
+  }
+
+  async #newMaterial(held: Held, value: string | undefined): Promise<{ material: Uint8Array; origin: VersionOrigin }> {
+    const { meta } = held;
+    if (value !== undefined) {
+      if (meta.kind === 'secret') return { material: utf8Encode(checkValue(value, meta.format)), origin: 'imported' };
+      return { material: utf8Encode(JSON.stringify(await importMaterial(value, meta.algorithm!))), origin: 'imported' };
+    }
+    if (!canAutoRotate(held)) throw new VaultError('InvalidInput', 'this key came from elsewhere: give its new value to rotate it', { field: 'value' });
+    if (meta.kind === 'secret') return { material: utf8Encode(generateSecret(meta.recipe!)), origin: 'generated' };
+    return { material: utf8Encode(JSON.stringify(await this.#generateMaterial(meta.algorithm!))), origin: 'generated' };
+  }
+
+  async #rotate(id: KeyId, held: Held, fresh: { material: Uint8Array; origin: VersionOrigin; meta?: SealedMeta; extraEvents?: KeyEvent[] }): Promise<KeySummary> {
     const dek = await this.#dek(id);
     const now = this.#clock.now();
-    const row = await guarded(async () => {
-      const sealedMeta = await this.#sealMeta(dek, id, clean);
-      const nextVersion = current.version + (valueChanged ? 1 : 0);
-      const version: VersionRow | null = valueChanged
-        ? { keyId: id, version: nextVersion, createdAt: now, sealedValue: await seal(dek, utf8Encode(clean.value), aad.value(id, nextVersion)) }
-        : null;
-      return withTx(this.#db, [S.keys, S.versions], 'readwrite', async (tx) => {
-        const stored = await tx.objectStore(S.keys).get(id);
-        if (!stored) throw new VaultError('NotFound', 'no such key');
-        if (stored.currentVersion !== current.version) throw new VaultError('StorageFailed', 'the key was changed elsewhere; reload and try again');
-        const next: KeyRow = { ...stored, sealedMeta, updatedAt: now, currentVersion: nextVersion };
-        await tx.objectStore(S.keys).put(next);
-        if (version) await tx.objectStore(S.versions).add(version);
-        return next;
-      });
-    });
-    const summary = toSummary(row, clean);
-    summaries.set(id, summary);
-    return summary;
+    const version = held.row.currentVersion + 1;
+    const sealedValue = await guarded(() => seal(dek, fresh.material, aad.value(id, version)));
+    const meta = fresh.meta ?? held.meta;
+    const events: KeyEvent[] = [...(fresh.extraEvents ?? []), { at: now, actor: this.user.id, action: 'rotated', version }];
+    let state = held.row.state;
+    if (state === 'compromised') {
+      events.push({ at: now, actor: this.user.id, action: 'state', from: 'compromised', to: 'active', version });
+      state = 'active';
+    }
+    return this.#commit(id, held, () => ({
+      row: { ...held.row, currentVersion: version, lastRotatedAt: now, state, stateChangedAt: state === held.row.state ? held.row.stateChangedAt : now },
+      meta: { ...meta, compromiseReason: state === 'active' ? null : meta.compromiseReason, history: [...meta.history, ...events] },
+      addVersions: [{ keyId: id, version, createdAt: now, origin: fresh.origin, sealedValue, destroyedAt: null, compromisedAt: null }],
+    }));
   }
 
-  /** The current value, decrypted. The caller shows it only on a person's explicit request. */
-  async revealValue(id: KeyId): Promise<string> {
-    this.#key();
-    const dek = await this.#dek(id);
-    return guarded(async () => {
-      const key = await this.#db.get(S.keys, id);
-      if (!key) throw new VaultError('NotFound', 'no such key');
-      const version = await this.#db.get(S.versions, [id, key.currentVersion]);
-      if (!version) throw new VaultError('Corrupt', 'the current version of this key is missing');
-      return utf8Decode(await open(dek, version.sealedValue, aad.value(id, key.currentVersion)));
-    });
+  /**
+   * Moves a key to another state (NIST SP 800-57). "compromised" needs a reason and forces a rotation:
+   * a key that can make its own material is rotated at once (the key stays active on a new version);
+   * otherwise it stays compromised until rotated with a new value (`value` here does it in one step).
+   */
+  async setState(id: KeyId, to: KeyState, options: { reason?: string; value?: string } = {}): Promise<KeySummary> {
+    const held = await this.#get(id);
+    const from = held.row.state;
+    if (!isLegalTransition(from, to)) throw new VaultError('IllegalTransition', `a ${from} key cannot become ${to}`);
+    const now = this.#clock.now();
+    const actor = this.user.id;
+    if (to !== 'compromised') {
+      return this.#commit(id, held, () => ({
+        row: { ...held.row, state: to, stateChangedAt: now, ...(to === 'active' && from === 'pre-activation' ? { lastRotatedAt: now } : {}) },
+        meta: { ...held.meta, history: [...held.meta.history, { at: now, actor, action: 'state', from, to }] },
+      }));
+    }
+    const reason = checkReason(options.reason);
+    const event: KeyEvent = { at: now, actor, action: 'state', from, to: 'compromised', reason, version: held.row.currentVersion };
+    const current = await guarded(() => this.#db.get(S.versions, [id, held.row.currentVersion]));
+    if (!current) throw new VaultError('Corrupt', 'the current version of this key is missing');
+    const flagged: VersionRow = { ...current, compromisedAt: now };
+    if (options.value !== undefined || canAutoRotate(held)) {
+      const fresh = await this.#newMaterial(held, options.value);
+      const compromisedHeld: Held = { ...held, row: { ...held.row, state: 'compromised' }, meta: { ...held.meta, compromiseReason: reason } };
+      const dek = await this.#dek(id);
+      const version = held.row.currentVersion + 1;
+      const sealedValue = await guarded(() => seal(dek, fresh.material, aad.value(id, version)));
+      return this.#commit(id, held, () => ({
+        row: { ...held.row, currentVersion: version, lastRotatedAt: now, state: from === 'pre-activation' ? 'active' : from, stateChangedAt: now },
+        meta: {
+          ...compromisedHeld.meta,
+          compromiseReason: null,
+          history: [...held.meta.history, event, { at: now, actor, action: 'rotated', version }, { at: now, actor, action: 'state', from: 'compromised', to: from === 'pre-activation' ? 'active' : from, version }],
+        },
+        addVersions: [{ keyId: id, version, createdAt: now, origin: fresh.origin, sealedValue, destroyedAt: null, compromisedAt: null }],
+        putVersions: [flagged],
+      }));
+    }
+    return this.#commit(id, held, () => ({
+      row: { ...held.row, state: 'compromised', stateChangedAt: now },
+      meta: { ...held.meta, compromiseReason: reason, history: [...held.meta.history, event] },
+      putVersions: [flagged],
+    }));
   }
 
-  /** Deletes a key with every version and grant, in one transaction. */
+  async setRotationPolicy(id: KeyId, policy: { periodDays: number | null; auto: boolean }): Promise<KeySummary> {
+    const held = await this.#get(id);
+    const clean = checkRotation(policy);
+    const now = this.#clock.now();
+    return this.#commit(id, held, () => ({
+      row: { ...held.row, rotationDays: clean.periodDays, autoRotate: clean.auto },
+      meta: { ...held.meta, history: [...held.meta.history, { at: now, actor: this.user.id, action: 'policy', reason: clean.periodDays === null ? 'no rotation period' : `every ${clean.periodDays} days${clean.auto ? ', automatic' : ''}` }] },
+    }));
+  }
+
+  /** Retires every version below `version` (Vault's min_decryption_version): kept, no longer usable. */
+  async setOldestUsableVersion(id: KeyId, version: number): Promise<KeySummary> {
+    const held = await this.#get(id);
+    if (!Number.isInteger(version) || version < 1 || version > held.row.currentVersion) {
+      throw new VaultError('InvalidInput', `the oldest usable version must be from 1 to ${held.row.currentVersion}`, { field: 'oldestUsableVersion' });
+    }
+    const now = this.#clock.now();
+    return this.#commit(id, held, () => ({
+      row: { ...held.row, minVersion: version },
+      meta: { ...held.meta, history: [...held.meta.history, { at: now, actor: this.user.id, action: 'oldest-usable', version }] },
+    }));
+  }
+
+  async setKeepVersions(id: KeyId, count: number): Promise<KeySummary> {
+    const held = await this.#get(id);
+    const keep = checkKeepVersions(count);
+    return this.#commit(id, held, () => ({ row: { ...held.row, keepVersions: keep }, meta: held.meta }));
+  }
+
+  /** Destroys the material of every version older than the last `keepVersions`. Returns how many. */
+  async trimVersions(id: KeyId): Promise<number> {
+    const held = await this.#get(id);
+    const cutoff = held.row.currentVersion - held.row.keepVersions; // versions ≤ cutoff go
+    if (cutoff < 1) return 0;
+    const rows = await guarded(() => this.#db.getAllFromIndex(S.versions, 'byKey', id));
+    const now = this.#clock.now();
+    const doomed = rows.filter((v) => v.version <= cutoff && v.sealedValue !== null).map((v) => ({ ...v, sealedValue: null, destroyedAt: now }));
+    if (doomed.length === 0) return 0;
+    await this.#commit(id, held, () => ({
+      row: { ...held.row, minVersion: Math.max(held.row.minVersion, cutoff + 1) },
+      meta: { ...held.meta, history: [...held.meta.history, { at: now, actor: this.user.id, action: 'versions-trimmed', version: cutoff }] },
+      putVersions: doomed,
+    }));
+    return doomed.length;
+  }
+
+  /** Deleting a key schedules its destruction after `days` (7–30, default 30), cancellable until then. */
+  async scheduleDestruction(id: KeyId, days?: number): Promise<KeySummary> {
+    const held = await this.#get(id);
+    if (held.row.state === 'destroyed') throw new VaultError('IllegalTransition', 'this key is already destroyed');
+    const wait = checkDestructionDays(days);
+    const now = this.#clock.now();
+    const destroyAt = addDays(now, wait);
+    return this.#commit(id, held, () => ({
+      row: { ...held.row, destroyAt },
+      meta: { ...held.meta, history: [...held.meta.history, { at: now, actor: this.user.id, action: 'destruction-scheduled', reason: `in ${wait} days` }] },
+    }));
+  }
+
+  async cancelDestruction(id: KeyId): Promise<KeySummary> {
+    const held = await this.#get(id);
+    if (held.row.destroyAt === null) throw new VaultError('IllegalTransition', 'no destruction is scheduled for this key');
+    const now = this.#clock.now();
+    return this.#commit(id, held, () => ({
+      row: { ...held.row, destroyAt: null },
+      meta: { ...held.meta, history: [...held.meta.history, { at: now, actor: this.user.id, action: 'destruction-cancelled' }] },
+    }));
+  }
+
+  /** Removes a destroyed key's remaining record (its metadata) for good. */
   async deleteKey(id: KeyId): Promise<void> {
-    this.#key();
-    const summaries = await this.#loadSummaries();
-    if (!summaries.has(id)) throw new VaultError('NotFound', 'no such key');
+    const held = await this.#get(id);
+    if (held.row.state !== 'destroyed') throw new VaultError('IllegalTransition', 'only a destroyed key can be removed; schedule its destruction first');
     await guarded(() =>
       withTx(this.#db, [S.keys, S.versions, S.grants], 'readwrite', async (tx) => {
         const versions = tx.objectStore(S.versions);
         const grants = tx.objectStore(S.grants);
         const [versionKeys, grantKeys] = await Promise.all([versions.index('byKey').getAllKeys(id), grants.index('byKey').getAllKeys(id)]);
-        await Promise.all([tx.objectStore(S.keys).delete(id), ...versionKeys.map((k) => versions.delete(k)), ...grantKeys.map((k) => grants.delete(k))]);
+        await allRequests([() => tx.objectStore(S.keys).delete(id), ...versionKeys.map((k) => () => versions.delete(k)), ...grantKeys.map((k) => () => grants.delete(k))]);
       }),
     );
-    summaries.delete(id);
+    this.#held?.delete(id);
     this.#deks.delete(id);
   }
 
-  async #sealMeta(dek: DataKey, id: KeyId, input: KeyInput): Promise<Uint8Array<ArrayBuffer>> {
-    const meta: SealedMeta = { name: input.name, format: input.format, tags: input.tags, notes: input.notes };
-    return seal(dek, utf8Encode(JSON.stringify(meta)), aad.meta(id));
+  /**
+   * Work that falls due with time, run on unlock and every minute while open: activations whose time
+   * came, automatic rotations of generated keys, and destructions whose waiting period ended.
+   */
+  async runDueWork(): Promise<DueWork> {
+    const held = await this.#load();
+    const now = this.#clock.now();
+    const done: DueWork = { activated: [], rotated: [], destroyed: [] };
+    for (const [id, h] of [...held.entries()]) {
+      if (this.locked) break;
+      if (h.row.destroyAt !== null && h.row.destroyAt <= now) {
+        await this.#destroy(id, h);
+        done.destroyed.push(id);
+        continue;
+      }
+      if (h.row.state === 'pre-activation' && h.row.activationAt !== null && h.row.activationAt <= now) {
+        await this.setState(id, 'active');
+        done.activated.push(id);
+      }
+      const current = held.get(id)!;
+      const due = nextRotationAt(current.row.state, rotationOf(current.row), current.row.lastRotatedAt, current.currentCompromisedAt);
+      if (current.row.autoRotate && current.row.state === 'active' && current.row.destroyAt === null && due !== null && due <= now && canAutoRotate(current)) {
+        await this.rotateKey(id);
+        done.rotated.push(id);
+      }
+    }
+    return done;
+  }
+
+  async #destroy(id: KeyId, held: Held): Promise<void> {
+    const rows = await guarded(() => this.#db.getAllFromIndex(S.versions, 'byKey', id));
+    const now = this.#clock.now();
+    await this.#commit(id, held, () => ({
+      row: { ...held.row, state: 'destroyed', stateChangedAt: now, destroyAt: null },
+      meta: { ...held.meta, history: [...held.meta.history, { at: now, actor: this.user.id, action: 'destroyed', from: held.row.state, to: 'destroyed' }] },
+      // Destruction erases the material of every version; the record's metadata stays (NIST "destroyed").
+      putVersions: rows.map((v) => ({ ...v, sealedValue: null, destroyedAt: v.destroyedAt ?? now })),
+    }));
+  }
+
+  // ── internals ────────────────────────────────────────────────────────────
+
+  /**
+   * Writes one change to a key: seals the next metadata first, then in one transaction checks that
+   * nobody changed the key meanwhile (another tab), and writes the row and version rows.
+   */
+  async #commit(id: KeyId, held: Held, make: () => Change): Promise<KeySummary> {
+    const dek = await this.#dek(id);
+    const change = make();
+    const now = this.#clock.now();
+    const row: KeyRow = { ...change.row, updatedAt: now, sealedMeta: await guarded(() => sealMeta(dek, id, change.meta)) };
+    await guarded(() =>
+      withTx(this.#db, [S.keys, S.versions], 'readwrite', async (tx) => {
+        const stored = await tx.objectStore(S.keys).get(id);
+        if (!stored) throw new VaultError('NotFound', 'no such key');
+        if (!bytesEqual(stored.sealedMeta, held.row.sealedMeta)) throw new VaultError('StorageFailed', 'the key was changed elsewhere (another tab?); reload and try again');
+        const versions = tx.objectStore(S.versions);
+        await allRequests([
+          () => tx.objectStore(S.keys).put(row),
+          ...(change.addVersions ?? []).map((v) => () => versions.add(v)),
+          ...(change.putVersions ?? []).map((v) => () => versions.put(v)),
+        ]);
+      }),
+    );
+    const added = change.addVersions?.at(-1);
+    const currentPut = change.putVersions?.find((v) => v.version === row.currentVersion);
+    const next: Held = {
+      row,
+      meta: change.meta,
+      currentOrigin: added?.origin ?? held.currentOrigin,
+      currentCompromisedAt: added ? added.compromisedAt : currentPut ? currentPut.compromisedAt : held.currentCompromisedAt,
+    };
+    this.#held?.set(id, next);
+    return this.#summary(next);
+  }
+
+  async #material(id: KeyId, held: Held, use: KeyUse, version?: number): Promise<Uint8Array> {
+    if (!stateAllows(held.row.state, use, held.row.destroyAt !== null)) throw notUsable(held.row.state, held.row.destroyAt !== null);
+    const v = version ?? held.row.currentVersion;
+    if (!Number.isInteger(v) || v < 1 || v > held.row.currentVersion) throw new VaultError('NotFound', 'no such version');
+    if (v < held.row.minVersion) throw new VaultError('KeyNotUsable', `version ${v} is retired (older than the oldest usable version ${held.row.minVersion})`);
+    const dek = await this.#dek(id);
+    return guarded(async () => {
+      const row = await this.#db.get(S.versions, [id, v]);
+      if (!row) throw new VaultError('Corrupt', 'this version of the key is missing');
+      if (row.sealedValue === null) throw new VaultError('KeyNotUsable', `version ${v} was destroyed`);
+      return open(dek, row.sealedValue, aad.value(id, v));
+    });
+  }
+
+  async #get(id: KeyId): Promise<Held> {
+    const held = (await this.#load()).get(id);
+    if (!held) throw new VaultError('NotFound', 'no such key');
+    return held;
   }
 
   async #dek(id: KeyId): Promise<DataKey> {
@@ -223,62 +647,101 @@ export class Session {
   }
 
   /** Decrypts every key this user holds a grant for, once per unlock. */
-  async #loadSummaries(): Promise<Map<KeyId, KeySummary>> {
+  async #load(): Promise<Map<KeyId, Held>> {
     const userKey = this.#key();
-    if (this.#summaries) return this.#summaries;
+    if (this.#held) return this.#held;
     const userId = this.user.id;
     const loaded = await guarded(async () => {
-      const { grants, keys } = await withTx(this.#db, [S.grants, S.keys], 'readonly', async (tx) => {
+      const { grants, keys, versions } = await withTx(this.#db, [S.grants, S.keys, S.versions], 'readonly', async (tx) => {
         const grants = await tx.objectStore(S.grants).index('byPrincipal').getAll(userId);
         const keys = await Promise.all(grants.map((g) => tx.objectStore(S.keys).get(g.keyId)));
-        return { grants, keys };
+        const versions = await Promise.all(keys.map((k) => (k ? tx.objectStore(S.versions).get([k.id, k.currentVersion]) : undefined)));
+        return { grants, keys, versions };
       });
       const entries = await Promise.all(
-        grants.map(async (grant, i): Promise<[KeyId, KeySummary, DataKey] | null> => {
-          const key = keys[i];
-          if (!key) return null;
-          const id = key.id as KeyId;
+        grants.map(async (grant, i): Promise<[KeyId, Held, DataKey] | null> => {
+          const row = keys[i];
+          if (!row) return null;
+          const id = row.id as KeyId;
           const dek = await unwrapDataKey(userKey, grant.wrappedDek, aad.dek(id, userId));
-          const meta = parseMeta(utf8Decode(await open(dek, key.sealedMeta, aad.meta(id))));
-          return [id, toSummary(key, meta), dek];
+          const meta = parseMeta(utf8Decode(await open(dek, row.sealedMeta, aad.meta(id))));
+          const current = versions[i];
+          return [id, { row, meta, currentCompromisedAt: current?.compromisedAt ?? null, currentOrigin: current?.origin ?? 'imported' }, dek];
         }),
       );
       return entries.filter((e) => e !== null);
     });
     // A lock() while decrypting wins: nothing decrypted is kept.
     if (this.#userKey === null) throw new VaultError('Locked', 'the vault is locked');
-    if (this.#summaries) return this.#summaries;
-    const map = new Map<KeyId, KeySummary>();
-    for (const [id, summary, dek] of loaded) {
-      map.set(id, summary);
+    if (this.#held) return this.#held;
+    const map = new Map<KeyId, Held>();
+    for (const [id, h, dek] of loaded) {
+      map.set(id, h);
       this.#deks.set(id, dek);
     }
-    this.#summaries = map;
+    this.#held = map;
     return map;
   }
-}
 
-function parseMeta(json: string): SealedMeta {
-  const raw: unknown = JSON.parse(json);
-  if (typeof raw !== 'object' || raw === null) throw new TypeError('key metadata is not an object');
-  const m = raw as Record<string, unknown>;
-  const tags = m.tags;
-  if (typeof m.name !== 'string' || typeof m.notes !== 'string' || typeof m.format !== 'string' || !Array.isArray(tags) || !tags.every((t) => typeof t === 'string')) {
-    throw new TypeError('key metadata has an impossible shape');
+  #summary(h: Held): KeySummary {
+    const { row, meta } = h;
+    const rotation = rotationOf(row);
+    return Object.freeze({
+      id: row.id as KeyId,
+      kind: meta.kind,
+      name: meta.name,
+      format: meta.format,
+      tags: Object.freeze([...meta.tags]),
+      notes: meta.notes,
+      version: row.currentVersion,
+      createdAt: row.createdAt,
+      updatedAt: row.updatedAt,
+      algorithm: meta.algorithm,
+      hasPrivate: meta.hasPrivate,
+      state: row.state,
+      activationAt: row.activationAt,
+      oldestUsableVersion: row.minVersion,
+      keepVersions: row.keepVersions,
+      rotation,
+      lastRotatedAt: row.lastRotatedAt,
+      nextRotationAt: nextRotationAt(row.state, rotation, row.lastRotatedAt, h.currentCompromisedAt),
+      canAutoRotate: canAutoRotate(h),
+      recipe: meta.recipe,
+      destroyAt: row.destroyAt,
+      compromiseReason: meta.compromiseReason,
+      history: Object.freeze([...meta.history]),
+    });
   }
-  return { name: m.name, format: checkFormat(m.format), tags: tags as string[], notes: m.notes };
 }
 
-function toSummary(row: KeyRow, meta: SealedMeta | KeyInput): KeySummary {
-  return Object.freeze({
-    id: row.id as KeyId,
-    kind: row.kind,
-    name: meta.name,
-    format: meta.format,
-    tags: Object.freeze([...meta.tags]),
-    notes: meta.notes,
-    version: row.currentVersion,
-    createdAt: row.createdAt,
-    updatedAt: row.updatedAt,
-  });
+function rotationOf(row: KeyRow): { periodDays: number | null; auto: boolean } {
+  return { periodDays: row.rotationDays, auto: row.autoRotate };
+}
+
+/** Generated secrets (they carry their recipe) and typed keys made here can make their next version. */
+function canAutoRotate(h: Held): boolean {
+  if (h.meta.kind === 'secret') return h.meta.recipe !== null;
+  return h.meta.algorithm !== null && h.meta.hasPrivate && h.currentOrigin === 'generated';
+}
+
+function notUsable(state: KeyState, pendingDestruction = false): VaultError {
+  if (state === 'destroyed') return new VaultError('KeyNotUsable', 'this key was destroyed');
+  if (pendingDestruction) return new VaultError('KeyNotUsable', 'this key is scheduled for destruction; cancel that to use it');
+  return new VaultError('KeyNotUsable', `a ${state} key cannot be used for this`);
+}
+
+async function sealMeta(dek: DataKey, id: string, meta: SealedMeta): Promise<Uint8Array<ArrayBuffer>> {
+  return seal(dek, utf8Encode(JSON.stringify(meta)), aad.meta(id));
+}
+
+async function importMaterial(text: string, algorithm: KeyAlgorithm): Promise<KeyMaterial> {
+  try {
+    return await importKeyMaterial(text, algorithm);
+  } catch (cause) {
+    if (cause instanceof TypedKeyError) {
+      if (cause.reason === 'Unsupported') throw new VaultError('Unsupported', cause.message, { cause });
+      throw new VaultError('InvalidInput', cause.message, { cause, field: 'material' });
+    }
+    throw cause;
+  }
 }

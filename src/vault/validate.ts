@@ -1,8 +1,21 @@
 // Owns input checks at the vault's public boundary: every person-typed field is checked before any encryption.
 
-import { fromBase64, fromBase64Url, fromHex, isWellFormed, utf8Encode } from '../crypto';
+import { checkKeyAlgorithm, fromBase64, fromBase64Url, fromHex, isWellFormed, SECRET_FORMATS, SECRET_MAX_BYTES, SECRET_MIN_BYTES, utf8Encode, type KeyAlgorithm } from '../crypto';
 import { VaultError } from './errors';
-import { LIMITS, MIN_PASSWORD_LENGTH, SETTINGS_BOUNDS, VALUE_FORMATS, type KeyInput, type Settings, type ValueFormat } from './types';
+import {
+  DESTRUCTION_WAIT,
+  KEEP_VERSIONS,
+  LIMITS,
+  MIN_PASSWORD_LENGTH,
+  ROTATION_BOUNDS,
+  SETTINGS_BOUNDS,
+  VALUE_FORMATS,
+  type KeyInput,
+  type RotationPolicy,
+  type SecretRecipe,
+  type Settings,
+  type ValueFormat,
+} from './types';
 
 function invalid(field: string, message: string): VaultError {
   return new VaultError('InvalidInput', message, { field });
@@ -82,12 +95,72 @@ export function checkNotes(notes: unknown): string {
 }
 
 /** Checks a whole key input in field order, so the first wrong field is the one reported. */
-export function checkKeyInput(input: KeyInput): KeyInput {
+export function checkKeyInput(input: KeyInput): KeyInput & { recipe: SecretRecipe | null } {
   if (typeof input !== 'object' || input === null) throw invalid('name', 'no key data given');
   const name = checkName(input.name);
   const format = checkFormat(input.format);
   const value = checkValue(input.value, format);
-  return { name, format, value, tags: checkTags(input.tags), notes: checkNotes(input.notes) };
+  const recipe = input.recipe == null ? null : checkRecipe(input.recipe);
+  if (recipe && recipe.format !== format) throw invalid('format', 'the format differs from the generator\'s encoding');
+  return { name, format, value, tags: checkTags(input.tags), notes: checkNotes(input.notes), recipe };
+}
+
+export function checkRecipe(recipe: unknown): SecretRecipe {
+  const r = recipe as Partial<SecretRecipe> | null;
+  if (typeof r !== 'object' || r === null) throw invalid('recipe', 'the generator settings are missing');
+  if (typeof r.bytes !== 'number' || !Number.isInteger(r.bytes) || r.bytes < SECRET_MIN_BYTES || r.bytes > SECRET_MAX_BYTES) {
+    throw invalid('recipe', `the size must be ${SECRET_MIN_BYTES}–${SECRET_MAX_BYTES} bytes`);
+  }
+  if (!SECRET_FORMATS.includes(r.format as SecretRecipe['format'])) throw invalid('recipe', `the encoding must be one of ${SECRET_FORMATS.join(', ')}`);
+  return { bytes: r.bytes, format: r.format as SecretRecipe['format'] };
+}
+
+export function checkAlgorithm(algorithm: unknown): KeyAlgorithm {
+  try {
+    return checkKeyAlgorithm(algorithm);
+  } catch {
+    throw invalid('algorithm', 'this key type is not supported');
+  }
+}
+
+export function checkRotation(policy: unknown): RotationPolicy {
+  const p = policy as Partial<RotationPolicy> | null;
+  if (typeof p !== 'object' || p === null) throw invalid('rotation', 'the rotation policy is missing');
+  const { minDays, maxDays } = ROTATION_BOUNDS;
+  if (p.periodDays !== null && (typeof p.periodDays !== 'number' || !Number.isInteger(p.periodDays) || p.periodDays < minDays || p.periodDays > maxDays)) {
+    throw invalid('rotation', `the rotation period must be a whole number of days from ${minDays} to ${maxDays}`);
+  }
+  if (typeof p.auto !== 'boolean') throw invalid('rotation', 'automatic rotation must be on or off');
+  return { periodDays: p.periodDays ?? null, auto: p.auto };
+}
+
+export function checkActivation(at: unknown): number | null {
+  if (at === null) return null;
+  if (typeof at !== 'number' || !Number.isSafeInteger(at) || at < 0) throw invalid('activationAt', 'the activation date is not a valid time');
+  return at;
+}
+
+export function checkDestructionDays(days: unknown): number {
+  if (days === undefined) return DESTRUCTION_WAIT.defaultDays;
+  const { minDays, maxDays } = DESTRUCTION_WAIT;
+  if (typeof days !== 'number' || !Number.isInteger(days) || days < minDays || days > maxDays) {
+    throw invalid('destructionDays', `the waiting period must be ${minDays}–${maxDays} days`);
+  }
+  return days;
+}
+
+export function checkKeepVersions(count: unknown): number {
+  if (typeof count !== 'number' || !Number.isInteger(count) || count < KEEP_VERSIONS.min || count > KEEP_VERSIONS.max) {
+    throw invalid('keepVersions', `keep from ${KEEP_VERSIONS.min} to ${KEEP_VERSIONS.max} versions`);
+  }
+  return count;
+}
+
+export function checkReason(reason: unknown): string {
+  if (typeof reason !== 'string' || reason.trim().length === 0) throw invalid('reason', 'say why the key is compromised');
+  const r = reason.trim();
+  if (charCount(r) > LIMITS.reasonMaxChars) throw invalid('reason', `the reason is longer than ${LIMITS.reasonMaxChars} characters`);
+  return r;
 }
 
 export function checkSettings(settings: Settings): Settings {

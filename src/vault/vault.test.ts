@@ -131,7 +131,7 @@ describe('unlocking and locking', () => {
   it('reopens from storage alone: a new page load unlocks and reads the same keys', async () => {
     const { dbName, session } = await created();
     const key = await session.createKey(secret());
-    const reopened = await openVault({ dbName });
+    const reopened = await openVault({ dbName, kdfFloor: TEST_ITERATIONS });
     const s2 = await reopened.unlock({ password: PASSWORD });
     expect((await s2.listKeys()).map((k) => k.name)).toEqual(['Stripe live key']);
     expect(await s2.revealValue(key.id)).toBe('sk_live_abc123');
@@ -199,6 +199,11 @@ describe('key records', () => {
     expect(changed.version).toBe(2);
     expect(await session.revealValue(a.id)).toBe('sk_live_new');
 
+    // Deleting is destruction after a waiting period (issue #3), then removal of what is left.
+    await rejectsWith(session.deleteKey(a.id), 'IllegalTransition');
+    await session.scheduleDestruction(a.id, 7);
+    clock.advance(7 * 86_400_000);
+    expect((await session.runDueWork()).destroyed).toEqual([a.id]);
     await session.deleteKey(a.id);
     expect((await session.listKeys()).map((k) => k.id)).toEqual([b.id]);
     await rejectsWith(session.revealValue(a.id), 'NotFound');
@@ -206,13 +211,16 @@ describe('key records', () => {
   });
 
   it('keeps every version of a value and leaves no orphan rows after delete', async () => {
-    const { session, dbName } = await created();
+    const { session, dbName, clock } = await created();
     const k = await session.createKey(secret());
     await session.updateKey(k.id, { value: 'v2' });
     await session.updateKey(k.id, { value: 'v3' });
     await session.updateKey(k.id, { value: 'v3' }); // same value: no new version
     const db = await openKeywardDb({ name: dbName });
     expect((await db.getAllFromIndex(DB.stores.versions, 'byKey', k.id)).map((v) => v.version)).toEqual([1, 2, 3]);
+    await session.scheduleDestruction(k.id);
+    clock.advance(30 * 86_400_000);
+    await session.runDueWork();
     await session.deleteKey(k.id);
     expect(await db.count(DB.stores.versions)).toBe(0);
     expect(await db.count(DB.stores.grants)).toBe(0);

@@ -1,22 +1,12 @@
 // Owns a vault as a whole: whether one exists, creating it, and unlocking it into a Session.
 
-import {
-  calibrateIterations,
-  checkKdfParams,
-  CryptoError,
-  deriveKek,
-  generateUserKey,
-  isWellFormed,
-  newKdfParams,
-  randomId,
-  unwrapUserKey,
-  wrapKey,
-} from '../crypto';
-import { DB, openKeywardDb, StorageError, withTx, type KeywardDb, type MetaRow, type UserRow } from '../storage';
+import { calibrateIterations, checkKdfParams, DEFAULT_ITERATIONS, KDF_NAME, deriveKek, generateUserKey, isWellFormed, newKdfParams, randomId, unwrapUserKey, wrapKey } from '../crypto';
+import { allRequests, DB, openKeywardDb, StorageError, withTx, type KeywardDb, type MetaRow, type UserRow } from '../storage';
 import { aad } from './context';
 import { VaultError } from './errors';
 import { asVaultError, guarded } from './failures';
 import { Session } from './session';
+import { openUserKey, storedKdf, upgradeKdf } from './user-keys';
 import { checkNewPassword, checkSettings, checkUserName } from './validate';
 import { DEFAULT_SETTINGS, systemClock, type Clock, type UserId } from './types';
 
@@ -28,6 +18,8 @@ export interface OpenVaultOptions {
   clock?: Clock;
   /** Another tab upgraded the schema: this tab's connection is closed and must reload. */
   onVersionChange?: () => void;
+  /** Stored PBKDF2 iterations below this are raised at unlock (default DEFAULT_ITERATIONS, 600,000). */
+  kdfFloor?: number;
 }
 
 export interface CreateVaultInput {
@@ -46,7 +38,7 @@ export interface UnlockInput {
 export async function openVault(options: OpenVaultOptions = {}): Promise<Vault> {
   try {
     const db = await openKeywardDb({ name: options.dbName ?? DB.name, onVersionChange: options.onVersionChange });
-    return new Vault(db, options.clock ?? systemClock);
+    return new Vault(db, options.clock ?? systemClock, checkKdfParams({ name: KDF_NAME, iterations: options.kdfFloor ?? DEFAULT_ITERATIONS, salt: new Uint8Array(16) }).iterations);
   } catch (error) {
     throw asVaultError(error);
   }
@@ -55,11 +47,13 @@ export async function openVault(options: OpenVaultOptions = {}): Promise<Vault> 
 export class Vault {
   readonly #db: KeywardDb;
   readonly #clock: Clock;
+  readonly #kdfFloor: number;
   #calibrated: Promise<number> | null = null;
 
-  constructor(db: KeywardDb, clock: Clock) {
+  constructor(db: KeywardDb, clock: Clock, kdfFloor: number) {
     this.#db = db;
     this.#clock = clock;
+    this.#kdfFloor = kdfFloor;
   }
 
   async exists(): Promise<boolean> {
@@ -101,7 +95,7 @@ export class Vault {
       const user: UserRow = { id: userId, name: ownerName, role: 'owner', createdAt: now, kdf, wrappedUserKey };
       try {
         await withTx(this.#db, [S.meta, S.users], 'readwrite', async (tx) => {
-          await Promise.all([tx.objectStore(S.meta).add(meta), tx.objectStore(S.users).add(user)]);
+          await allRequests([() => tx.objectStore(S.meta).add(meta), () => tx.objectStore(S.users).add(user)]);
         });
       } catch (error) {
         // Another tab created a vault between our check and our write: add() refused, nothing was written.
@@ -126,13 +120,6 @@ export class Vault {
     if (!meta) throw new VaultError('NoVault', 'there is no vault in this browser');
     // An unknown user gets the same answer as a wrong password: no hint which part was wrong.
     if (!user) throw new VaultError('WrongPassword', 'the password does not open this vault');
-    let kdf;
-    try {
-      // Bounded before use: a tampered iteration count cannot hang the app (ARCHITECTURE.md §2).
-      kdf = checkKdfParams(user.kdf);
-    } catch (cause) {
-      throw new VaultError('Corrupt', 'the stored key-derivation parameters are out of bounds', { cause });
-    }
     const settings = (() => {
       try {
         return checkSettings(meta.settings);
@@ -140,13 +127,17 @@ export class Vault {
         return { ...DEFAULT_SETTINGS };
       }
     })();
-    const kek = await guarded(() => deriveKek(password, kdf));
-    let userKey;
-    try {
-      userKey = await unwrapUserKey(kek, user.wrappedUserKey, aad.userKey(user.id));
-    } catch (error) {
-      if (error instanceof CryptoError && error.code === 'UnwrapFailed') throw new VaultError('WrongPassword', 'the password does not open this vault');
-      throw asVaultError(error);
+    const iterations = storedKdf(user).iterations;
+    const needsUpgrade = iterations < this.#kdfFloor;
+    let { userKey } = await openUserKey(user, password, { extractable: needsUpgrade });
+    let kdfUpgrade: { from: number; to: number } | null = null;
+    if (needsUpgrade) {
+      // KDF upgrade: iterations below today's default are raised now, while the password is at hand.
+      // A failure must not lock the person out: the old wrapping still opens the vault, so unlock goes on.
+      const upgraded = await upgradeKdf(this.#db, user, userKey, password, this.#kdfFloor).catch(() => null);
+      if (upgraded) kdfUpgrade = { from: upgraded.from, to: upgraded.to };
+      // Never keep the extractable copy in the session.
+      userKey = upgraded?.userKey ?? (await openUserKey(user, password)).userKey;
     }
     return new Session({
       db: this.#db,
@@ -154,7 +145,8 @@ export class Vault {
       user: { id: user.id as UserId, name: user.name, role: user.role },
       userKey,
       settings,
-      kdfIterations: kdf.iterations,
+      kdfIterations: kdfUpgrade?.to ?? iterations,
+      kdfUpgrade,
     });
   }
 

@@ -24,7 +24,8 @@ export class FakeClock implements Clock {
 export const TEST_ITERATIONS = MIN_ITERATIONS;
 export const PASSWORD = 'correct horse battery staple';
 
+/** A fresh vault; `kdfFloor` as in openVault (tests default to TEST_ITERATIONS so unlock does not upgrade). */
 export async function newVault(clock: Clock = new FakeClock()): Promise<{ vault: Vault; dbName: string }> {
   const dbName = freshDbName();
-  return { vault: await openVault({ dbName, clock }), dbName };
+  return { vault: await openVault({ dbName, clock, kdfFloor: TEST_ITERATIONS }), dbName };
 }
