@@ -1,0 +1,25 @@
+// Composition root: builds the shell's PWA and device controls and mounts the UI with the vault.
+import { mount } from 'svelte';
+import { App } from './ui';
+import { openVault } from './vault';
+import { createDeviceControls, createPwaControls } from './shell';
+
+const target = document.getElementById('app');
+if (target === null) throw new Error('index.html must contain <div id="app">');
+
+const pwa = createPwaControls({
+  // Only a production build has a service worker (vite-plugin-pwa generateSW writes dist/sw.js).
+  registerServiceWorker: import.meta.env.PROD,
+  serviceWorkerUrl: `${import.meta.env.BASE_URL}sw.js`,
+  window,
+});
+
+const device = createDeviceControls({
+  navigator: window.navigator,
+  localStorage: () => window.localStorage,
+});
+
+mount(App, {
+  target,
+  props: { loadVault: () => openVault(), pwa, device },
+});

@@ -1,0 +1,58 @@
+// Owns the browser capabilities handed to the UI: persistent-storage requests, the clipboard and the
+// "a vault was created here" marker kept outside IndexedDB (ARCHITECTURE.md §3).
+import type { DeviceControls } from '../ui';
+
+/** localStorage key of the marker; its value is "1". Not secret: it only says a vault existed. */
+export const VAULT_MARKER_KEY = 'keyward.vault-created';
+
+export interface DeviceEnvironment {
+  navigator: Navigator;
+  /** Returns the storage; may throw (blocked storage, opaque origins), so it is read lazily. */
+  localStorage: () => Storage;
+}
+
+export function createDeviceControls(env: DeviceEnvironment): DeviceControls {
+  const { navigator } = env;
+
+  function withStorage<T>(use: (storage: Storage) => T, fallback: T): T {
+    try {
+      return use(env.localStorage());
+    } catch {
+      // Storage can be disabled or full; the marker is a hint, so its absence must not break the app.
+      return fallback;
+    }
+  }
+
+  return {
+    async persistStorage() {
+      if (typeof navigator.storage?.persist !== 'function') return undefined;
+      try {
+        return await navigator.storage.persist();
+      } catch {
+        return undefined;
+      }
+    },
+
+    async storagePersisted() {
+      if (typeof navigator.storage?.persisted !== 'function') return undefined;
+      try {
+        return await navigator.storage.persisted();
+      } catch {
+        return undefined;
+      }
+    },
+
+    async writeClipboard(text: string) {
+      if (typeof navigator.clipboard?.writeText !== 'function') {
+        throw new DOMException('the clipboard is not available in this browser', 'NotSupportedError');
+      }
+      await navigator.clipboard.writeText(text);
+    },
+
+    vaultMarker: {
+      get: () => withStorage((storage) => storage.getItem(VAULT_MARKER_KEY) === '1', false),
+      set: () => withStorage((storage) => storage.setItem(VAULT_MARKER_KEY, '1'), undefined),
+      clear: () => withStorage((storage) => storage.removeItem(VAULT_MARKER_KEY), undefined),
+    },
+  };
+}
