@@ -22,6 +22,7 @@ const keyRow = (id: string): KeyRow => ({
   destroyAt: null,
   sealedMeta: bytes(1, 2, 3),
 });
+const audit = { sealedMacKey: bytes(1), sealedSigningKey: bytes(2), publicKey: {}, head: { seq: 0, mac: new Uint8Array(32) } };
 const versionRow = (keyId: string, version: number): VersionRow => ({ keyId, version, createdAt: 1, origin: 'imported', sealedValue: bytes(4, 5), destroyedAt: null, compromisedAt: null });
 
 describe('openKeywardDb', () => {
@@ -67,7 +68,7 @@ describe('migrations from a seeded older database', () => {
   it('runs only the missing steps, in order, on existing data', async () => {
     const name = fresh();
     const seeded = await openKeywardDb({ name, migrations: MIGRATIONS });
-    await seeded.put(DB.stores.meta, { id: 'vault', vaultId: 'v', createdAt: 5, settings: { autoLockMinutes: 15, clipboardClearSeconds: 30 } });
+    await seeded.put(DB.stores.meta, { id: 'vault', vaultId: 'v', createdAt: 5, settings: { autoLockMinutes: 15, clipboardClearSeconds: 30 }, audit });
     seeded.close();
     const first = vi.fn(MIGRATIONS[0]!);
     // A next step shaped like a real one: it rewrites existing rows inside the upgrade transaction.
@@ -87,7 +88,7 @@ describe('withTx', () => {
   it('opens readwrite transactions with durability "strict" and resolves after commit', async () => {
     const db = await openKeywardDb({ name: fresh() });
     const spy = vi.spyOn(db, 'transaction');
-    await withTx(db, [DB.stores.meta], 'readwrite', (tx) => tx.objectStore(DB.stores.meta).put({ id: 'vault', vaultId: 'x', createdAt: 1, settings: { autoLockMinutes: 1, clipboardClearSeconds: 5 } }));
+    await withTx(db, [DB.stores.meta], 'readwrite', (tx) => tx.objectStore(DB.stores.meta).put({ id: 'vault', vaultId: 'x', createdAt: 1, settings: { autoLockMinutes: 1, clipboardClearSeconds: 5 }, audit }));
     expect(spy).toHaveBeenCalledWith([DB.stores.meta], 'readwrite', { durability: 'strict' });
     expect(await db.get(DB.stores.meta, 'vault')).toMatchObject({ vaultId: 'x' });
     db.close();

@@ -21,6 +21,9 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
     const grants = db.createObjectStore(stores.grants, { keyPath: ['keyId', 'principalId'] });
     grants.createIndex('byPrincipal', 'principalId');
     grants.createIndex('byKey', 'keyId');
+    const audit = db.createObjectStore(stores.audit, { keyPath: 'seq' });
+    audit.createIndex('byAt', 'at');
+    db.createObjectStore(stores.auditPending, { keyPath: 'id', autoIncrement: true });
   },
 ]);
 

@@ -14,6 +14,8 @@ export const DB = Object.freeze({
     keys: 'keys',
     versions: 'versions',
     grants: 'grants',
+    audit: 'audit',
+    auditPending: 'auditPending',
   }),
 } as const);
 
@@ -30,6 +32,43 @@ export interface MetaRow {
   vaultId: string;
   createdAt: number;
   settings: SettingsRow;
+  audit: AuditMeta;
+}
+
+/** The vault-wide audit keys (sealed under the audit data key) and the chain head (docs/AUDIT.md §2). */
+export interface AuditMeta {
+  /** 32 random bytes, the chain's HMAC-SHA256 key, sealed under the audit key, AAD "kw1|audit|<vaultId>|macKey|0". */
+  sealedMacKey: Uint8Array;
+  /** ECDSA P-256 private JWK (JSON) that signs exports, sealed, AAD "kw1|audit|<vaultId>|signingKey|0". */
+  sealedSigningKey: Uint8Array;
+  /** Its public JWK: plaintext, so the fingerprint can be shown and exports checked. */
+  publicKey: JsonWebKey;
+  /** Sequence number and MAC of the last entry, written in the same transaction as that entry. */
+  head: { seq: number; mac: Uint8Array };
+}
+
+export interface AuditRow {
+  seq: number;
+  at: number;
+  /** A user id. */
+  actor: string;
+  action: string;
+  keyId: string | null;
+  version: number | null;
+  outcome: 'ok' | 'denied' | 'failed';
+  /** JSON details (including the client description) sealed under the audit key, AAD "kw1|audit|<seq>|details|0". */
+  sealedDetails: Uint8Array;
+  /** HMAC-SHA256 chain value (docs/AUDIT.md §2). */
+  mac: Uint8Array;
+}
+
+/** A failed unlock, recorded while no key is in memory; folded into the chain at the next unlock. */
+export interface AuditPendingRow {
+  id?: number;
+  at: number;
+  userId: string;
+  action: 'unlock.failed';
+  client: string;
 }
 
 export interface UserRow {
@@ -41,6 +80,8 @@ export interface UserRow {
   kdf: KdfParams;
   /** The user key wrapped under the KEK, AAD "kw1|user|<id>|userKey|0". */
   wrappedUserKey: Uint8Array;
+  /** The vault's audit key wrapped under this user's key, AAD "kw1|dek|audit|<id>|0". */
+  wrappedAuditKey: Uint8Array;
 }
 
 export interface KeyRow {
@@ -97,4 +138,6 @@ export interface KeywardSchema extends DBSchema {
   keys: { key: string; value: KeyRow };
   versions: { key: [string, number]; value: VersionRow; indexes: { byKey: string } };
   grants: { key: [string, string]; value: GrantRow; indexes: { byPrincipal: string; byKey: string } };
+  audit: { key: number; value: AuditRow; indexes: { byAt: number } };
+  auditPending: { key: number; value: AuditPendingRow };
 }

@@ -11,4 +11,10 @@ export const aad = {
   meta: (keyId: string) => contextAad('key', keyId, 'meta'),
   /** One version's sealed value. */
   value: (keyId: string, version: number) => contextAad('key', keyId, 'value', version),
+  /** The vault's audit key wrapped for one user. */
+  auditKey: (userId: string) => contextAad('dek', 'audit', userId),
+  /** The chain's HMAC key and the export signing key, sealed under the audit key. */
+  auditSecret: (vaultId: string, which: 'macKey' | 'signingKey') => contextAad('audit', vaultId, which),
+  /** One audit entry's details. */
+  auditDetails: (seq: number) => contextAad('audit', String(seq), 'details'),
 };

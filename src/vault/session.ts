@@ -22,13 +22,15 @@ import {
   type KeyMaterial,
   type UserKey,
 } from '../crypto';
-import { allRequests, DB, withTx, type GrantRow, type KeyRow, type KeywardDb, type VersionRow } from '../storage';
+import { allRequests, DB, withTx, type AuditPendingRow, type GrantRow, type KeyRow, type KeywardDb, type StoreName, type Tx, type UserRow, type VersionRow } from '../storage';
 import { aad } from './context';
 import { VaultError } from './errors';
-import { guarded } from './failures';
+import { asVaultError, guarded } from './failures';
 import { addDays, isLegalTransition, nextRotationAt, stateAllows, type KeyUse } from './lifecycle';
 import { parseMaterial, parseMeta, type SealedMeta } from './records';
-import { changePassword, rotateUserKey } from './user-keys';
+import { applyUserKeyChange, prepareKdfUpgrade, preparePasswordChange, prepareUserKeyRotation, type UserKeyChange } from './user-keys';
+import { AuditLog, HeadMoved, type AuditEvent } from './audit-log';
+import { verifyChain, type AuditAction, type ChainResult } from './audit-chain';
 import {
   checkActivation,
   checkAlgorithm,
@@ -69,8 +71,15 @@ export interface SessionInit {
   userKey: UserKey;
   settings: Settings;
   kdfIterations: number;
-  /** Set when unlock raised the stored PBKDF2 iterations to the current default. */
-  kdfUpgrade?: { from: number; to: number } | null;
+  audit: AuditLog;
+}
+
+/** What unlock hands to start(): failed unlocks to fold into the log, and a KDF upgrade to make. */
+export interface SessionStart {
+  pending?: AuditPendingRow[];
+  kdfUpgrade?: { user: UserRow; extractableUserKey: UserKey; password: string; floor: number } | null;
+  /** A new vault: its creation entry is already written. */
+  created?: boolean;
 }
 
 /** A decrypted record kept in memory while unlocked. */
@@ -104,8 +113,12 @@ export class Session {
   readonly #db: KeywardDb;
   readonly #clock: Clock;
   #kdfIterations: number;
-  readonly kdfUpgrade: { from: number; to: number } | null;
+  #kdfUpgrade: { from: number; to: number } | null = null;
   #userKey: UserKey | null;
+  #audit: AuditLog | null;
+  /** Writes run one at a time, so each audit entry is chained from the head the previous one left. */
+  #queue: Promise<unknown> = Promise.resolve();
+  #logCheck: Promise<ChainResult> | null = null;
   #settings: Settings;
   /** Unwrapped (non-extractable) DEKs and decrypted records: dropped on lock. */
   #deks = new Map<KeyId, DataKey>();
@@ -119,7 +132,104 @@ export class Session {
     this.#userKey = init.userKey;
     this.#settings = { ...init.settings };
     this.#kdfIterations = init.kdfIterations;
-    this.kdfUpgrade = init.kdfUpgrade ?? null;
+    this.#audit = init.audit;
+  }
+
+  /** Set when unlock raised the stored PBKDF2 iterations to the current default. */
+  get kdfUpgrade(): { from: number; to: number } | null {
+    return this.#kdfUpgrade;
+  }
+
+  /**
+   * Runs once after unlock: folds failed unlocks recorded while locked into the log, records this
+   * unlock, makes a pending KDF upgrade, and starts verifying the whole chain (logCheck()).
+   */
+  async start(options: SessionStart = {}): Promise<void> {
+    const pending = options.pending ?? [];
+    if (!options.created) {
+      const events: AuditEvent[] = [
+        ...pending.map((p): AuditEvent => ({ action: 'unlock.failed', at: p.at, actor: p.userId, outcome: 'failed', details: { recordedWhileLocked: true, client: p.client } })),
+        { action: 'unlock' },
+      ];
+      await this.#write([S.auditPending], events, async (tx) => {
+        const store = tx.objectStore(S.auditPending);
+        await allRequests(pending.map((p) => () => store.delete(p.id!)));
+      });
+    }
+    const up = options.kdfUpgrade;
+    if (up) {
+      // A failure here must not lock the person out: the old wrapping still opens the vault.
+      try {
+        const change = await prepareKdfUpgrade(up.user, up.extractableUserKey, up.password, up.floor);
+        const from = up.user.kdf.iterations;
+        await this.#write([S.users, S.grants], [{ action: 'kdf.upgrade', details: { from, to: change.kdf.iterations } }], (tx) => applyUserKeyChange(tx, change));
+        this.#kdfUpgrade = { from, to: change.kdf.iterations };
+        this.#kdfIterations = change.kdf.iterations;
+      } catch {
+        this.#kdfUpgrade = null;
+      }
+    }
+    this.#logCheck = this.verifyLog();
+    this.#logCheck.catch(() => undefined);
+  }
+
+  /** The result of the chain check started at unlock (or the latest "Verify log"). */
+  logCheck(): Promise<ChainResult> {
+    return this.#logCheck ?? this.verifyLog();
+  }
+
+  /** Verifies every entry of the audit log against the chain and the stored head. */
+  async verifyLog(): Promise<ChainResult> {
+    const log = this.#log();
+    const { rows, head } = await guarded(() =>
+      withTx(this.#db, [S.audit, S.meta], 'readonly', async (tx) => ({ rows: await tx.objectStore(S.audit).getAll(), head: (await tx.objectStore(S.meta).get('vault'))?.audit.head ?? null })),
+    );
+    return verifyChain(log.macKey, rows, head);
+  }
+
+  #log(): AuditLog {
+    this.#key();
+    return this.#audit!;
+  }
+
+  /** One at a time within this tab; the chain head check covers other tabs. */
+  #serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(fn, fn);
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * Writes a change and its audit entries in one readwrite transaction (ARCHITECTURE.md §3). Entries
+   * are prepared (sealed, chained) first; inside the transaction the stored head is checked. When
+   * another tab appended meanwhile, its entries are verified and the write is prepared again once.
+   */
+  async #write<T>(stores: StoreName[], events: readonly AuditEvent[], fn: (tx: Tx<StoreName[], 'readwrite'>) => Promise<T>): Promise<T> {
+    return this.#serial(async () => {
+      const log = this.#log();
+      for (let attempt = 0; ; attempt++) {
+        const prepared = await guarded(() => log.prepare(events));
+        try {
+          const result = await withTx(this.#db, [...new Set<StoreName>([...stores, S.meta, S.audit])], 'readwrite', async (tx) => {
+            await log.write(tx, prepared);
+            return fn(tx);
+          });
+          log.commit(prepared);
+          return result;
+        } catch (error) {
+          if (error instanceof HeadMoved && attempt === 0) {
+            await guarded(() => log.catchUp(this.#db));
+            continue;
+          }
+          throw asVaultError(error);
+        }
+      }
+    });
+  }
+
+  /** Records an event that changes nothing else (a reveal, a copy, an export, a denial). */
+  async record(event: AuditEvent): Promise<void> {
+    await this.#write([], [event], async () => undefined);
   }
 
   get locked(): boolean {
@@ -130,14 +240,29 @@ export class Session {
     return this.#kdfIterations;
   }
 
-  /** Drops every key and decrypted value from memory. Idempotent. */
-  lock(): void {
-    if (this.#userKey === null) return;
+  /**
+   * Drops every key and decrypted value from memory at once. Idempotent. The returned promise settles
+   * when the lock entry is in the log (written with keys captured before they were dropped).
+   */
+  lock(reason: 'manual' | 'auto' = 'manual'): Promise<void> {
+    if (this.#userKey === null) return Promise.resolve();
+    const log = this.#audit;
+    const entry = log ? this.#recordLock(log, reason) : Promise.resolve();
     this.#userKey = null;
+    this.#audit = null;
     this.#deks.clear();
     this.#held = null;
     for (const fn of this.#onLock) fn();
     this.#onLock.clear();
+    return entry;
+  }
+
+  async #recordLock(log: AuditLog, reason: 'manual' | 'auto'): Promise<void> {
+    const action: AuditAction = reason === 'auto' ? 'lock.auto' : 'lock';
+    await this.#serial(async () => {
+      const prepared = await log.prepare([{ action }]);
+      await withTx(this.#db, [S.meta, S.audit], 'readwrite', (tx) => log.write(tx, prepared));
+    }).catch(() => undefined); // a lock never fails because its entry could not be written
   }
 
   /** Called once when this session locks (by lock() from anywhere). Returns an unsubscribe function. */
@@ -161,13 +286,11 @@ export class Session {
   async updateSettings(patch: Partial<Settings>): Promise<Settings> {
     this.#key();
     const next = checkSettings({ ...this.#settings, ...patch });
-    await guarded(() =>
-      withTx(this.#db, [S.meta], 'readwrite', async (tx) => {
-        const meta = await tx.objectStore(S.meta).get('vault');
-        if (!meta) throw new VaultError('NoVault', 'the vault is gone from storage');
-        await tx.objectStore(S.meta).put({ ...meta, settings: next });
-      }),
-    );
+    await this.#write([S.meta], [{ action: 'settings.change', details: { ...next } }], async (tx) => {
+      const meta = await tx.objectStore(S.meta).get('vault');
+      if (!meta) throw new VaultError('NoVault', 'the vault is gone from storage');
+      await tx.objectStore(S.meta).put({ ...meta, settings: next });
+    });
     this.#settings = next;
     return { ...next };
   }
@@ -177,7 +300,14 @@ export class Session {
   /** Re-wraps only the user key under a KEK from the new password; no record is re-encrypted. */
   async changePassword(current: string, next: string): Promise<void> {
     this.#key();
-    this.#kdfIterations = await changePassword(this.#db, this.user.id, current, next);
+    const change = await preparePasswordChange(this.#db, this.user.id, current, next);
+    await this.#applyUserKeyChange(change, 'password.change');
+  }
+
+  async #applyUserKeyChange(change: UserKeyChange, action: AuditAction): Promise<void> {
+    await this.#write([S.users, S.grants], [{ action, details: { iterations: change.kdf.iterations, rewrapped: change.grants.length } }], (tx) => applyUserKeyChange(tx, change));
+    this.#kdfIterations = change.kdf.iterations;
+    if (change.userKey && this.#userKey !== null) this.#userKey = change.userKey;
   }
 
   /**
@@ -186,9 +316,9 @@ export class Session {
    */
   async rotateUserKey(password: string): Promise<number> {
     this.#key();
-    const { userKey, rewrapped } = await rotateUserKey(this.#db, this.user.id, password);
-    if (this.#userKey !== null) this.#userKey = userKey;
-    return rewrapped;
+    const change = await prepareUserKeyRotation(this.#db, this.user.id, password);
+    await this.#applyUserKeyChange(change, 'userkey.rotate');
+    return change.grants.length;
   }
 
   // ── reading ──────────────────────────────────────────────────────────────
@@ -216,11 +346,15 @@ export class Session {
       }));
   }
 
-  /** A secret's value (current version, or an older usable one). Shown only on a person's explicit request. */
-  async revealValue(id: KeyId, version?: number): Promise<string> {
+  /**
+   * A secret's value (current version, or an older usable one). Shown only on a person's explicit
+   * request; `purpose` says whether it is shown or copied, for the log.
+   */
+  async revealValue(id: KeyId, version?: number, purpose: 'reveal' | 'copy' = 'reveal'): Promise<string> {
     const held = await this.#get(id);
     if (held.meta.kind !== 'secret') throw new VaultError('InvalidInput', 'a typed key is exported, not revealed', { field: 'kind' });
-    return utf8Decode(await this.#material(id, held, 'reveal', version));
+    const material = await this.#material(id, held, 'reveal', version, purpose === 'copy' ? 'key.copy' : 'key.reveal');
+    return utf8Decode(material);
   }
 
   /** A typed key as JWK or PEM. Private and secret parts only on a person's explicit request. */
@@ -229,7 +363,7 @@ export class Session {
     const algorithm = held.meta.algorithm;
     if (!algorithm) throw new VaultError('InvalidInput', 'a secret is revealed, not exported', { field: 'kind' });
     const use: KeyUse = options.part === 'public' ? 'export-public' : 'reveal';
-    const material = parseMaterial(utf8Decode(await this.#material(id, held, use, options.version)));
+    const material = parseMaterial(utf8Decode(await this.#material(id, held, use, options.version, 'key.export', { part: options.part, format: options.format })));
     const symmetric = isSymmetric(algorithm);
     const jwk = options.part === 'public' ? material.publicKey : options.part === 'secret' ? material.secret : material.privateKey;
     if (!jwk || (options.part === 'secret') !== symmetric) throw new VaultError('InvalidInput', `this key has no ${options.part} part`, { field: 'part' });
@@ -322,7 +456,7 @@ export class Session {
       const version: VersionRow = { keyId: id, version: 1, createdAt: now, origin, sealedValue: await seal(dek, material, aad.value(id, 1)), destroyedAt: null, compromisedAt: null };
       // Keep only a non-extractable copy in memory: unwrap what was just stored, which also proves it opens.
       const kept = await unwrapDataKey(userKey, grant.wrappedDek, aad.dek(id, userId));
-      await withTx(this.#db, [S.keys, S.versions, S.grants], 'readwrite', async (tx) => {
+      await this.#write([S.keys, S.versions, S.grants], [{ action: 'key.create', keyId: id, version: 1, details: { kind: meta.kind, origin, state } }], async (tx) => {
         await allRequests([() => tx.objectStore(S.keys).add(row), () => tx.objectStore(S.versions).add(version), () => tx.objectStore(S.grants).add(grant)]);
       });
       this.#deks.set(id, kept);
@@ -527,14 +661,12 @@ export class Session {
   async deleteKey(id: KeyId): Promise<void> {
     const held = await this.#get(id);
     if (held.row.state !== 'destroyed') throw new VaultError('IllegalTransition', 'only a destroyed key can be removed; schedule its destruction first');
-    await guarded(() =>
-      withTx(this.#db, [S.keys, S.versions, S.grants], 'readwrite', async (tx) => {
-        const versions = tx.objectStore(S.versions);
-        const grants = tx.objectStore(S.grants);
-        const [versionKeys, grantKeys] = await Promise.all([versions.index('byKey').getAllKeys(id), grants.index('byKey').getAllKeys(id)]);
-        await allRequests([() => tx.objectStore(S.keys).delete(id), ...versionKeys.map((k) => () => versions.delete(k)), ...grantKeys.map((k) => () => grants.delete(k))]);
-      }),
-    );
+    await this.#write([S.keys, S.versions, S.grants], [{ action: 'key.remove', keyId: id }], async (tx) => {
+      const versions = tx.objectStore(S.versions);
+      const grants = tx.objectStore(S.grants);
+      const [versionKeys, grantKeys] = await Promise.all([versions.index('byKey').getAllKeys(id), grants.index('byKey').getAllKeys(id)]);
+      await allRequests([() => tx.objectStore(S.keys).delete(id), ...versionKeys.map((k) => () => versions.delete(k)), ...grantKeys.map((k) => () => grants.delete(k))]);
+    });
     this.#held?.delete(id);
     this.#deks.delete(id);
   }
@@ -590,19 +722,17 @@ export class Session {
     const change = make();
     const now = this.#clock.now();
     const row: KeyRow = { ...change.row, updatedAt: now, sealedMeta: await guarded(() => sealMeta(dek, id, change.meta)) };
-    await guarded(() =>
-      withTx(this.#db, [S.keys, S.versions], 'readwrite', async (tx) => {
-        const stored = await tx.objectStore(S.keys).get(id);
-        if (!stored) throw new VaultError('NotFound', 'no such key');
-        if (!bytesEqual(stored.sealedMeta, held.row.sealedMeta)) throw new VaultError('StorageFailed', 'the key was changed elsewhere (another tab?); reload and try again');
-        const versions = tx.objectStore(S.versions);
-        await allRequests([
-          () => tx.objectStore(S.keys).put(row),
-          ...(change.addVersions ?? []).map((v) => () => versions.add(v)),
-          ...(change.putVersions ?? []).map((v) => () => versions.put(v)),
-        ]);
-      }),
-    );
+    await this.#write([S.keys, S.versions], auditEventsOf(id, held.meta, change.meta, row.currentVersion), async (tx) => {
+      const stored = await tx.objectStore(S.keys).get(id);
+      if (!stored) throw new VaultError('NotFound', 'no such key');
+      if (!bytesEqual(stored.sealedMeta, held.row.sealedMeta)) throw new VaultError('StorageFailed', 'the key was changed elsewhere (another tab?); reload and try again');
+      const versions = tx.objectStore(S.versions);
+      await allRequests([
+        () => tx.objectStore(S.keys).put(row),
+        ...(change.addVersions ?? []).map((v) => () => versions.add(v)),
+        ...(change.putVersions ?? []).map((v) => () => versions.put(v)),
+      ]);
+    });
     const added = change.addVersions?.at(-1);
     const currentPut = change.putVersions?.find((v) => v.version === row.currentVersion);
     const next: Held = {
@@ -615,18 +745,25 @@ export class Session {
     return this.#summary(next);
   }
 
-  async #material(id: KeyId, held: Held, use: KeyUse, version?: number): Promise<Uint8Array> {
-    if (!stateAllows(held.row.state, use, held.row.destroyAt !== null)) throw notUsable(held.row.state, held.row.destroyAt !== null);
+  /** Opens one version's material after the state checks, and logs the use (or its denial). */
+  async #material(id: KeyId, held: Held, use: KeyUse, version: number | undefined, action: AuditAction, details: Record<string, unknown> = {}): Promise<Uint8Array> {
     const v = version ?? held.row.currentVersion;
+    const deny = async (error: VaultError): Promise<never> => {
+      await this.record({ action, keyId: id, version: Number.isInteger(v) ? v : null, outcome: 'denied', details: { ...details, why: error.message } }).catch(() => undefined);
+      throw error;
+    };
+    if (!stateAllows(held.row.state, use, held.row.destroyAt !== null)) return deny(notUsable(held.row.state, held.row.destroyAt !== null));
     if (!Number.isInteger(v) || v < 1 || v > held.row.currentVersion) throw new VaultError('NotFound', 'no such version');
-    if (v < held.row.minVersion) throw new VaultError('KeyNotUsable', `version ${v} is retired (older than the oldest usable version ${held.row.minVersion})`);
+    if (v < held.row.minVersion) return deny(new VaultError('KeyNotUsable', `version ${v} is retired (older than the oldest usable version ${held.row.minVersion})`));
     const dek = await this.#dek(id);
-    return guarded(async () => {
-      const row = await this.#db.get(S.versions, [id, v]);
-      if (!row) throw new VaultError('Corrupt', 'this version of the key is missing');
-      if (row.sealedValue === null) throw new VaultError('KeyNotUsable', `version ${v} was destroyed`);
-      return open(dek, row.sealedValue, aad.value(id, v));
-    });
+    const row = await guarded(() => this.#db.get(S.versions, [id, v]));
+    if (!row) throw new VaultError('Corrupt', 'this version of the key is missing');
+    if (row.sealedValue === null) return deny(new VaultError('KeyNotUsable', `version ${v} was destroyed`));
+    const sealed = row.sealedValue;
+    const material = await guarded(() => open(dek, sealed, aad.value(id, v)));
+    // The use is logged before the material is handed out: no entry, no value.
+    await this.record({ action, keyId: id, version: v, details });
+    return material;
   }
 
   async #get(id: KeyId): Promise<Held> {
@@ -712,6 +849,33 @@ export class Session {
       history: Object.freeze([...meta.history]),
     });
   }
+}
+
+const EVENT_ACTION: Record<KeyEvent['action'], AuditAction> = {
+  created: 'key.create',
+  rotated: 'key.rotate',
+  state: 'key.state',
+  policy: 'key.policy',
+  'oldest-usable': 'key.policy',
+  'destruction-scheduled': 'key.destruction.schedule',
+  'destruction-cancelled': 'key.destruction.cancel',
+  destroyed: 'key.destroy',
+  'versions-trimmed': 'key.trim',
+};
+
+/** The audit entries of one change: its new history events, or "key.update" naming the fields edited. */
+function auditEventsOf(id: string, before: SealedMeta, after: SealedMeta, currentVersion: number): AuditEvent[] {
+  const added = after.history.slice(before.history.length);
+  if (added.length > 0) {
+    return added.map((e) => ({
+      action: EVENT_ACTION[e.action],
+      keyId: id,
+      version: e.version ?? currentVersion,
+      details: { ...(e.from ? { from: e.from } : {}), ...(e.to ? { to: e.to } : {}), ...(e.reason ? { reason: e.reason } : {}), event: e.action },
+    }));
+  }
+  const fields = (['name', 'tags', 'notes', 'format'] as const).filter((f) => JSON.stringify(before[f]) !== JSON.stringify(after[f]));
+  return [{ action: 'key.update', keyId: id, version: currentVersion, details: { fields } }];
 }
 
 function rotationOf(row: KeyRow): { periodDays: number | null; auto: boolean } {

@@ -1,4 +1,6 @@
 // Owns a user's vault-level keys: password change and KDF upgrade (re-wrap the user key only), and user-key rotation.
+// Each function prepares every new wrapping first (WebCrypto), and returns the rows to write; the session
+// writes them with their audit entry in one transaction (ARCHITECTURE.md §3).
 
 import {
   bytesEqual,
@@ -15,7 +17,7 @@ import {
   type Kek,
   type UserKey,
 } from '../crypto';
-import { allRequests, DB, withTx, type KeywardDb, type UserRow } from '../storage';
+import { allRequests, DB, type GrantRow, type KeywardDb, type Tx, type StoreName, type UserRow } from '../storage';
 import { aad } from './context';
 import { VaultError } from './errors';
 import { asVaultError, guarded } from './failures';
@@ -23,7 +25,7 @@ import { checkNewPassword } from './validate';
 
 const S = DB.stores;
 
-async function readUser(db: KeywardDb, userId: string): Promise<UserRow> {
+export async function readUser(db: KeywardDb, userId: string): Promise<UserRow> {
   const user = await guarded(() => db.get(S.users, userId));
   if (!user) throw new VaultError('NotFound', 'no such user');
   return user;
@@ -49,58 +51,64 @@ export async function openUserKey(user: UserRow, password: string, options: { ex
   }
 }
 
-/**
- * Wraps `userKey` (extractable) under a KEK from `password` with fresh KDF parameters, and writes the
- * user row only if it still holds the wrapping read before (so a concurrent change in another tab is not lost).
- */
-async function rewrapUserKey(db: KeywardDb, user: UserRow, userKey: UserKey, password: string, iterations: number): Promise<KdfParams> {
-  const kdf = newKdfParams(iterations);
-  const kek = await guarded(() => deriveKek(password, kdf));
-  const wrappedUserKey = await guarded(() => wrapKey(kek, userKey, aad.userKey(user.id)));
-  await guarded(() =>
-    withTx(db, [S.users], 'readwrite', async (tx) => {
-      const stored = await tx.objectStore(S.users).get(user.id);
-      if (!stored || !bytesEqual(stored.wrappedUserKey, user.wrappedUserKey)) {
-        throw new VaultError('StorageFailed', 'the user was changed elsewhere (another tab?); reload and try again');
-      }
-      await tx.objectStore(S.users).put({ ...stored, kdf, wrappedUserKey });
-    }),
-  );
-  return kdf;
+/** A prepared change to one user row (and maybe grants), applied inside the caller's transaction. */
+export interface UserKeyChange {
+  before: UserRow;
+  update: Partial<UserRow>;
+  grants: GrantRow[];
+  /** The user key to keep in memory afterwards (non-extractable). */
+  userKey: UserKey | null;
+  kdf: KdfParams;
 }
 
-/** Changes a password: re-wraps the user key only; every record stays byte-identical. Returns the iterations. */
-export async function changePassword(db: KeywardDb, userId: string, current: string, next: string): Promise<number> {
+/**
+ * Applies a prepared change inside a readwrite transaction over users and grants: refuses if the user
+ * row changed since it was read (another tab), or if keys were added meanwhile (their grant would be lost).
+ */
+export async function applyUserKeyChange(tx: Tx<StoreName[], 'readwrite'>, change: UserKeyChange): Promise<void> {
+  const users = tx.objectStore(S.users);
+  const stored = await users.get(change.before.id);
+  if (!stored || !bytesEqual(stored.wrappedUserKey, change.before.wrappedUserKey)) {
+    throw new VaultError('StorageFailed', 'the user was changed elsewhere (another tab?); reload and try again');
+  }
+  const grants = tx.objectStore(S.grants);
+  if (change.grants.length > 0 && (await grants.index('byPrincipal').count(change.before.id)) !== change.grants.length) {
+    throw new VaultError('StorageFailed', 'keys were added elsewhere meanwhile (another tab?); try again');
+  }
+  await allRequests([() => users.put({ ...stored, ...change.update }), ...change.grants.map((g) => () => grants.put(g))]);
+}
+
+async function wrapUnderPassword(user: UserRow, userKey: UserKey, password: string, iterations: number): Promise<{ kdf: KdfParams; wrappedUserKey: Uint8Array; kek: Kek }> {
+  const kdf = newKdfParams(iterations);
+  const kek = await guarded(() => deriveKek(password, kdf));
+  return { kdf, kek, wrappedUserKey: await guarded(() => wrapKey(kek, userKey, aad.userKey(user.id))) };
+}
+
+/** A new password: the user key is re-wrapped under a KEK from it (fresh salt); every record stays byte-identical. */
+export async function preparePasswordChange(db: KeywardDb, userId: string, current: string, next: string): Promise<UserKeyChange> {
   const fresh = checkNewPassword(next);
   const user = await readUser(db, userId);
   const { userKey } = await openUserKey(user, current, { extractable: true });
   const iterations = Math.max(storedKdf(user).iterations, DEFAULT_ITERATIONS);
-  return (await rewrapUserKey(db, user, userKey, fresh, iterations)).iterations;
+  const { kdf, wrappedUserKey } = await wrapUnderPassword(user, userKey, fresh, iterations);
+  return { before: user, update: { kdf, wrappedUserKey }, grants: [], userKey: null, kdf };
+}
+
+/** KDF upgrade at unlock: the same password, more iterations. Takes the user key opened extractable for it. */
+export async function prepareKdfUpgrade(user: UserRow, extractableUserKey: UserKey, password: string, floor: number): Promise<UserKeyChange> {
+  const { kdf, wrappedUserKey } = await wrapUnderPassword(user, extractableUserKey, password, floor);
+  return { before: user, update: { kdf, wrappedUserKey }, grants: [], userKey: null, kdf };
 }
 
 /**
- * On unlock: stored iterations below `floor` (the current default) are raised, with the password just
- * typed. Takes the user key opened extractable for this purpose; returns a non-extractable copy to keep.
+ * A new user key: each data key this user holds (and the audit key) is unwrapped and wrapped again under
+ * it, and the new user key under a KEK from the same password (fresh salt). Everything is prepared here;
+ * the caller writes it in one transaction, so any failure leaves every old wrapping in place.
  */
-export async function upgradeKdf(db: KeywardDb, user: UserRow, extractableUserKey: UserKey, password: string, floor: number): Promise<{ from: number; to: number; userKey: UserKey }> {
-  const from = storedKdf(user).iterations;
-  const kdf = await rewrapUserKey(db, user, extractableUserKey, password, floor);
-  const stored = await guarded(() => db.get(S.users, user.id));
-  if (!stored) throw new VaultError('NotFound', 'no such user');
-  const { userKey } = await openUserKey(stored, password);
-  return { from, to: kdf.iterations, userKey };
-}
-
-/**
- * A new user key: each data key this user holds is unwrapped and wrapped again under it, and the new
- * user key under a KEK from the same password (fresh salt). Everything is prepared first, then written
- * in one transaction: any failure leaves the old user key and every old wrapping in place.
- */
-export async function rotateUserKey(db: KeywardDb, userId: string, password: string): Promise<{ userKey: UserKey; rewrapped: number }> {
+export async function prepareUserKeyRotation(db: KeywardDb, userId: string, password: string): Promise<UserKeyChange> {
   const user = await readUser(db, userId);
   const { userKey: oldKey } = await openUserKey(user, password);
   const iterations = Math.max(storedKdf(user).iterations, DEFAULT_ITERATIONS);
-  const kdf = newKdfParams(iterations);
   return guarded(async () => {
     const grants = await db.getAllFromIndex(S.grants, 'byPrincipal', userId);
     const newKey = await generateUserKey();
@@ -110,18 +118,10 @@ export async function rotateUserKey(db: KeywardDb, userId: string, password: str
         return { ...g, wrappedDek: await wrapKey(newKey, dek, aad.dek(g.keyId, userId)) };
       }),
     );
-    const kek = await deriveKek(password, kdf);
-    const wrappedUserKey = await wrapKey(kek, newKey, aad.userKey(userId));
+    const auditKey = await unwrapDataKey(oldKey, user.wrappedAuditKey, aad.auditKey(userId), { extractable: true });
+    const wrappedAuditKey = await wrapKey(newKey, auditKey, aad.auditKey(userId));
+    const { kdf, kek, wrappedUserKey } = await wrapUnderPassword(user, newKey, password, iterations);
     const kept = await unwrapUserKey(kek, wrappedUserKey, aad.userKey(userId));
-    await withTx(db, [S.users, S.grants], 'readwrite', async (tx) => {
-      const stored = await tx.objectStore(S.users).get(userId);
-      if (!stored) throw new VaultError('NotFound', 'no such user');
-      const grantsStore = tx.objectStore(S.grants);
-      // Only the wrappings prepared above may be replaced: a key added meanwhile would lose its grant.
-      const now = await grantsStore.index('byPrincipal').count(userId);
-      if (now !== rewrapped.length) throw new VaultError('StorageFailed', 'keys were added elsewhere meanwhile (another tab?); try again');
-      await allRequests([() => tx.objectStore(S.users).put({ ...stored, kdf, wrappedUserKey }), ...rewrapped.map((g) => () => grantsStore.put(g))]);
-    });
-    return { userKey: kept, rewrapped: rewrapped.length };
+    return { before: user, update: { kdf, wrappedUserKey, wrappedAuditKey }, grants: rewrapped, userKey: kept, kdf };
   });
 }

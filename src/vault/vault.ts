@@ -1,16 +1,20 @@
 // Owns a vault as a whole: whether one exists, creating it, and unlocking it into a Session.
 
 import { calibrateIterations, checkKdfParams, DEFAULT_ITERATIONS, KDF_NAME, deriveKek, generateUserKey, isWellFormed, newKdfParams, randomId, unwrapUserKey, wrapKey } from '../crypto';
-import { allRequests, DB, openKeywardDb, StorageError, withTx, type KeywardDb, type MetaRow, type UserRow } from '../storage';
+import { allRequests, DB, openKeywardDb, StorageError, withTx, type AuditPendingRow, type KeywardDb, type MetaRow, type UserRow } from '../storage';
 import { aad } from './context';
 import { VaultError } from './errors';
 import { asVaultError, guarded } from './failures';
 import { Session } from './session';
-import { openUserKey, storedKdf, upgradeKdf } from './user-keys';
+import { openUserKey, storedKdf } from './user-keys';
+import { AuditLog, describeClient } from './audit-log';
+import { createAuditKeys, openAuditKeys } from './audit-keys';
 import { checkNewPassword, checkSettings, checkUserName } from './validate';
 import { DEFAULT_SETTINGS, systemClock, type Clock, type UserId } from './types';
 
 const S = DB.stores;
+/** At most this many failed unlocks wait in the pending store between two successful unlocks. */
+const MAX_PENDING = 1000;
 
 export interface OpenVaultOptions {
   /** IndexedDB database name (tests use a fresh one each). */
@@ -48,6 +52,7 @@ export class Vault {
   readonly #db: KeywardDb;
   readonly #clock: Clock;
   readonly #kdfFloor: number;
+  readonly #client = describeClient();
   #calibrated: Promise<number> | null = null;
 
   constructor(db: KeywardDb, clock: Clock, kdfFloor: number) {
@@ -86,40 +91,47 @@ export class Vault {
     })();
     const now = this.#clock.now();
     const userId = randomId() as UserId;
+    const vaultId = randomId();
     return guarded(async () => {
       const kek = await deriveKek(password, kdf);
       const wrappedUserKey = await wrapKey(kek, await generateUserKey(), aad.userKey(userId));
       // The session keeps a non-extractable copy, unwrapped from what is stored (which also proves it opens).
       const userKey = await unwrapUserKey(kek, wrappedUserKey, aad.userKey(userId));
-      const meta: MetaRow = { id: 'vault', vaultId: randomId(), createdAt: now, settings: { ...DEFAULT_SETTINGS } };
-      const user: UserRow = { id: userId, name: ownerName, role: 'owner', createdAt: now, kdf, wrappedUserKey };
+      const audit = await createAuditKeys(vaultId, userId, userKey);
+      const log = new AuditLog(audit.keys, audit.meta.head, { clock: this.#clock, actor: userId, client: this.#client });
+      const entries = await log.prepare([{ action: 'vault.create', details: { iterations: kdf.iterations } }]);
+      const meta: MetaRow = { id: 'vault', vaultId, createdAt: now, settings: { ...DEFAULT_SETTINGS }, audit: { ...audit.meta, head: entries.head } };
+      const user: UserRow = { id: userId, name: ownerName, role: 'owner', createdAt: now, kdf, wrappedUserKey, wrappedAuditKey: audit.wrappedAuditKey };
       try {
-        await withTx(this.#db, [S.meta, S.users], 'readwrite', async (tx) => {
-          await allRequests([() => tx.objectStore(S.meta).add(meta), () => tx.objectStore(S.users).add(user)]);
+        await withTx(this.#db, [S.meta, S.users, S.audit], 'readwrite', async (tx) => {
+          await allRequests([() => tx.objectStore(S.meta).add(meta), () => tx.objectStore(S.users).add(user), ...entries.rows.map((r) => () => tx.objectStore(S.audit).add(r))]);
         });
       } catch (error) {
         // Another tab created a vault between our check and our write: add() refused, nothing was written.
         if (error instanceof StorageError && error.code === 'Conflict') throw new VaultError('VaultExists', 'a vault already exists here', { cause: error });
         throw error;
       }
-      return new Session({ db: this.#db, clock: this.#clock, user: { id: userId, name: ownerName, role: 'owner' }, userKey, settings: meta.settings, kdfIterations: kdf.iterations });
+      log.commit(entries);
+      const session = new Session({ db: this.#db, clock: this.#clock, user: { id: userId, name: ownerName, role: 'owner' }, userKey, settings: meta.settings, kdfIterations: kdf.iterations, audit: log });
+      await session.start({ created: true });
+      return session;
     });
   }
 
   async unlock(input: UnlockInput): Promise<Session> {
     const password = input.password;
-    if (typeof password !== 'string' || password.length === 0 || !isWellFormed(password)) throw new VaultError('WrongPassword', 'the password does not open this vault');
-    const { meta, user } = await guarded(() =>
-      withTx(this.#db, [S.meta, S.users], 'readonly', async (tx) => {
+    const { meta, user, pending } = await guarded(() =>
+      withTx(this.#db, [S.meta, S.users, S.auditPending], 'readonly', async (tx) => {
         const meta = await tx.objectStore(S.meta).get('vault');
         const users = await tx.objectStore(S.users).getAll();
         const user = input.userId ? users.find((u) => u.id === input.userId) : users.find((u) => u.role === 'owner');
-        return { meta, user };
+        const pending = await tx.objectStore(S.auditPending).getAll();
+        return { meta, user, pending };
       }),
     );
     if (!meta) throw new VaultError('NoVault', 'there is no vault in this browser');
     // An unknown user gets the same answer as a wrong password: no hint which part was wrong.
-    if (!user) throw new VaultError('WrongPassword', 'the password does not open this vault');
+    if (!user || typeof password !== 'string' || password.length === 0 || !isWellFormed(password)) return this.#refuse(input.userId ?? user?.id ?? 'unknown');
     const settings = (() => {
       try {
         return checkSettings(meta.settings);
@@ -129,25 +141,42 @@ export class Vault {
     })();
     const iterations = storedKdf(user).iterations;
     const needsUpgrade = iterations < this.#kdfFloor;
-    let { userKey } = await openUserKey(user, password, { extractable: needsUpgrade });
-    let kdfUpgrade: { from: number; to: number } | null = null;
-    if (needsUpgrade) {
-      // KDF upgrade: iterations below today's default are raised now, while the password is at hand.
-      // A failure must not lock the person out: the old wrapping still opens the vault, so unlock goes on.
-      const upgraded = await upgradeKdf(this.#db, user, userKey, password, this.#kdfFloor).catch(() => null);
-      if (upgraded) kdfUpgrade = { from: upgraded.from, to: upgraded.to };
-      // Never keep the extractable copy in the session.
-      userKey = upgraded?.userKey ?? (await openUserKey(user, password)).userKey;
+    let opened;
+    try {
+      opened = await openUserKey(user, password, { extractable: needsUpgrade });
+    } catch (error) {
+      if (error instanceof VaultError && error.code === 'WrongPassword') return this.#refuse(user.id);
+      throw error;
     }
-    return new Session({
+    // Never keep an extractable copy in the session: the KEK just derived unwraps a non-extractable one.
+    const userKey = needsUpgrade ? await guarded(() => unwrapUserKey(opened.kek, user.wrappedUserKey, aad.userKey(user.id))) : opened.userKey;
+    const keys = await guarded(() => openAuditKeys(meta.vaultId, meta.audit, user.id, user.wrappedAuditKey, userKey));
+    const log = new AuditLog(keys, meta.audit.head, { clock: this.#clock, actor: user.id, client: this.#client });
+    const session = new Session({
       db: this.#db,
       clock: this.#clock,
       user: { id: user.id as UserId, name: user.name, role: user.role },
       userKey,
       settings,
-      kdfIterations: kdfUpgrade?.to ?? iterations,
-      kdfUpgrade,
+      kdfIterations: iterations,
+      audit: log,
     });
+    await session.start({ pending, kdfUpgrade: needsUpgrade ? { user, extractableUserKey: opened.userKey, password, floor: this.#kdfFloor } : null });
+    return session;
+  }
+
+  /**
+   * A failed unlock is kept in a small pending store (no key is in memory to seal or chain it) and folded
+   * into the log at the next successful unlock (docs/AUDIT.md §3).
+   */
+  async #refuse(userId: string): Promise<never> {
+    const row: AuditPendingRow = { at: this.#clock.now(), userId, action: 'unlock.failed', client: this.#client };
+    await withTx(this.#db, [S.auditPending], 'readwrite', async (tx) => {
+      const store = tx.objectStore(S.auditPending);
+      // Bounded: a script hammering the unlock form cannot fill the disk (docs/AUDIT.md §3 names this limit).
+      if ((await store.count()) < MAX_PENDING) await store.add(row);
+    }).catch(() => undefined);
+    throw new VaultError('WrongPassword', 'the password does not open this vault');
   }
 
   close(): void {

@@ -1,0 +1,117 @@
+// Owns the audit chain: how an entry is encoded, MACed into the chain, and how a chain is verified.
+
+import { concatBytes, toBase64Url, utf8Encode } from '../crypto';
+
+/** Every action the log records (docs/AUDIT.md §1). */
+export const AUDIT_ACTIONS = [
+  'vault.create',
+  'unlock',
+  'unlock.failed',
+  'lock',
+  'lock.auto',
+  'key.create',
+  'key.reveal',
+  'key.copy',
+  'key.export',
+  'key.update',
+  'key.rotate',
+  'key.state',
+  'key.policy',
+  'key.destruction.schedule',
+  'key.destruction.cancel',
+  'key.destroy',
+  'key.trim',
+  'key.remove',
+  'password.change',
+  'kdf.upgrade',
+  'userkey.rotate',
+  'settings.change',
+  'backup.export',
+  'backup.verify',
+  'backup.restore',
+  'access.denied',
+  'audit.verify',
+  'audit.export',
+  'audit.checkpoint',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+export type AuditOutcome = 'ok' | 'denied' | 'failed';
+
+/** The plaintext fields of an entry that the chain commits to (details enter as their ciphertext). */
+export interface ChainFields {
+  seq: number;
+  at: number;
+  actor: string;
+  /** An AuditAction when written by this version; read back as any string and MACed as it is. */
+  action: string;
+  keyId: string | null;
+  version: number | null;
+  outcome: AuditOutcome;
+  sealedDetails: Uint8Array;
+}
+
+export const GENESIS = new Uint8Array(32);
+
+/**
+ * Canonical bytes of an entry: a JSON array in fixed order (no key-order ambiguity), then the MAC of
+ * the previous entry. docs/AUDIT.md §2: mac_n = HMAC-SHA256(auditMacKey, "kw1|audit|" ‖ json_n ‖ mac_{n-1}).
+ */
+export function entryBytes(e: ChainFields, prevMac: Uint8Array): Uint8Array<ArrayBuffer> {
+  const json = JSON.stringify([e.seq, e.at, e.actor, e.action, e.keyId, e.version, e.outcome, toBase64Url(e.sealedDetails)]);
+  return concatBytes(utf8Encode('kw1|audit|'), utf8Encode(json), utf8Encode('|'), prevMac);
+}
+
+export async function chainMac(macKey: CryptoKey, e: ChainFields, prevMac: Uint8Array): Promise<Uint8Array<ArrayBuffer>> {
+  return new Uint8Array(await crypto.subtle.sign('HMAC', macKey, entryBytes(e, prevMac)));
+}
+
+export interface ChainHead {
+  seq: number;
+  mac: Uint8Array;
+}
+
+export type ChainBreak =
+  /** An entry's MAC does not match: it was modified, or forged without the key. */
+  | { kind: 'modified'; seq: number }
+  /** A sequence number is missing: an entry was deleted (or entries were reordered). */
+  | { kind: 'missing'; seq: number }
+  /** The log ends before the recorded head: the tail was truncated. */
+  | { kind: 'truncated'; seq: number }
+  /** The log goes past the recorded head, or the head does not match its entry. */
+  | { kind: 'head-mismatch'; seq: number };
+
+export type ChainResult = { ok: true; count: number; head: ChainHead } | ({ ok: false } & ChainBreak);
+
+/**
+ * Verifies entries in stored order against the chain and the recorded head. Reports the first bad
+ * sequence number. `entries` may start after a checkpoint: then `start` gives the checkpoint's head.
+ */
+export async function verifyChain(
+  macKey: CryptoKey,
+  entries: Iterable<ChainFields & { mac: Uint8Array }>,
+  head: ChainHead | null,
+  start: ChainHead = { seq: 0, mac: GENESIS },
+): Promise<ChainResult> {
+  let prev = start;
+  let count = 0;
+  for (const e of entries) {
+    const expectedSeq = prev.seq + 1;
+    if (e.seq !== expectedSeq) return { ok: false, kind: 'missing', seq: expectedSeq };
+    const mac = await chainMac(macKey, e, prev.mac);
+    if (!equal(mac, e.mac)) return { ok: false, kind: 'modified', seq: e.seq };
+    prev = { seq: e.seq, mac: e.mac };
+    count++;
+  }
+  if (head) {
+    if (prev.seq < head.seq) return { ok: false, kind: 'truncated', seq: prev.seq + 1 };
+    if (prev.seq > head.seq || !equal(prev.mac, head.mac)) return { ok: false, kind: 'head-mismatch', seq: head.seq };
+  }
+  return { ok: true, count, head: prev };
+}
+
+function equal(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let d = 0;
+  for (let i = 0; i < a.length; i++) d |= a[i]! ^ b[i]!;
+  return d === 0;
+}

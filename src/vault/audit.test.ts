@@ -1,0 +1,201 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { FakeClock, newVault, PASSWORD, TEST_ITERATIONS } from '../../test/unit/helpers';
+import { DB, openKeywardDb, type AuditRow } from '../storage';
+import { VaultError, type KeyInput } from './index';
+
+async function created() {
+  const clock = new FakeClock();
+  const { vault, dbName } = await newVault(clock);
+  const session = await vault.create({ ownerName: 'Ada', password: PASSWORD, iterations: TEST_ITERATIONS });
+  return { vault, dbName, session, clock };
+}
+
+const pasted = (over: Partial<KeyInput> = {}): KeyInput => ({ name: 'Stripe', value: 'sk_live_SENTINEL', format: 'text', tags: [], notes: '', ...over });
+
+async function rows(dbName: string): Promise<AuditRow[]> {
+  const db = await openKeywardDb({ name: dbName });
+  const all = await db.getAll(DB.stores.audit);
+  db.close();
+  return all;
+}
+
+async function edit(dbName: string, fn: (db: Awaited<ReturnType<typeof openKeywardDb>>) => Promise<void>) {
+  const db = await openKeywardDb({ name: dbName });
+  await fn(db);
+  db.close();
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+describe('entries', () => {
+  it('records every operation with actor, key, version and outcome, chained in order', async () => {
+    const { session, dbName, clock, vault } = await created();
+    const k = await session.createKey(pasted({ recipe: null }));
+    clock.advance(1000);
+    await session.revealValue(k.id);
+    await session.revealValue(k.id, undefined, 'copy');
+    await session.rotateKey(k.id, { value: 'sk_live_2' });
+    await session.updateKey(k.id, { name: 'Stripe (live)' });
+    await session.setState(k.id, 'suspended');
+    await expect(session.revealValue(k.id)).rejects.toBeInstanceOf(VaultError);
+    await session.setState(k.id, 'active');
+    await session.scheduleDestruction(k.id, 7);
+    await session.cancelDestruction(k.id);
+    await session.updateSettings({ autoLockMinutes: 5 });
+    await session.changePassword(PASSWORD, 'another long password');
+    await session.lock();
+    await expect(vault.unlock({ password: 'wrong password here' })).rejects.toMatchObject({ code: 'WrongPassword' });
+    const s2 = await vault.unlock({ password: 'another long password' });
+    await s2.lock('auto');
+    const log = await rows(dbName);
+    expect(log.map((r) => r.seq)).toEqual(log.map((_, i) => i + 1));
+    expect(log.map((r) => [r.action, r.outcome])).toEqual([
+      ['vault.create', 'ok'],
+      ['key.create', 'ok'],
+      ['key.reveal', 'ok'],
+      ['key.copy', 'ok'],
+      ['key.rotate', 'ok'],
+      ['key.update', 'ok'],
+      ['key.state', 'ok'],
+      ['key.reveal', 'denied'],
+      ['key.state', 'ok'],
+      ['key.destruction.schedule', 'ok'],
+      ['key.destruction.cancel', 'ok'],
+      ['settings.change', 'ok'],
+      ['password.change', 'ok'],
+      ['lock', 'ok'],
+      ['unlock.failed', 'failed'],
+      ['unlock', 'ok'],
+      ['lock.auto', 'ok'],
+    ]);
+    expect(log[4]).toMatchObject({ keyId: k.id, version: 2, actor: session.user.id });
+    expect(log[2]).toMatchObject({ keyId: k.id, version: 1, at: k.createdAt + 1000 });
+    // No secret in any entry: values, names and passwords never reach the log, sealed or not.
+    const text = JSON.stringify(log, (_k, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('latin1') : v));
+    for (const s of ['sk_live_SENTINEL', 'sk_live_2', 'Stripe', PASSWORD, 'another long password']) expect(text).not.toContain(s);
+  });
+
+  it('folds failed unlocks into the chain at the next unlock, at the time they happened', async () => {
+    const { session, vault, dbName, clock } = await created();
+    await session.lock();
+    clock.advance(60_000);
+    const failedAt = clock.now();
+    await expect(vault.unlock({ password: 'nope nope nope' })).rejects.toMatchObject({ code: 'WrongPassword' });
+    await expect(vault.unlock({ password: 'still not it!' })).rejects.toMatchObject({ code: 'WrongPassword' });
+    const db = await openKeywardDb({ name: dbName });
+    expect(await db.count(DB.stores.auditPending)).toBe(2);
+    db.close();
+    clock.advance(60_000);
+    const s = await vault.unlock({ password: PASSWORD });
+    const log = await rows(dbName);
+    const failed = log.filter((r) => r.action === 'unlock.failed');
+    expect(failed.map((r) => [r.at, r.outcome])).toEqual([
+      [failedAt, 'failed'],
+      [failedAt, 'failed'],
+    ]);
+    expect(log.at(-1)).toMatchObject({ action: 'unlock', at: clock.now() });
+    const db2 = await openKeywardDb({ name: dbName });
+    expect(await db2.count(DB.stores.auditPending)).toBe(0);
+    db2.close();
+    expect(await s.verifyLog()).toMatchObject({ ok: true, count: log.length });
+  });
+
+  it('writes no entry for a change that did not happen', async () => {
+    const { session, dbName } = await created();
+    const before = (await rows(dbName)).length;
+    const proto = globalThis.IDBObjectStore.prototype;
+    const realAdd = proto.add;
+    let adds = 0;
+    vi.spyOn(proto, 'add').mockImplementation(function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['add']>) {
+      if (++adds === 3) throw new DOMException('injected', 'QuotaExceededError');
+      return realAdd.apply(this, args);
+    });
+    await expect(session.createKey(pasted())).rejects.toMatchObject({ code: 'StorageFailed' });
+    vi.restoreAllMocks();
+    expect((await rows(dbName)).length).toBe(before);
+    // …and the in-memory head did not move: the next write chains correctly.
+    await session.createKey(pasted());
+    expect(await session.verifyLog()).toMatchObject({ ok: true });
+  });
+
+  it('chains correctly when two tabs append to one log', async () => {
+    const { vault, session } = await created();
+    const other = await vault.unlock({ password: PASSWORD });
+    await session.createKey(pasted({ name: 'a' }));
+    await other.createKey(pasted({ name: 'b' })); // its head is stale: it catches up, then writes
+    await session.createKey(pasted({ name: 'c' }));
+    expect(await session.verifyLog()).toMatchObject({ ok: true });
+  });
+});
+
+describe('tamper evidence', () => {
+  async function withLog() {
+    const c = await created();
+    const k = await c.session.createKey(pasted());
+    for (let i = 0; i < 6; i++) await c.session.revealValue(k.id);
+    const log = await rows(c.dbName);
+    expect(log.length).toBe(8); // vault.create, key.create, 6 reveals
+    return { ...c, log };
+  }
+
+  it('an untouched log verifies', async () => {
+    const { session, log } = await withLog();
+    expect(await session.verifyLog()).toEqual({ ok: true, count: log.length, head: { seq: log.length, mac: log.at(-1)!.mac } });
+  });
+
+  it.each<[string, (rows: AuditRow[]) => AuditRow]>([
+    ['time', (r) => ({ ...r[4]!, at: r[4]!.at + 1 })],
+    ['action', (r) => ({ ...r[4]!, action: 'key.create' })],
+    ['outcome', (r) => ({ ...r[4]!, outcome: 'denied' })],
+    ['key id', (r) => ({ ...r[4]!, keyId: 'other' })],
+    ['actor', (r) => ({ ...r[4]!, actor: 'someone-else' })],
+    ['sealed details', (r) => ({ ...r[4]!, sealedDetails: r[5]!.sealedDetails })],
+  ])('detects a modified %s at its sequence number', async (_what, change) => {
+    const { session, dbName, log } = await withLog();
+    await edit(dbName, (db) => db.put(DB.stores.audit, change(log)).then(() => undefined));
+    expect(await session.verifyLog()).toEqual({ ok: false, kind: 'modified', seq: 5 });
+  });
+
+  it('detects a deleted entry', async () => {
+    const { session, dbName } = await withLog();
+    await edit(dbName, (db) => db.delete(DB.stores.audit, 4));
+    expect(await session.verifyLog()).toEqual({ ok: false, kind: 'missing', seq: 4 });
+  });
+
+  it('detects reordered entries', async () => {
+    const { session, dbName, log } = await withLog();
+    await edit(dbName, async (db) => {
+      await db.put(DB.stores.audit, { ...log[5]!, seq: 5 });
+      await db.put(DB.stores.audit, { ...log[4]!, seq: 6 });
+    });
+    expect(await session.verifyLog()).toEqual({ ok: false, kind: 'modified', seq: 5 });
+  });
+
+  it('detects a truncated tail', async () => {
+    const { session, dbName } = await withLog();
+    await edit(dbName, async (db) => {
+      await db.delete(DB.stores.audit, 8);
+      await db.delete(DB.stores.audit, 7);
+    });
+    expect(await session.verifyLog()).toEqual({ ok: false, kind: 'truncated', seq: 7 });
+  });
+
+  it('detects a forged entry, even with the head moved to match', async () => {
+    const { session, dbName, log } = await withLog();
+    const forged: AuditRow = { ...log[7]!, seq: 9, mac: new Uint8Array(32).fill(7) };
+    await edit(dbName, async (db) => {
+      await db.put(DB.stores.audit, forged);
+      const meta = (await db.get(DB.stores.meta, 'vault'))!;
+      await db.put(DB.stores.meta, { ...meta, audit: { ...meta.audit, head: { seq: 9, mac: forged.mac } } });
+    });
+    expect(await session.verifyLog()).toEqual({ ok: false, kind: 'modified', seq: 9 });
+  });
+
+  it('is verified at unlock: a broken log is reported by logCheck()', async () => {
+    const { session, vault, dbName } = await withLog();
+    await session.lock();
+    await edit(dbName, (db) => db.delete(DB.stores.audit, 3));
+    const s = await vault.unlock({ password: PASSWORD });
+    expect(await s.logCheck()).toEqual({ ok: false, kind: 'missing', seq: 3 });
+  });
+});
