@@ -64,6 +64,11 @@ export class AuditLog {
     return this.#keys.macKey;
   }
 
+  /** The audit data key: seals details and the export signing key. */
+  get auditKey(): DataKey {
+    return this.#keys.dek;
+  }
+
   /** Seals and chains entries from the in-memory head. Nothing is written yet. */
   async prepare(events: readonly AuditEvent[]): Promise<PreparedEntries> {
     const expect = this.#head;
@@ -71,7 +76,7 @@ export class AuditLog {
     const rows: AuditRow[] = [];
     for (const ev of events) {
       const seq = prev.seq + 1;
-      const details = { ...(ev.details ?? {}), client: this.#client };
+      const details = { client: this.#client, ...(ev.details ?? {}) };
       const sealedDetails = await seal(this.#keys.dek, utf8Encode(JSON.stringify(details)), aad.auditDetails(seq));
       const fields = {
         seq,

@@ -199,3 +199,27 @@ describe('tamper evidence', () => {
     expect(await s.logCheck()).toEqual({ ok: false, kind: 'missing', seq: 3 });
   });
 });
+
+describe('reports from the session', () => {
+  it('counts every entry and decrypts one page of details, with names', async () => {
+    const { session } = await created();
+    const k = await session.createKey(pasted());
+    for (let i = 0; i < 4; i++) await session.revealValue(k.id);
+    await session.setState(k.id, 'suspended');
+    await session.revealValue(k.id).catch(() => undefined);
+    const r = await session.auditReport({}, { offset: 0, limit: 3 });
+    expect([r.total, r.uniqueUsers, r.denied, r.failed]).toEqual([8, 1, 1, 0]);
+    expect(r.byAction['key.reveal']).toBe(5);
+    expect(r.topKeys).toEqual([{ keyId: k.id, count: 7 }]);
+    expect(r.page.map((e) => [e.seq, e.action, e.outcome, e.keyName, e.actorName])).toEqual([
+      [8, 'key.reveal', 'denied', 'Stripe', 'Ada'],
+      [7, 'key.state', 'ok', 'Stripe', 'Ada'],
+      [6, 'key.reveal', 'ok', 'Stripe', 'Ada'],
+    ]);
+    expect(r.page[1]!.details).toMatchObject({ from: 'active', to: 'suspended' });
+    expect(typeof r.page[0]!.details.client).toBe('string');
+    const result = await session.verifyLogNow();
+    expect(result).toMatchObject({ ok: true, count: 8 });
+    expect((await session.auditReport({ actions: ['audit.verify'] })).total).toBe(1);
+  });
+});

@@ -7,7 +7,10 @@ export { Session } from './session';
 export { searchKeys, sortKeys, type KeySort, type SortDirection } from './search';
 export { IdleLock, type IdleLockOptions } from './idle-lock';
 export { allowedTransitions, isLegalTransition, dueStatus, nextRotationAt, stateAllows, addDays, DAY_MS, type DueStatus, type KeyUse } from './lifecycle';
-export type { DueWork, ExportPart, ExportFormat } from './session';
+export type { DueWork, ExportPart, ExportFormat, AuditEntryView } from './session';
+export { AUDIT_ACTIONS, type AuditAction, type AuditOutcome, type ChainResult, type ChainBreak } from './audit-chain';
+export { buildReport, type AuditFilter, type AuditReport, type DayBucket } from './audit-report';
+export { verifyExport, fingerprintOf, EXPORT_FORMAT, type AuditExport, type ExportEntry, type VerifyResult } from './audit-export';
 // Secret generation is re-exported so the UI's generator panel never imports the crypto layer.
 export { generateSecret, SECRET_FORMATS, SECRET_MIN_BYTES, SECRET_MAX_BYTES, SECRET_DEFAULT_BYTES, type SecretFormat } from '../crypto';
 export { describeAlgorithm, RSA_SIZES, type KeyAlgorithm, type KeyAlgorithmKind, type RsaSize } from '../crypto';

@@ -22,7 +22,7 @@ import {
   type KeyMaterial,
   type UserKey,
 } from '../crypto';
-import { allRequests, DB, withTx, type AuditPendingRow, type GrantRow, type KeyRow, type KeywardDb, type StoreName, type Tx, type UserRow, type VersionRow } from '../storage';
+import { allRequests, DB, withTx, type AuditPendingRow, type AuditRow, type GrantRow, type KeyRow, type KeywardDb, type StoreName, type Tx, type UserRow, type VersionRow } from '../storage';
 import { aad } from './context';
 import { VaultError } from './errors';
 import { asVaultError, guarded } from './failures';
@@ -31,6 +31,9 @@ import { parseMaterial, parseMeta, type SealedMeta } from './records';
 import { applyUserKeyChange, prepareKdfUpgrade, preparePasswordChange, prepareUserKeyRotation, type UserKeyChange } from './user-keys';
 import { AuditLog, HeadMoved, type AuditEvent } from './audit-log';
 import { verifyChain, type AuditAction, type ChainResult } from './audit-chain';
+import { buildReport, matches, type AuditFilter, type AuditReport } from './audit-report';
+import { buildExport, fingerprintOf, toCsv } from './audit-export';
+import { openSigningKey } from './audit-keys';
 import {
   checkActivation,
   checkAlgorithm,
@@ -185,6 +188,90 @@ export class Session {
       withTx(this.#db, [S.audit, S.meta], 'readonly', async (tx) => ({ rows: await tx.objectStore(S.audit).getAll(), head: (await tx.objectStore(S.meta).get('vault'))?.audit.head ?? null })),
     );
     return verifyChain(log.macKey, rows, head);
+  }
+
+  /** "Verify log" on demand: checks the chain and records that it was checked, with the result. */
+  async verifyLogNow(): Promise<ChainResult> {
+    const result = await this.verifyLog();
+    this.#logCheck = Promise.resolve(result);
+    await this.record({ action: 'audit.verify', outcome: result.ok ? 'ok' : 'failed', details: result.ok ? { count: result.count } : { kind: result.kind, seq: result.seq } });
+    return result;
+  }
+
+  /** The audit export signing key's fingerprint, shown in the app and printed by the verifier. */
+  async auditFingerprint(): Promise<string> {
+    this.#key();
+    const meta = await guarded(() => this.#db.get(S.meta, 'vault'));
+    if (!meta) throw new VaultError('NoVault', 'the vault is gone from storage');
+    return fingerprintOf(meta.audit.publicKey);
+  }
+
+  /**
+   * A report over the whole log: totals and counts from the plaintext fields of every matching entry,
+   * and one page of entries with their details decrypted.
+   */
+  async auditReport(filter: AuditFilter = {}, page: { offset?: number; limit?: number } = {}): Promise<AuditReport & { page: AuditEntryView[] }> {
+    this.#key();
+    const rows = await guarded(() => this.#db.getAll(S.audit));
+    const report = buildReport(rows, filter);
+    const offset = Math.max(0, page.offset ?? 0);
+    const limit = Math.min(500, Math.max(1, page.limit ?? 50));
+    const bySeq = new Map(rows.map((r) => [r.seq, r]));
+    const views = await this.#views(report.matches.slice(offset, offset + limit).map((m) => bySeq.get(m.seq)!));
+    return { ...report, page: views };
+  }
+
+  /** Matching entries as CSV or as signed JSON (verifiable offline with `npm run verify-audit`). */
+  async exportAudit(filter: AuditFilter, format: 'csv' | 'json'): Promise<{ filename: string; mime: string; text: string; count: number }> {
+    const log = this.#log();
+    const { rows, meta } = await guarded(() =>
+      withTx(this.#db, [S.audit, S.meta], 'readonly', async (tx) => ({ rows: await tx.objectStore(S.audit).getAll(), meta: await tx.objectStore(S.meta).get('vault') })),
+    );
+    if (!meta) throw new VaultError('NoVault', 'the vault is gone from storage');
+    const chosen = rows.filter((r) => matches(r, filter));
+    const views = (await this.#views(chosen)).map(({ seq, at, actor, actorName, action, keyId, keyName, version, outcome, details }) => ({
+      seq,
+      at: new Date(at).toISOString(),
+      actor,
+      actorName,
+      action,
+      keyId,
+      keyName,
+      version,
+      outcome,
+      details,
+    }));
+    const now = this.#clock.now();
+    const stamp = new Date(now).toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+    let text: string;
+    if (format === 'csv') {
+      text = toCsv(views);
+    } else {
+      const signingKey = await guarded(() => openSigningKey(meta.vaultId, meta.audit, log.auditKey));
+      text = JSON.stringify(await buildExport({ vaultId: meta.vaultId, exportedAt: now, filter: filterForExport(filter), publicKey: meta.audit.publicKey, signingKey, entries: views }), null, 2);
+    }
+    await this.record({ action: 'audit.export', details: { format, count: views.length } });
+    return { filename: `keyward-audit-${stamp}.${format}`, mime: format === 'csv' ? 'text/csv' : 'application/json', text, count: views.length };
+  }
+
+  async #views(rows: readonly AuditRow[]): Promise<AuditEntryView[]> {
+    const log = this.#log();
+    const held = await this.#load();
+    const users = new Map((await guarded(() => this.#db.getAll(S.users))).map((u) => [u.id, u.name]));
+    return Promise.all(
+      rows.map(async (r) => ({
+        seq: r.seq,
+        at: r.at,
+        actor: r.actor,
+        actorName: users.get(r.actor) ?? null,
+        action: r.action,
+        keyId: r.keyId,
+        keyName: r.keyId ? (held.get(r.keyId as KeyId)?.meta.name ?? null) : null,
+        version: r.version,
+        outcome: r.outcome,
+        details: await log.openDetails(r).catch(() => ({ unreadable: true })),
+      })),
+    );
   }
 
   #log(): AuditLog {
@@ -876,6 +963,31 @@ function auditEventsOf(id: string, before: SealedMeta, after: SealedMeta, curren
   }
   const fields = (['name', 'tags', 'notes', 'format'] as const).filter((f) => JSON.stringify(before[f]) !== JSON.stringify(after[f]));
   return [{ action: 'key.update', keyId: id, version: currentVersion, details: { fields } }];
+}
+
+/** One audit entry as the Audit screen shows it: names resolved, details decrypted. */
+export interface AuditEntryView {
+  seq: number;
+  at: number;
+  actor: string;
+  actorName: string | null;
+  action: string;
+  keyId: string | null;
+  keyName: string | null;
+  version: number | null;
+  outcome: 'ok' | 'denied' | 'failed';
+  details: Record<string, unknown>;
+}
+
+function filterForExport(f: AuditFilter): Record<string, unknown> {
+  return {
+    from: f.from != null ? new Date(f.from).toISOString() : null,
+    to: f.to != null ? new Date(f.to).toISOString() : null,
+    actions: f.actions ?? [],
+    actors: f.actors ?? [],
+    keyId: f.keyId ?? null,
+    outcome: f.outcome ?? null,
+  };
 }
 
 function rotationOf(row: KeyRow): { periodDays: number | null; auto: boolean } {

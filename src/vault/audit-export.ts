@@ -1,0 +1,142 @@
+// Owns audit exports: CSV for people, and signed JSON that anyone can verify offline without the vault.
+
+import { fromBase64Url, toBase64Url, toHex, utf8Encode } from '../crypto';
+
+export const EXPORT_FORMAT = 'keyward-audit-export';
+export const EXPORT_VERSION = 1;
+const GENESIS_HASH = '0'.repeat(64);
+
+/** One entry as exported: plaintext details, names resolved, and its place in the export's hash chain. */
+export interface ExportEntry {
+  seq: number;
+  at: string;
+  actor: string;
+  actorName: string | null;
+  action: string;
+  keyId: string | null;
+  keyName: string | null;
+  version: number | null;
+  outcome: 'ok' | 'denied' | 'failed';
+  details: Record<string, unknown>;
+  prev: string;
+  hash: string;
+}
+
+export interface AuditExport {
+  format: typeof EXPORT_FORMAT;
+  version: typeof EXPORT_VERSION;
+  vaultId: string;
+  exportedAt: string;
+  filter: Record<string, unknown>;
+  signer: { publicKey: JsonWebKey; fingerprint: string };
+  entries: ExportEntry[];
+  head: string;
+  signature: string;
+}
+
+/** JSON with object keys sorted at every level, so the bytes signed do not depend on key order. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const obj = value as Record<string, unknown>;
+    return `{${Object.keys(obj)
+      .filter((k) => obj[k] !== undefined)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+async function sha256Hex(text: string): Promise<string> {
+  return toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', utf8Encode(text))));
+}
+
+/** docs/AUDIT.md §5: hash_i = SHA-256("kw1|audit-export|" ‖ canonical(entry_i fields) ‖ "|" ‖ hash_{i-1}). */
+export async function entryHash(e: Omit<ExportEntry, 'prev' | 'hash'>, prev: string): Promise<string> {
+  const fields = [e.seq, e.at, e.actor, e.actorName, e.action, e.keyId, e.keyName, e.version, e.outcome, e.details];
+  return sha256Hex(`kw1|audit-export|${canonicalJson(fields)}|${prev}`);
+}
+
+function signedBytes(x: Pick<AuditExport, 'format' | 'version' | 'vaultId' | 'exportedAt' | 'filter' | 'head'> & { count: number }): Uint8Array<ArrayBuffer> {
+  return utf8Encode(canonicalJson(['kw1|audit-export-signature', x.format, x.version, x.vaultId, x.exportedAt, x.filter, x.count, x.head]));
+}
+
+/** SHA-256 of the public key's SPKI, hex in groups of four: what the app shows and the verifier prints. */
+export async function fingerprintOf(publicKey: JsonWebKey): Promise<string> {
+  const { key_ops: _o, ext: _e, ...bare } = publicKey;
+  const key = await crypto.subtle.importKey('jwk', bare, { name: 'ECDSA', namedCurve: 'P-256' }, true, ['verify']);
+  const spki = new Uint8Array(await crypto.subtle.exportKey('spki', key));
+  const hex = toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', spki)));
+  return hex.match(/.{4}/g)!.join(' ');
+}
+
+export async function buildExport(input: {
+  vaultId: string;
+  exportedAt: number;
+  filter: Record<string, unknown>;
+  publicKey: JsonWebKey;
+  signingKey: CryptoKey;
+  entries: Omit<ExportEntry, 'prev' | 'hash'>[];
+}): Promise<AuditExport> {
+  const entries: ExportEntry[] = [];
+  let prev = GENESIS_HASH;
+  for (const e of input.entries) {
+    const hash = await entryHash(e, prev);
+    entries.push({ ...e, prev, hash });
+    prev = hash;
+  }
+  const base = { format: EXPORT_FORMAT, version: EXPORT_VERSION, vaultId: input.vaultId, exportedAt: new Date(input.exportedAt).toISOString(), filter: input.filter, head: prev } as const;
+  const sig = new Uint8Array(await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, input.signingKey, signedBytes({ ...base, count: entries.length })));
+  const { key_ops: _o, ext: _e, ...publicKey } = input.publicKey;
+  return { ...base, signer: { publicKey, fingerprint: await fingerprintOf(publicKey) }, entries, signature: toBase64Url(sig) };
+}
+
+export type VerifyResult = { ok: true; count: number; fingerprint: string } | { ok: false; reason: string; seq?: number };
+
+/** Checks an export with nothing but WebCrypto: the shape, every entry's hash chain, and the signature. */
+export async function verifyExport(data: unknown): Promise<VerifyResult> {
+  const x = data as Partial<AuditExport> | null;
+  if (typeof x !== 'object' || x === null || x.format !== EXPORT_FORMAT) return { ok: false, reason: 'not a Keyward audit export' };
+  if (x.version !== EXPORT_VERSION) return { ok: false, reason: `export format version ${String(x.version)} is not supported` };
+  if (!Array.isArray(x.entries) || typeof x.head !== 'string' || typeof x.signature !== 'string' || typeof x.vaultId !== 'string' || typeof x.exportedAt !== 'string' || !x.signer?.publicKey) {
+    return { ok: false, reason: 'the export is missing fields' };
+  }
+  let prev = GENESIS_HASH;
+  for (const e of x.entries as ExportEntry[]) {
+    const seq = typeof e?.seq === 'number' ? e.seq : undefined;
+    if (typeof e !== 'object' || e === null || e.prev !== prev) return { ok: false, reason: 'entry is out of chain (removed, inserted or reordered)', seq };
+    const { prev: _p, hash, ...fields } = e;
+    if ((await entryHash(fields, prev)) !== hash) return { ok: false, reason: 'entry was modified', seq };
+    prev = hash;
+  }
+  if (prev !== x.head) return { ok: false, reason: 'the chain does not end at the signed head (entries removed at the end?)' };
+  let fingerprint: string;
+  let valid = false;
+  try {
+    fingerprint = await fingerprintOf(x.signer.publicKey);
+    const { key_ops: _o, ext: _e, ...bare } = x.signer.publicKey;
+    const key = await crypto.subtle.importKey('jwk', bare, { name: 'ECDSA', namedCurve: 'P-256' }, false, ['verify']);
+    const sig = fromBase64Url(x.signature);
+    valid = await crypto.subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, key, sig, signedBytes({ format: EXPORT_FORMAT, version: EXPORT_VERSION, vaultId: x.vaultId, exportedAt: x.exportedAt, filter: x.filter ?? {}, head: x.head, count: x.entries.length }));
+  } catch {
+    return { ok: false, reason: 'the signer key or signature is malformed' };
+  }
+  if (!valid) return { ok: false, reason: 'the signature does not match (header or entries changed, or another key signed)' };
+  if (x.signer.fingerprint !== fingerprint) return { ok: false, reason: 'the stated fingerprint is not that of the signing key' };
+  return { ok: true, count: x.entries.length, fingerprint };
+}
+
+function csvCell(v: unknown): string {
+  const s = v === null || v === undefined ? '' : typeof v === 'object' ? canonicalJson(v) : String(v);
+  // RFC 4180 quoting; a leading = + - @ is prefixed so a spreadsheet never runs it as a formula.
+  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+export function toCsv(entries: readonly Omit<ExportEntry, 'prev' | 'hash'>[]): string {
+  const header = ['seq', 'time', 'actor', 'actor_name', 'action', 'key_id', 'key_name', 'version', 'outcome', 'details'];
+  const lines = [header.join(',')];
+  for (const e of entries) lines.push([e.seq, e.at, e.actor, e.actorName, e.action, e.keyId, e.keyName, e.version, e.outcome, e.details].map(csvCell).join(','));
+  return lines.join('\r\n') + '\r\n';
+}
