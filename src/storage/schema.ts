@@ -33,6 +33,8 @@ export interface MetaRow {
   createdAt: number;
   settings: SettingsRow;
   audit: AuditMeta;
+  /** When the last backup was exported, and the audit head then (to tell whether keys changed since). */
+  lastBackup?: { at: number; headSeq: number };
 }
 
 /** The vault-wide audit keys (sealed under the audit data key) and the chain head (docs/AUDIT.md §2). */
@@ -67,7 +69,8 @@ export interface AuditPendingRow {
   id?: number;
   at: number;
   userId: string;
-  action: 'unlock.failed';
+  /** A failed unlock, or a restore (the restored vault's keys were not in memory to log it). */
+  action: 'unlock.failed' | 'backup.restore';
   client: string;
 }
 

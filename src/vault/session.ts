@@ -2,6 +2,7 @@
 
 import {
   bytesEqual,
+  DEFAULT_ITERATIONS,
   generateDataKey,
   generateSecret,
   generateTypedKey,
@@ -26,14 +27,15 @@ import { allRequests, DB, withTx, type AuditPendingRow, type AuditRow, type Gran
 import { aad } from './context';
 import { VaultError } from './errors';
 import { asVaultError, guarded } from './failures';
-import { addDays, isLegalTransition, nextRotationAt, stateAllows, type KeyUse } from './lifecycle';
+import { addDays, DAY_MS, isLegalTransition, nextRotationAt, stateAllows, type KeyUse } from './lifecycle';
 import { parseMaterial, parseMeta, type SealedMeta } from './records';
-import { applyUserKeyChange, prepareKdfUpgrade, preparePasswordChange, prepareUserKeyRotation, type UserKeyChange } from './user-keys';
+import { applyUserKeyChange, openUserKey, readUser, prepareKdfUpgrade, preparePasswordChange, prepareUserKeyRotation, type UserKeyChange } from './user-keys';
 import { AuditLog, HeadMoved, type AuditEvent } from './audit-log';
 import { verifyChain, type AuditAction, type ChainResult } from './audit-chain';
 import { buildReport, matches, type AuditFilter, type AuditReport } from './audit-report';
 import { buildExport, fingerprintOf, toCsv } from './audit-export';
 import { openSigningKey } from './audit-keys';
+import { backupFilename, makeBackupFile, readVaultPayload } from './backup';
 import {
   checkActivation,
   checkAlgorithm,
@@ -42,6 +44,7 @@ import {
   checkKeepVersions,
   checkKeyInput,
   checkName,
+  checkNewPassword,
   checkNotes,
   checkReason,
   checkRotation,
@@ -151,7 +154,7 @@ export class Session {
     const pending = options.pending ?? [];
     if (!options.created) {
       const events: AuditEvent[] = [
-        ...pending.map((p): AuditEvent => ({ action: 'unlock.failed', at: p.at, actor: p.userId, outcome: 'failed', details: { recordedWhileLocked: true, client: p.client } })),
+        ...pending.map((p): AuditEvent => ({ action: p.action, at: p.at, actor: p.userId, outcome: p.action === 'unlock.failed' ? 'failed' : 'ok', details: { recordedWhileLocked: true, client: p.client } })),
         { action: 'unlock' },
       ];
       await this.#write([S.auditPending], events, async (tx) => {
@@ -196,6 +199,49 @@ export class Session {
     this.#logCheck = Promise.resolve(result);
     await this.record({ action: 'audit.verify', outcome: result.ok ? 'ok' : 'failed', details: result.ok ? { count: result.count } : { kind: result.kind, seq: result.seq } });
     return result;
+  }
+
+  /**
+   * Writes an encrypted backup of the whole vault. The backup password is its own (at least 10
+   * characters), or the vault password when `useVaultPassword` (then it must open this vault).
+   * The export is logged first, so the backup holds its own entry.
+   */
+  async exportBackup(options: { password: string; useVaultPassword?: boolean }): Promise<{ filename: string; bytes: Uint8Array }> {
+    this.#key();
+    if (options.useVaultPassword) {
+      await openUserKey(await readUser(this.#db, this.user.id), options.password);
+    } else {
+      checkNewPassword(options.password);
+    }
+    const now = this.#clock.now();
+    const keys = (await this.#load()).size;
+    await this.#write([S.meta], [{ action: 'backup.export', details: { keys, ownPassword: !options.useVaultPassword } }], async (tx) => {
+      const meta = await tx.objectStore(S.meta).get('vault');
+      if (!meta) throw new VaultError('NoVault', 'the vault is gone from storage');
+      await tx.objectStore(S.meta).put({ ...meta, lastBackup: { at: now, headSeq: meta.audit.head.seq } });
+    });
+    const payload = await readVaultPayload(this.#db);
+    const bytes = await guarded(() => makeBackupFile(payload, options.password, now, Math.max(this.#kdfIterations, DEFAULT_ITERATIONS)));
+    return { filename: backupFilename(now), bytes };
+  }
+
+  /**
+   * When the last backup was made, and whether it is due: older than `maxAgeDays`, or keys changed
+   * since (any key entry in the log after the backup's).
+   */
+  async backupStatus(maxAgeDays = 7): Promise<{ lastAt: number | null; due: boolean; changedSince: boolean }> {
+    this.#key();
+    const { meta, rows } = await guarded(() =>
+      withTx(this.#db, [S.meta, S.audit], 'readonly', async (tx) => {
+        const meta = await tx.objectStore(S.meta).get('vault');
+        const after = meta?.lastBackup ? await tx.objectStore(S.audit).getAll(IDBKeyRange.lowerBound(meta.lastBackup.headSeq, true)) : [];
+        return { meta, rows: after };
+      }),
+    );
+    const last = meta?.lastBackup ?? null;
+    const changedSince = last !== null && rows.some((r) => r.action.startsWith('key.') && !['key.reveal', 'key.copy', 'key.export'].includes(r.action));
+    const old = last === null || this.#clock.now() - last.at > maxAgeDays * DAY_MS;
+    return { lastAt: last?.at ?? null, due: old || changedSince, changedSince };
   }
 
   /** The audit export signing key's fingerprint, shown in the app and printed by the verifier. */

@@ -9,6 +9,7 @@ import { Session } from './session';
 import { openUserKey, storedKdf } from './user-keys';
 import { AuditLog, describeClient } from './audit-log';
 import { createAuditKeys, openAuditKeys } from './audit-keys';
+import { openBackup, replaceVault, type BackupPreview } from './backup';
 import { checkNewPassword, checkSettings, checkUserName } from './validate';
 import { DEFAULT_SETTINGS, systemClock, type Clock, type UserId } from './types';
 
@@ -177,6 +178,22 @@ export class Vault {
       if ((await store.count()) < MAX_PENDING) await store.add(row);
     }).catch(() => undefined);
     throw new VaultError('WrongPassword', 'the password does not open this vault');
+  }
+
+  /** "Check backup file": decrypts and validates a backup without touching the vault. */
+  async inspectBackup(file: Uint8Array, password: string): Promise<BackupPreview> {
+    return (await openBackup(this.#db, file, password)).preview;
+  }
+
+  /**
+   * "Replace this vault": everything here is replaced by the backup's vault in one transaction (any
+   * failure leaves the vault as it was). Works where no vault exists. Unlock afterwards with the vault
+   * password the backup was made with. Any open session must be locked by the caller.
+   */
+  async restoreBackup(file: Uint8Array, password: string): Promise<BackupPreview> {
+    const { preview, payload } = await openBackup(this.#db, file, password);
+    await replaceVault(this.#db, payload, this.#clock.now(), this.#client);
+    return preview;
   }
 
   close(): void {

@@ -1,0 +1,110 @@
+// `npm run decrypt-backup -- FILE [--out FILE]`: recovers a Keyward backup without the app, with Node's
+// WebCrypto. Writes PLAINTEXT JSON (every key's value, all versions, and the audit log). On any bad file it
+// exits non-zero with the same words as the app and writes nothing.
+//
+// Passwords: KEYWARD_BACKUP_PASSWORD (else a prompt); the vault password, if different, from
+// KEYWARD_VAULT_PASSWORD (else the backup password is tried, then a prompt).
+
+import 'fake-indexeddb/auto';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { Writable } from 'node:stream';
+import { BACKUP_ERROR_WORDS, BackupError, MAX_BACKUP_BYTES, openVault, VaultError, type Session } from '../src/vault';
+
+function fail(words: string): never {
+  process.stderr.write(`keyward: ${words}\n`);
+  process.exit(1);
+}
+
+/** Reads a line from the terminal without echoing it. */
+async function ask(question: string): Promise<string> {
+  if (!process.stdin.isTTY) fail(`${question.replace(/: $/, '')} is needed: set it in the environment (no terminal to ask on).`);
+  let muted = false;
+  const output = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      if (!muted) process.stderr.write(chunk);
+      done();
+    },
+  });
+  const rl = createInterface({ input: process.stdin, output, terminal: true });
+  return new Promise((resolve) => {
+    rl.question(question, (answer) => {
+      rl.close();
+      process.stderr.write('\n');
+      resolve(answer);
+    });
+    muted = true;
+  });
+}
+
+async function plaintext(session: Session, headSeq: number) {
+  const keys = [];
+  for (const k of await session.listKeys()) {
+    const versions = [];
+    for (const v of (await session.listVersions(k.id)).reverse()) {
+      let material: unknown = null;
+      if (v.status !== 'destroyed') {
+        // Retired versions are read too: recovery must not lose them.
+        const open = async () =>
+          k.kind === 'secret' ? await session.revealValue(k.id, v.version) : JSON.parse(await session.exportKey(k.id, { part: k.algorithm && (k.algorithm.kind === 'aes-gcm' || k.algorithm.kind === 'hmac') ? 'secret' : k.hasPrivate ? 'private' : 'public', format: 'jwk', version: v.version }));
+        if (v.status === 'retired') await session.setOldestUsableVersion(k.id, v.version);
+        material = await open().catch(() => null);
+      }
+      versions.push({ version: v.version, createdAt: new Date(v.createdAt).toISOString(), origin: v.origin, status: v.status, compromised: v.compromised, [k.kind === 'secret' ? 'value' : 'jwk']: material });
+    }
+    keys.push({ id: k.id, kind: k.kind, algorithm: k.algorithm, name: k.name, tags: k.tags, notes: k.notes, state: k.state, rotation: k.rotation, history: k.history, versions });
+  }
+  const log = await session.auditReport({}, { limit: 500 });
+  const audit = [];
+  for (let offset = 0; offset < log.total; offset += 500) {
+    const page = offset === 0 ? log.page : (await session.auditReport({}, { offset, limit: 500 })).page;
+    audit.push(...page.filter((e) => e.seq <= headSeq));
+  }
+  return { keys, audit: audit.reverse() };
+}
+
+async function main(argv: string[]) {
+  const outAt = argv.indexOf('--out');
+  const outFile = outAt >= 0 ? argv[outAt + 1] : undefined;
+  if (outAt >= 0 && !outFile) fail('--out needs a file name.');
+  const file = argv.find((a, i) => !a.startsWith('--') && i !== outAt + 1);
+  if (!file) fail('usage: npm run decrypt-backup -- FILE [--out FILE]');
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch {
+    fail(`cannot read ${file}.`);
+  }
+  if (size > MAX_BACKUP_BYTES) fail(BACKUP_ERROR_WORDS.TooLarge);
+  const bytes = new Uint8Array(readFileSync(file));
+  const backupPassword = process.env.KEYWARD_BACKUP_PASSWORD ?? (await ask('Backup password: '));
+  const vault = await openVault({ dbName: 'keyward-recovery' });
+  let preview;
+  try {
+    preview = await vault.restoreBackup(bytes, backupPassword);
+  } catch (error) {
+    if (error instanceof BackupError) fail(BACKUP_ERROR_WORDS[error.code]);
+    throw error;
+  }
+  let session: Session | undefined;
+  for (const candidate of [process.env.KEYWARD_VAULT_PASSWORD, backupPassword]) {
+    if (candidate === undefined) continue;
+    session = await vault.unlock({ password: candidate }).catch(() => undefined);
+    if (session) break;
+  }
+  session ??= await vault.unlock({ password: await ask('Vault password (the one the vault had when the backup was made): ') }).catch((e: unknown) => {
+    if (e instanceof VaultError && e.code === 'WrongPassword') fail('That vault password does not open the vault in this backup.');
+    throw e;
+  });
+  const body = { format: 'keyward-plaintext-export', warning: 'PLAINTEXT: every secret below is readable by anyone who has this file.', backup: { createdAt: preview.createdAt, appVersion: preview.appVersion, counts: preview.counts }, ...(await plaintext(session, preview.header.auditHead?.seq ?? Infinity)) };
+  const text = JSON.stringify(body, null, 2) + '\n';
+  if (outFile) {
+    writeFileSync(outFile, text, { mode: 0o600 });
+    process.stderr.write(`keyward: wrote ${outFile}\n`);
+  } else {
+    process.stdout.write(text);
+  }
+  process.stderr.write('keyward: WARNING: the output is PLAINTEXT. Keep it offline and delete it when done.\n');
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => fail(`unexpected failure: ${(error as Error).message}`));

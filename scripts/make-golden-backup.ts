@@ -1,0 +1,25 @@
+// Writes test/fixtures/golden-v1.kwbak: a backup made by format version 1 with the password
+// "correct horse battery staple" (vault and backup alike). Run once per format version with
+// `npx tsx scripts/make-golden-backup.ts`; the file is committed and must keep restoring forever.
+
+import 'fake-indexeddb/auto';
+import { writeFileSync } from 'node:fs';
+import { openVault } from '../src/vault';
+
+const PASSWORD = 'correct horse battery staple';
+let now = Date.UTC(2026, 10, 28, 12, 0, 0);
+const vault = await openVault({ dbName: 'golden', clock: { now: () => now } });
+const s = await vault.create({ ownerName: 'Golden Owner', password: PASSWORD, iterations: 600_000 });
+const stripe = await s.createKey({ name: 'Stripe live key', value: 'sk_live_golden_v1', format: 'text', tags: ['payments', 'prod'], notes: 'rotated at the provider' });
+now += 86_400_000;
+await s.rotateKey(stripe.id, { value: 'sk_live_golden_v2' });
+now += 86_400_000;
+await s.rotateKey(stripe.id, { value: 'sk_live_golden_v3' });
+await s.createKey({ name: 'GitHub deploy token', value: '6a'.repeat(32), format: 'hex', tags: ['ci'], notes: '', recipe: { bytes: 32, format: 'hex' } });
+const signer = await s.generateKey({ name: 'Release signing key', algorithm: { kind: 'ecdsa-p256' }, tags: ['release'], notes: '' });
+await s.exportKey(signer.id, { part: 'public', format: 'pem' });
+await s.revealValue(stripe.id);
+now += 3_600_000;
+const { bytes } = await s.exportBackup({ password: PASSWORD, useVaultPassword: true });
+writeFileSync(new URL('../test/fixtures/golden-v1.kwbak', import.meta.url), bytes);
+process.stdout.write(`wrote ${bytes.length} bytes\n`);
