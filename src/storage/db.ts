@@ -1,6 +1,6 @@
 // Owns the connection and the one transaction helper: open with migrations, write with durability 'strict'.
 
-import { openDB, type IDBPDatabase, type IDBPTransaction } from 'idb';
+import { deleteDB, openDB, type IDBPDatabase, type IDBPTransaction } from 'idb';
 import { StorageError, toStorageError } from './errors';
 import { MIGRATIONS, type Migration } from './migrations';
 import { DB, type KeywardSchema, type StoreName } from './schema';
@@ -94,4 +94,10 @@ export async function allRequests(requests: Iterable<() => Promise<unknown>>): P
     throw error;
   }
   await Promise.all(started);
+}
+
+/** Deletes a whole database (used for the temporary copy a backup merge reads from). */
+export async function deleteKeywardDb(name: string): Promise<void> {
+  if (name === DB.name) throw new RangeError('"name" must not be the vault database');
+  await deleteDB(name);
 }

@@ -217,3 +217,61 @@ describe('the golden file', () => {
 });
 
 void openVault;
+
+describe('merge into this vault', () => {
+  it('adds new keys, leaves identical ones, and applies a choice per conflict', async () => {
+    const { session, vault, ids } = await filled();
+    const { bytes } = await session.exportBackup({ password: BACKUP_PW });
+    await session.updateKey(ids.a, { name: 'Stripe (renamed here)' });
+    await session.rotateKey(ids.b); // b: v4 here, v3 in the backup
+    const d = await session.createKey(pasted({ name: 'Only here' }));
+
+    const first = await vault.previewMerge(session, bytes, BACKUP_PW, PASSWORD);
+    expect(first.plan.added).toEqual([]);
+    expect(first.plan.unchanged).toBe(1); // c
+    expect(first.plan.conflicts.map((c) => [c.id, c.mine.name, c.theirs.name, c.mine.version, c.theirs.version]).sort()).toEqual(
+      [
+        [ids.a, 'Stripe (renamed here)', 'Stripe', 1, 1],
+        [ids.b, 'Webhook', 'Webhook', 4, 3],
+      ].sort(),
+    );
+    await expect(first.apply({ [ids.a]: 'keep-mine' })).rejects.toThrow(/no choice/);
+    await first.apply({ [ids.a]: 'keep-both', [ids.b]: 'take-backup' });
+    const names = (await session.listKeys()).map((k) => k.name).sort();
+    expect(names).toEqual(['Only here', 'Signer', 'Stripe (from backup)', 'Stripe (renamed here)', 'Webhook']);
+    expect((await session.getKey(ids.b)).version).toBe(3);
+    expect(await session.revealValue(ids.a)).toBe('sk_live_1');
+    expect(await session.revealValue(d.id)).toBe('sk_live_1');
+    expect(await session.verifyLog()).toMatchObject({ ok: true });
+    // A fresh unlock reads the merged keys from storage alike.
+    await session.lock();
+    const again = await vault.unlock({ password: PASSWORD });
+    expect((await again.listKeys()).length).toBe(5);
+    const fromBackup = (await again.listKeys()).find((k) => k.name === 'Stripe (from backup)')!;
+    expect(await again.revealValue(fromBackup.id)).toBe('sk_live_1');
+  });
+
+  it('merges another vault\'s backup (its own vault password) into this one, all as new keys', async () => {
+    const src = await filled();
+    const { bytes } = await src.session.exportBackup({ password: BACKUP_PW });
+    const dst = await newVault();
+    const s = await dst.vault.create({ ownerName: 'Eve', password: 'eve vault password', iterations: TEST_ITERATIONS });
+    await expect(dst.vault.previewMerge(s, bytes, BACKUP_PW, 'eve vault password')).rejects.toMatchObject({ code: 'WrongPassword' });
+    const m = await dst.vault.previewMerge(s, bytes, BACKUP_PW, PASSWORD);
+    expect(m.plan.added.map((a) => a.name).sort()).toEqual(['Signer', 'Stripe', 'Webhook']);
+    const before = await dumpAll(dst.dbName);
+    const proto = globalThis.IDBObjectStore.prototype;
+    const realAdd = proto.add;
+    let n = 0;
+    vi.spyOn(proto, 'add').mockImplementation(function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['add']>) {
+      if (++n === 4) throw new DOMException('injected', 'QuotaExceededError');
+      return realAdd.apply(this, args);
+    });
+    await expect(m.apply({})).rejects.toMatchObject({ code: 'StorageFailed' });
+    vi.restoreAllMocks();
+    expect(await dumpAll(dst.dbName)).toBe(before);
+    await m.apply({});
+    expect((await s.listKeys()).map((k) => k.name).sort()).toEqual(['Signer', 'Stripe', 'Webhook']);
+    expect(await s.revealValue(src.ids.b, 1)).toBe('ab'.repeat(32));
+  });
+});

@@ -16,3 +16,5 @@ export { generateSecret, SECRET_FORMATS, SECRET_MIN_BYTES, SECRET_MAX_BYTES, SEC
 export { describeAlgorithm, RSA_SIZES, type KeyAlgorithm, type KeyAlgorithmKind, type RsaSize } from '../crypto';
 export { BackupError, BACKUP_ERROR_WORDS, MAX_BACKUP_BYTES, type BackupErrorCode } from './backup-file';
 export { type BackupPreview } from './backup';
+export { type MergePlan, type MergeConflict, type Resolution, type KeySide } from './merge';
+export type { KeyDump } from './session';

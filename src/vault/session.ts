@@ -244,6 +244,64 @@ export class Session {
     return { lastAt: last?.at ?? null, due: old || changedSince, changedSince };
   }
 
+  /**
+   * Every key this user holds, decrypted, with every version's material (null when destroyed): for a
+   * merge from a backup. Logged as one entry, since it reads every secret.
+   */
+  async dumpRecords(purpose: string): Promise<KeyDump[]> {
+    const held = await this.#load();
+    await this.record({ action: 'key.export', details: { purpose, keys: held.size } });
+    const out: KeyDump[] = [];
+    for (const [id, h] of held) {
+      const dek = await this.#dek(id);
+      const rows = await guarded(() => this.#db.getAllFromIndex(S.versions, 'byKey', id));
+      const versions = await Promise.all(
+        rows.map(async ({ sealedValue, ...v }) => ({ ...v, material: sealedValue === null ? null : await guarded(() => open(dek, sealedValue, aad.value(id, v.version))) })),
+      );
+      const { sealedMeta: _m, ...row } = h.row;
+      out.push({ row, meta: h.meta, versions: versions.sort((a, b) => a.version - b.version) });
+    }
+    return out;
+  }
+
+  /**
+   * Writes decrypted records as this user's keys, each under a fresh data key, all in one transaction:
+   * `replace` first removes the key of the same id with its versions and grants. Any failure changes nothing.
+   */
+  async importRecords(records: { add: KeyDump[]; replace: KeyDump[] }, details: Record<string, unknown>): Promise<void> {
+    const userKey = this.#key();
+    const userId = this.user.id;
+    const now = this.#clock.now();
+    const prepared = await guarded(() =>
+      Promise.all(
+        [...records.add, ...records.replace].map(async (d) => {
+          const id = d.row.id;
+          const dek = await generateDataKey();
+          const grant: GrantRow = { keyId: id, principalId: userId, permission: 'owner', createdAt: now, wrappedDek: await wrapKey(userKey, dek, aad.dek(id, userId)) };
+          const row: KeyRow = { ...d.row, sealedMeta: await sealMeta(dek, id, d.meta) };
+          const versions: VersionRow[] = await Promise.all(
+            d.versions.map(async ({ material, ...v }) => ({ ...v, keyId: id, sealedValue: material === null ? null : await seal(dek, material, aad.value(id, v.version)) })),
+          );
+          return { row, grant, versions };
+        }),
+      ),
+    );
+    const replaceIds = records.replace.map((d) => d.row.id);
+    await this.#write([S.keys, S.versions, S.grants], [{ action: 'backup.restore', details }], async (tx) => {
+      const versions = tx.objectStore(S.versions);
+      const grants = tx.objectStore(S.grants);
+      const keys = tx.objectStore(S.keys);
+      for (const id of replaceIds) {
+        const [vk, gk] = await Promise.all([versions.index('byKey').getAllKeys(id), grants.index('byKey').getAllKeys(id)]);
+        await allRequests([() => keys.delete(id), ...vk.map((k) => () => versions.delete(k)), ...gk.map((k) => () => grants.delete(k))]);
+      }
+      await allRequests(prepared.flatMap((p) => [() => keys.add(p.row), () => grants.add(p.grant), ...p.versions.map((v) => () => versions.add(v))]));
+    });
+    // Re-read from storage at next use: ids, data keys and metadata all changed.
+    this.#held = null;
+    for (const id of [...replaceIds, ...records.add.map((d) => d.row.id)]) this.#deks.delete(id as KeyId);
+  }
+
   /** The audit export signing key's fingerprint, shown in the app and printed by the verifier. */
   async auditFingerprint(): Promise<string> {
     this.#key();
@@ -1009,6 +1067,13 @@ function auditEventsOf(id: string, before: SealedMeta, after: SealedMeta, curren
   }
   const fields = (['name', 'tags', 'notes', 'format'] as const).filter((f) => JSON.stringify(before[f]) !== JSON.stringify(after[f]));
   return [{ action: 'key.update', keyId: id, version: currentVersion, details: { fields } }];
+}
+
+/** A decrypted key record, as a backup merge moves it between vaults. */
+export interface KeyDump {
+  row: Omit<KeyRow, 'sealedMeta'>;
+  meta: SealedMeta;
+  versions: (Omit<VersionRow, 'sealedValue'> & { material: Uint8Array | null })[];
 }
 
 /** One audit entry as the Audit screen shows it: names resolved, details decrypted. */

@@ -1,7 +1,7 @@
 // Owns a vault as a whole: whether one exists, creating it, and unlocking it into a Session.
 
-import { calibrateIterations, checkKdfParams, DEFAULT_ITERATIONS, KDF_NAME, deriveKek, generateUserKey, isWellFormed, newKdfParams, randomId, unwrapUserKey, wrapKey } from '../crypto';
-import { allRequests, DB, openKeywardDb, StorageError, withTx, type AuditPendingRow, type KeywardDb, type MetaRow, type UserRow } from '../storage';
+import { calibrateIterations, checkKdfParams, DEFAULT_ITERATIONS, KDF_NAME, MIN_ITERATIONS, deriveKek, generateUserKey, isWellFormed, newKdfParams, randomId, unwrapUserKey, wrapKey } from '../crypto';
+import { allRequests, DB, deleteKeywardDb, openKeywardDb, StorageError, withTx, type AuditPendingRow, type KeywardDb, type MetaRow, type UserRow } from '../storage';
 import { aad } from './context';
 import { VaultError } from './errors';
 import { asVaultError, guarded } from './failures';
@@ -10,6 +10,7 @@ import { openUserKey, storedKdf } from './user-keys';
 import { AuditLog, describeClient } from './audit-log';
 import { createAuditKeys, openAuditKeys } from './audit-keys';
 import { openBackup, replaceVault, type BackupPreview } from './backup';
+import { planMerge, resolveMerge, type MergePlan, type Resolution } from './merge';
 import { checkNewPassword, checkSettings, checkUserName } from './validate';
 import { DEFAULT_SETTINGS, systemClock, type Clock, type UserId } from './types';
 
@@ -194,6 +195,37 @@ export class Vault {
     const { preview, payload } = await openBackup(this.#db, file, password);
     await replaceVault(this.#db, payload, this.#clock.now(), this.#client);
     return preview;
+  }
+
+  /**
+   * "Merge into this vault", step 1: opens the backup (its password, then the vault password it was
+   * made with) in a temporary database, and compares its keys with this session's by id.
+   */
+  async previewMerge(session: Session, file: Uint8Array, backupPassword: string, backupVaultPassword: string): Promise<{ preview: BackupPreview; plan: MergePlan; apply: (choices: Record<string, Resolution>) => Promise<void> }> {
+    const { preview, payload } = await openBackup(this.#db, file, backupPassword);
+    const tmpName = `keyward-merge-${randomId()}`;
+    const tmp = await guarded(() => openKeywardDb({ name: tmpName }));
+    let theirs;
+    try {
+      await replaceVault(tmp, payload, this.#clock.now(), this.#client);
+      const other = new Vault(tmp, this.#clock, MIN_ITERATIONS);
+      const s = await other.unlock({ password: backupVaultPassword });
+      theirs = await s.dumpRecords('merge: read backup');
+      await s.lock();
+    } finally {
+      tmp.close();
+      await deleteKeywardDb(tmpName).catch(() => undefined);
+    }
+    const mine = await session.dumpRecords('merge: compare with backup');
+    const plan = planMerge(mine, theirs);
+    return {
+      preview,
+      plan,
+      apply: async (choices) => {
+        const records = resolveMerge(mine, theirs, choices);
+        await session.importRecords(records, { mode: 'merge', added: records.add.length, replaced: records.replace.length, backupCreatedAt: preview.createdAt });
+      },
+    };
   }
 
   close(): void {
