@@ -1,13 +1,19 @@
-// Owns the app's top-level state: which screen shows, the open session, settings, auto-lock and the lock itself.
+// Owns the app's top-level state: which screen shows, the open session, settings, auto-lock, the due-work timer,
+// vault-level key changes (password, user key) and the lock itself.
 
 import { IdleLock, systemClock, VaultError, type Clock, type Session, type Settings, type UserId, type Vault } from '../vault';
 import { ClipboardGuard } from './clipboard.svelte';
 import type { DeviceControls } from './contracts';
 import { KeysState } from './keys-state.svelte';
+import { kdfUpgradeText } from './format';
+import { dueWorkSentence } from './lifecycle-text';
 import { errorMessage } from './messages';
 
 export type Screen = 'loading' | 'create' | 'unlock' | 'vault' | 'removed' | 'error';
 export type LockReason = 'manual' | 'idle' | 'update';
+
+/** Activations, automatic rotations and scheduled destructions are run this often while unlocked. */
+export const DUE_WORK_INTERVAL_MS = 60_000;
 
 export interface AppStateOptions {
   loadVault: () => Promise<Vault>;
@@ -24,6 +30,9 @@ export class AppState {
   #vault: Vault | null = null;
   #idle: IdleLock | null = null;
   #calibration: Promise<number | undefined> | null = null;
+  #dueTimer: ReturnType<typeof setInterval> | undefined;
+  /** The session a due-work run is going for (one run at a time per session). */
+  #dueRunningFor: Session | null = null;
 
   #screen = $state<Screen>('loading');
   #errorText = $state('');
@@ -34,6 +43,11 @@ export class AppState {
   #iterations = $state<number | null>(null);
   #persisted = $state<boolean | undefined>(undefined);
   #lockNotice = $state('');
+  #kdfIterations = $state(0);
+  /** Once per unlock: the KDF cost was raised. */
+  #kdfNotice = $state('');
+  /** What the last due-work run did by itself, in a sentence ('' when nothing). */
+  #dueNotice = $state('');
 
   constructor(options: AppStateOptions) {
     this.#loadVault = options.loadVault;
@@ -76,6 +90,27 @@ export class AppState {
   /** Why the vault was locked, shown on the unlock screen; '' after a manual lock. */
   get lockNotice(): string {
     return this.#lockNotice;
+  }
+
+  /** PBKDF2 iterations protecting the signed-in person's user key. */
+  get kdfIterations(): number {
+    return this.#kdfIterations;
+  }
+  /** "Key derivation strengthened from X to Y iterations." after an unlock that raised it; '' otherwise. */
+  get kdfNotice(): string {
+    return this.#kdfNotice;
+  }
+  /** What scheduled work just did (automatic rotations, destructions, activations); '' when nothing. */
+  get dueNotice(): string {
+    return this.#dueNotice;
+  }
+
+  dismissKdfNotice(): void {
+    this.#kdfNotice = '';
+  }
+
+  dismissDueNotice(): void {
+    this.#dueNotice = '';
   }
 
   /** Opens the vault and picks the first screen. Never rejects: failures become the 'error' screen. */
@@ -136,6 +171,9 @@ export class AppState {
   lock(reason: LockReason = 'manual'): Promise<void> {
     this.#idle?.stop();
     this.#idle = null;
+    this.#stopDueWork();
+    this.#kdfNotice = '';
+    this.#dueNotice = '';
     this.#keys?.dispose();
     this.#keys = null;
     const session = this.#session;
@@ -179,6 +217,49 @@ export class AppState {
     return settings;
   }
 
+  /**
+   * Changes the signed-in person's password. Only the user key is wrapped again: no key record is re-encrypted.
+   * Throws VaultError: WrongPassword for `current`, PasswordTooShort for `next`.
+   */
+  async changePassword(current: string, next: string): Promise<void> {
+    const session = this.#requireSession();
+    await session.changePassword(current, next);
+    if (this.#session === session) this.#kdfIterations = session.kdfIterations;
+  }
+
+  /** Replaces the user key and re-wraps every data key under it; returns how many were re-wrapped. */
+  async rotateUserKey(password: string): Promise<number> {
+    const session = this.#requireSession();
+    const count = await session.rotateUserKey(password);
+    if (this.#session === session) this.#kdfIterations = session.kdfIterations;
+    return count;
+  }
+
+  /**
+   * Runs the work that falls due with time (activations, automatic rotations, destructions whose wait ended),
+   * refreshes the list and says in one sentence what happened. Never rejects; one run at a time.
+   */
+  async runDueWork(): Promise<void> {
+    const session = this.#session;
+    const keys = this.#keys;
+    if (session === null || keys === null || this.#dueRunningFor === session) return;
+    this.#dueRunningFor = session;
+    try {
+      const done = await session.runDueWork();
+      if (this.#session !== session) return;
+      await keys.refresh();
+      const sentence = dueWorkSentence(done, (id) => keys.keys.find((key) => key.id === id)?.name);
+      if (sentence !== '') this.#dueNotice = sentence;
+    } catch (error) {
+      // A lock during the run is not a problem to report.
+      if (this.#session === session && !(error instanceof VaultError && error.code === 'Locked')) {
+        this.#dueNotice = `Scheduled key work could not run: ${errorMessage(error)}`;
+      }
+    } finally {
+      if (this.#dueRunningFor === session) this.#dueRunningFor = null;
+    }
+  }
+
   /** Asks the browser to keep storage (navigator.storage.persist()) and remembers the answer. */
   async askPersist(): Promise<boolean | undefined> {
     try {
@@ -199,6 +280,7 @@ export class AppState {
 
   /** Stops timers and drops the session; for when the app is torn down. */
   destroy(): void {
+    this.#stopDueWork();
     void this.lock();
     this.#vault?.close();
     this.#vault = null;
@@ -220,10 +302,14 @@ export class AppState {
     this.#session = session;
     this.#settings = settings;
     this.#lockNotice = '';
+    this.#kdfIterations = session.kdfIterations;
+    this.#kdfNotice = session.kdfUpgrade ? kdfUpgradeText(session.kdfUpgrade.from, session.kdfUpgrade.to) : '';
+    this.#dueNotice = '';
     this.#keys = new KeysState({
       session,
       clipboard: this.#clipboard,
       clipboardSeconds: () => this.#settings?.clipboardClearSeconds ?? 30,
+      clock: this.#clock,
     });
     this.#idle = new IdleLock({
       timeoutMs: settings.autoLockMinutes * 60_000,
@@ -236,6 +322,15 @@ export class AppState {
       if (this.#session === session) void this.lock();
     });
     this.#screen = 'vault';
+    // Right after unlock, then every minute while unlocked; lock() stops it.
+    this.#stopDueWork();
+    void this.runDueWork();
+    this.#dueTimer = setInterval(() => void this.runDueWork(), DUE_WORK_INTERVAL_MS);
+  }
+
+  #stopDueWork(): void {
+    if (this.#dueTimer !== undefined) clearInterval(this.#dueTimer);
+    this.#dueTimer = undefined;
   }
 
   #requireVault(): Vault {

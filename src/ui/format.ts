@@ -46,3 +46,25 @@ export function encodedLength(bytes: number, encoding: 'hex' | 'base64' | 'base6
 export function kdfDescription(iterations: number): string {
   return `Key derivation: PBKDF2-SHA256, ${formatCount(iterations)} iterations`;
 }
+
+/** The one-time notice after unlock raised the PBKDF2 cost. */
+export function kdfUpgradeText(from: number, to: number): string {
+  return `Key derivation strengthened from ${formatCount(from)} to ${formatCount(to)} iterations.`;
+}
+
+/**
+ * A datetime-local value ("2030-01-31T09:30") as epoch milliseconds in the person's time zone;
+ * null for an empty field, 'invalid' for anything the browser would not have produced.
+ */
+export function parseLocalDateTime(text: string): number | null | 'invalid' {
+  const trimmed = text.trim();
+  if (trimmed === '') return null;
+  const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(trimmed);
+  if (!match) return 'invalid';
+  const [, y, mo, d, h, mi, s] = match.map(Number) as [number, number, number, number, number, number, number];
+  const date = new Date(y, mo - 1, d, h, mi, Number.isNaN(s) ? 0 : s);
+  // Date rolls 2030-02-31 over to March: refuse a day that does not round-trip. (The hour may move in a
+  // daylight-saving gap, as the browser's own picker does.)
+  if (h > 23 || mi > 59 || date.getFullYear() !== y || date.getMonth() !== mo - 1 || date.getDate() !== d) return 'invalid';
+  return date.getTime();
+}

@@ -1,6 +1,26 @@
-// Owns the unlocked vault screen's state: the key list, search and sort, the selection, the form mode and the one revealed value.
+// Owns the unlocked vault screen's state: the key list, search, sort and due view, the selection and its versions,
+// the form mode, and the one revealed value (a secret's value, or a typed key's private or secret part).
 
-import { searchKeys, sortKeys, type KeyId, type KeyInput, type KeySort, type KeySummary, type Session, type SortDirection } from '../vault';
+import {
+  dueStatus,
+  searchKeys,
+  sortKeys,
+  systemClock,
+  VaultError,
+  type Clock,
+  type ExportFormat,
+  type KeyAlgorithm,
+  type KeyId,
+  type KeyInput,
+  type KeySort,
+  type KeyState,
+  type KeySummary,
+  type KeyVersionInfo,
+  type RotationPolicy,
+  type Session,
+  type SortDirection,
+  type TypedKeyInput,
+} from '../vault';
 import type { ClipboardGuard } from './clipboard.svelte';
 
 /** A revealed value is hidden again after this long. */
@@ -8,39 +28,88 @@ export const REVEAL_SECONDS = 30;
 
 export type { SortDirection };
 export type PanelMode = 'view' | 'create' | 'edit';
+/** 'due': only keys overdue or due soon for rotation, soonest first. */
+export type ListView = 'all' | 'due';
+
+/** What the key form asks for: a new secret, a new typed key (generated or imported), or an edit of the selected key. */
+export type SaveRequest =
+  | { readonly kind: 'secret'; readonly input: KeyInput }
+  | { readonly kind: 'generate'; readonly input: TypedKeyInput & { algorithm: KeyAlgorithm } }
+  | { readonly kind: 'import'; readonly input: TypedKeyInput & { algorithm: KeyAlgorithm; text: string } }
+  | { readonly kind: 'edit'; readonly patch: Partial<KeyInput> };
+
+/** A secret shown on request: a secret's value (of a version), or a typed key's private or secret part. */
+export interface Revealed {
+  readonly id: KeyId;
+  readonly what: 'value' | 'private' | 'secret';
+  /** null: the current version. */
+  readonly version: number | null;
+  /** The export format of a private or secret part; null for a value. */
+  readonly format: ExportFormat | null;
+  readonly text: string;
+}
+
+/** A public key shown on request. Not secret, but dropped with the selection all the same. */
+export interface PublicExport {
+  readonly id: KeyId;
+  readonly version: number | null;
+  readonly format: ExportFormat;
+  readonly text: string;
+}
 
 export class KeysState {
   readonly #session: Session;
   readonly #clipboard: ClipboardGuard;
   readonly #clipboardSeconds: () => number;
+  readonly #clock: Clock;
 
   #keys = $state.raw<readonly KeySummary[]>([]);
   #loaded = $state(false);
   #query = $state('');
   #sortBy = $state<KeySort>('name');
   #direction = $state<SortDirection>('asc');
+  #view = $state<ListView>('all');
+  /** The time due badges are computed at; moved on by tick() (every minute while unlocked). */
+  #now = $state(0);
   #selectedId = $state<KeyId | null>(null);
   #mode = $state<PanelMode>('view');
-  /** The only place a value lives outside the vault: shown on request, dropped on hide, timeout, selection change and lock. */
-  #revealed = $state.raw<{ readonly id: KeyId; readonly value: string } | null>(null);
+  #versions = $state.raw<{ readonly id: KeyId; readonly list: readonly KeyVersionInfo[] } | null>(null);
+  /** The only place a secret lives outside the vault: shown on request, dropped on hide, timeout, selection change and lock. */
+  #revealed = $state.raw<Revealed | null>(null);
+  #publicExport = $state.raw<PublicExport | null>(null);
   #revealTimer: ReturnType<typeof setTimeout> | undefined;
+  #loadSeq = 0;
   #disposed = false;
 
-  #visible = $derived(sortKeys(searchKeys(this.#keys, this.#query), this.#sortBy, this.#direction));
+  #due = $derived(
+    searchKeys(this.#keys, this.#query)
+      .filter((key) => {
+        const status = dueStatus(key.nextRotationAt, this.#now);
+        return status === 'overdue' || status === 'due-soon';
+      })
+      .sort((a, b) => (a.nextRotationAt ?? 0) - (b.nextRotationAt ?? 0) || a.name.localeCompare(b.name)),
+  );
+  #visible = $derived(this.#view === 'due' ? this.#due : sortKeys(searchKeys(this.#keys, this.#query), this.#sortBy, this.#direction));
   #selected = $derived(this.#keys.find((key) => key.id === this.#selectedId) ?? null);
 
-  constructor(options: { session: Session; clipboard: ClipboardGuard; clipboardSeconds: () => number }) {
+  constructor(options: { session: Session; clipboard: ClipboardGuard; clipboardSeconds: () => number; clock?: Clock }) {
     this.#session = options.session;
     this.#clipboard = options.clipboard;
     this.#clipboardSeconds = options.clipboardSeconds;
+    this.#clock = options.clock ?? systemClock;
+    this.#now = this.#clock.now();
   }
 
   get keys(): readonly KeySummary[] {
     return this.#keys;
   }
-  /** The keys that match the search, in the chosen order. */
+  /** The keys that match the search, in the chosen order (or by due date in the due view). */
   get visible(): readonly KeySummary[] {
     return this.#visible;
+  }
+  /** Keys overdue or due soon for rotation that match the search, soonest first. */
+  get due(): readonly KeySummary[] {
+    return this.#due;
   }
   get loaded(): boolean {
     return this.#loaded;
@@ -54,23 +123,59 @@ export class KeysState {
   get direction(): SortDirection {
     return this.#direction;
   }
+  get view(): ListView {
+    return this.#view;
+  }
+  get now(): number {
+    return this.#now;
+  }
   get selected(): KeySummary | null {
     return this.#selected;
   }
   get mode(): PanelMode {
     return this.#mode;
   }
-  /** The revealed value of the selected key, or null while hidden. */
-  get revealedValue(): string | null {
+  /** The selected key's versions, newest first; null until loaded. */
+  get versions(): readonly KeyVersionInfo[] | null {
+    const versions = this.#versions;
+    return versions !== null && versions.id === this.#selectedId ? versions.list : null;
+  }
+  /** What is revealed of the selected key, or null while hidden. */
+  get revealed(): Revealed | null {
     const revealed = this.#revealed;
-    return revealed !== null && revealed.id === this.#selectedId ? revealed.value : null;
+    return revealed !== null && revealed.id === this.#selectedId ? revealed : null;
+  }
+  /** The revealed current value of the selected secret, or null. */
+  get revealedValue(): string | null {
+    const revealed = this.revealed;
+    return revealed !== null && revealed.what === 'value' && revealed.version === null ? revealed.text : null;
+  }
+  /** The selected key's exported public key, or null. */
+  get publicExport(): PublicExport | null {
+    const exported = this.#publicExport;
+    return exported !== null && exported.id === this.#selectedId ? exported : null;
   }
 
+  /** Reads the list again; a later load wins over an earlier one still running. */
   async load(): Promise<void> {
+    const seq = ++this.#loadSeq;
     const keys = await this.#session.listKeys();
-    if (this.#disposed) return;
+    if (this.#disposed || seq !== this.#loadSeq) return;
     this.#keys = keys;
     this.#loaded = true;
+  }
+
+  /** After work done behind the person's back (due work): the list, the clock and the selected key's versions. */
+  async refresh(): Promise<void> {
+    this.tick();
+    await this.load();
+    if (this.#selectedId !== null && !this.#keys.some((key) => key.id === this.#selectedId)) this.#selectedId = null;
+    await this.loadVersions().catch(() => undefined);
+  }
+
+  /** Moves the time used for due badges to now. */
+  tick(): void {
+    this.#now = this.#clock.now();
   }
 
   setQuery(query: string): void {
@@ -85,14 +190,24 @@ export class KeysState {
     this.#direction = direction;
   }
 
+  setView(view: ListView): void {
+    this.tick();
+    this.#view = view;
+  }
+
   select(id: KeyId): void {
-    if (id !== this.#selectedId) this.hide();
+    if (id !== this.#selectedId) {
+      this.hide();
+      this.hidePublic();
+      this.#versions = null;
+    }
     this.#selectedId = id;
     this.#mode = 'view';
   }
 
   startCreate(): void {
     this.hide();
+    this.hidePublic();
     this.#mode = 'create';
   }
 
@@ -106,30 +221,52 @@ export class KeysState {
     this.#mode = 'view';
   }
 
-  /** Creates a key (mode 'create') or updates the selected one (mode 'edit'); throws VaultError for the form to show. */
-  async save(input: KeyInput | Partial<KeyInput>): Promise<KeySummary> {
+  /** Creates a key (secret, generated or imported typed key) or edits the selected one; throws VaultError for the form. */
+  async save(request: SaveRequest): Promise<KeySummary> {
     let saved: KeySummary;
-    if (this.#mode === 'edit' && this.#selectedId !== null) {
-      saved = await this.#session.updateKey(this.#selectedId, input);
-      this.#keys = this.#keys.map((key) => (key.id === saved.id ? saved : key));
+    if (request.kind === 'edit') {
+      const id = this.#requireSelected();
+      saved = await this.#session.updateKey(id, request.patch);
+      this.#replace(saved);
     } else {
-      saved = await this.#session.createKey(input as KeyInput);
+      saved =
+        request.kind === 'secret'
+          ? await this.#session.createKey(request.input)
+          : request.kind === 'generate'
+            ? await this.#session.generateKey(request.input)
+            : await this.#session.importKey(request.input);
       this.#keys = [...this.#keys, saved];
     }
+    if (this.#selectedId !== saved.id) this.#versions = null;
     this.#selectedId = saved.id;
     this.#mode = 'view';
+    // A new value is a new version: the table must show it.
+    await this.loadVersions().catch(() => undefined);
     return saved;
   }
 
-  /** Shows the selected key's value for REVEAL_SECONDS. */
-  async reveal(): Promise<void> {
+  async loadVersions(): Promise<void> {
     const id = this.#selectedId;
     if (id === null) return;
-    const value = await this.#session.revealValue(id);
+    const list = await this.#session.listVersions(id);
     if (this.#disposed || this.#selectedId !== id) return;
-    this.#clearRevealTimer();
-    this.#revealed = { id, value };
-    this.#revealTimer = setTimeout(() => this.hide(), REVEAL_SECONDS * 1000);
+    this.#versions = { id, list };
+  }
+
+  /** Shows the selected secret's value (the current one, or an older usable `version`) for REVEAL_SECONDS. */
+  async reveal(version?: number): Promise<void> {
+    const id = this.#selectedId;
+    if (id === null) return;
+    const text = await this.#session.revealValue(id, version);
+    this.#show(id, { id, what: 'value', version: version ?? null, format: null, text });
+  }
+
+  /** Shows the selected typed key's private part (pairs) or secret part (symmetric keys) for REVEAL_SECONDS. */
+  async revealPart(part: 'private' | 'secret', format: ExportFormat, version?: number): Promise<void> {
+    const id = this.#selectedId;
+    if (id === null) return;
+    const text = await this.#session.exportKey(id, { part, format, ...(version === undefined ? {} : { version }) });
+    this.#show(id, { id, what: part, version: version ?? null, format, text });
   }
 
   hide(): void {
@@ -141,16 +278,88 @@ export class KeysState {
   async copy(): Promise<void> {
     const id = this.#selectedId;
     if (id === null) return;
-    const value = await this.#session.revealValue(id);
+    // 'copy': the audit log tells a copy from a reveal.
+    const value = await this.#session.revealValue(id, undefined, 'copy');
     if (this.#disposed) return;
     await this.#clipboard.copy(id, value, this.#clipboardSeconds());
   }
 
+  /** Copies a typed key's private or secret part without putting it in the page. */
+  async copyPart(part: 'private' | 'secret', format: ExportFormat, version?: number): Promise<void> {
+    const id = this.#selectedId;
+    if (id === null) return;
+    const text = await this.#session.exportKey(id, { part, format, purpose: 'copy', ...(version === undefined ? {} : { version }) });
+    if (this.#disposed) return;
+    await this.#clipboard.copy(id, text, this.#clipboardSeconds());
+  }
+
+  /** Exports the selected key pair's public key (of the current or an older usable version). */
+  async exportPublic(format: ExportFormat, version?: number): Promise<void> {
+    const id = this.#selectedId;
+    if (id === null) return;
+    const text = await this.#session.exportKey(id, { part: 'public', format, ...(version === undefined ? {} : { version }) });
+    if (this.#disposed || this.#selectedId !== id) return;
+    this.#publicExport = { id, version: version ?? null, format, text };
+  }
+
+  hidePublic(): void {
+    this.#publicExport = null;
+  }
+
+  /** Copies the exported public key shown on the page. */
+  async copyPublic(): Promise<void> {
+    const exported = this.publicExport;
+    if (exported === null) return;
+    await this.#clipboard.copy(exported.id, exported.text, this.#clipboardSeconds());
+  }
+
+  // ── lifecycle of the selected key ─────────────────────────────────────────
+
+  /** A new version: generated when the key can make its own, otherwise from `value` (a secret or PEM/JWK text). */
+  rotate(value?: string): Promise<KeySummary> {
+    return this.#change((id) => this.#session.rotateKey(id, value === undefined ? {} : { value }));
+  }
+
+  changeState(to: KeyState, options: { reason?: string; value?: string } = {}): Promise<KeySummary> {
+    return this.#change((id) => this.#session.setState(id, to, options));
+  }
+
+  setPolicy(policy: RotationPolicy): Promise<KeySummary> {
+    return this.#change((id) => this.#session.setRotationPolicy(id, policy), false);
+  }
+
+  setOldestUsableVersion(version: number): Promise<KeySummary> {
+    return this.#change((id) => this.#session.setOldestUsableVersion(id, version));
+  }
+
+  setKeepVersions(count: number): Promise<KeySummary> {
+    return this.#change((id) => this.#session.setKeepVersions(id, count), false);
+  }
+
+  /** Destroys versions older than the last keepVersions; returns how many. */
+  async trimVersions(): Promise<number> {
+    const id = this.#requireSelected();
+    const count = await this.#session.trimVersions(id);
+    await this.#afterChange(await this.#session.getKey(id), true);
+    return count;
+  }
+
+  scheduleDestruction(days: number): Promise<KeySummary> {
+    return this.#change((id) => this.#session.scheduleDestruction(id, days));
+  }
+
+  cancelDestruction(): Promise<KeySummary> {
+    return this.#change((id) => this.#session.cancelDestruction(id), false);
+  }
+
+  /** Removes a destroyed key's record for good. */
   async remove(id: KeyId): Promise<void> {
     await this.#session.deleteKey(id);
     if (this.#selectedId === id) {
       this.hide();
+      this.hidePublic();
       this.#selectedId = null;
+      this.#versions = null;
       this.#mode = 'view';
     }
     this.#keys = this.#keys.filter((key) => key.id !== id);
@@ -160,8 +369,45 @@ export class KeysState {
   dispose(): void {
     this.#disposed = true;
     this.hide();
+    this.hidePublic();
     this.#keys = [];
+    this.#versions = null;
     this.#selectedId = null;
+  }
+
+  async #change(op: (id: KeyId) => Promise<KeySummary>, hide = true): Promise<KeySummary> {
+    const saved = await op(this.#requireSelected());
+    await this.#afterChange(saved, hide);
+    return saved;
+  }
+
+  async #afterChange(saved: KeySummary, hide: boolean): Promise<void> {
+    if (this.#disposed) return;
+    this.#replace(saved);
+    this.tick();
+    // What was shown may belong to a version that is now retired, replaced or destroyed.
+    if (hide) {
+      this.hide();
+      this.hidePublic();
+    }
+    // The change is saved; a failure to re-read the table leaves the old table, not an error about the change.
+    await this.loadVersions().catch(() => undefined);
+  }
+
+  #show(id: KeyId, revealed: Revealed): void {
+    if (this.#disposed || this.#selectedId !== id) return;
+    this.#clearRevealTimer();
+    this.#revealed = revealed;
+    this.#revealTimer = setTimeout(() => this.hide(), REVEAL_SECONDS * 1000);
+  }
+
+  #replace(saved: KeySummary): void {
+    this.#keys = this.#keys.map((key) => (key.id === saved.id ? saved : key));
+  }
+
+  #requireSelected(): KeyId {
+    if (this.#selectedId === null) throw new VaultError('NotFound', 'no key is selected');
+    return this.#selectedId;
   }
 
   #clearRevealTimer(): void {

@@ -13,6 +13,16 @@ const CODES: VaultErrorCode[] = [
   'Corrupt',
   'StorageFailed',
   'NoStorage',
+  'IllegalTransition',
+  'KeyNotUsable',
+  'Unsupported',
+];
+
+/** Every InvalidInput field the vault reports. */
+const FIELDS = [
+  'ownerName', 'password', 'name', 'value', 'format', 'tags', 'notes', 'autoLockMinutes', 'clipboardClearSeconds',
+  'material', 'algorithm', 'rotation', 'activationAt', 'destructionDays', 'keepVersions', 'reason', 'oldestUsableVersion',
+  'recipe', 'part', 'kind',
 ];
 
 describe('messages', () => {
@@ -39,5 +49,28 @@ describe('messages', () => {
     const message = errorMessage(new Error('value was hunter2-secret'));
     expect(message).not.toContain('hunter2');
     expect(errorMessage(new VaultError('Corrupt', 'hunter2-secret'))).not.toContain('hunter2');
+  });
+
+  it('has its own words for every field of the key lifecycle', () => {
+    const generic = invalidInputMessage(undefined);
+    for (const field of FIELDS) expect(invalidInputMessage(field), field).not.toBe(generic);
+    expect(invalidInputMessage('rotation')).toBe('Choose a rotation period of 1 to 3,650 days, or no rotation.');
+    expect(invalidInputMessage('destructionDays')).toBe('Choose a waiting period of 7 to 30 days.');
+    expect(invalidInputMessage('keepVersions')).toBe('Keep from 1 to 100 versions.');
+  });
+
+  it('passes on the vault’s specific, secret-free reasons for lifecycle errors', () => {
+    expect(errorMessage(new VaultError('InvalidInput', 'the PEM block is damaged (header, footer or base64 body)', { field: 'material' }))).toBe(
+      'The PEM block is damaged (header, footer or base64 body).',
+    );
+    expect(errorMessage(new VaultError('KeyNotUsable', 'version 2 is retired (older than the oldest usable version 3)'))).toBe(
+      'Version 2 is retired (older than the oldest usable version 3).',
+    );
+    expect(errorMessage(new VaultError('IllegalTransition', 'a compromised key cannot become active'))).toBe('A compromised key cannot become active.');
+    expect(errorMessage(new VaultError('Unsupported', 'this browser cannot make Ed25519 keys'))).toMatch(
+      /^This browser cannot make Ed25519 keys\. Choose another type/,
+    );
+    // Other fields never echo the vault's text.
+    expect(errorMessage(new VaultError('InvalidInput', 'hunter2', { field: 'value' }))).not.toContain('hunter2');
   });
 });

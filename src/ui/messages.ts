@@ -1,7 +1,16 @@
 // Owns every sentence the UI shows about a problem: the one place that turns a VaultErrorCode (+ field) into words.
 // ARCHITECTURE §5.3 and §5.5: branch on error.code, never on error.message, and never echo input back (it may be a secret).
 
-import { isVaultError, LIMITS, MIN_PASSWORD_LENGTH, SETTINGS_BOUNDS, type VaultErrorCode } from '../vault';
+import {
+  DESTRUCTION_WAIT,
+  isVaultError,
+  KEEP_VERSIONS,
+  LIMITS,
+  MIN_PASSWORD_LENGTH,
+  ROTATION_BOUNDS,
+  SETTINGS_BOUNDS,
+  type VaultErrorCode,
+} from '../vault';
 
 const grouped = new Intl.NumberFormat('en-US');
 
@@ -17,7 +26,8 @@ export function invalidInputMessage(field: string | undefined): string {
     case 'value':
       return `Enter a value of at most ${grouped.format(LIMITS.valueMaxBytes / 1024)} KB that is valid for the chosen format.`;
     case 'format':
-      return 'Choose one of the listed formats: text, hex, base64 or base64url.';
+      // Also a generated value whose format was changed away from the generator's encoding, and PEM for a symmetric key.
+      return 'Choose one of the listed formats. A generated value keeps the encoding it was generated in; symmetric keys export as JWK only.';
     case 'tags':
       return `Use at most ${LIMITS.tagsMax} tags of up to ${LIMITS.tagMaxChars} characters each.`;
     case 'notes':
@@ -26,6 +36,29 @@ export function invalidInputMessage(field: string | undefined): string {
       return `Choose from ${SETTINGS_BOUNDS.autoLockMinutes.min} to ${grouped.format(SETTINGS_BOUNDS.autoLockMinutes.max)} minutes.`;
     case 'clipboardClearSeconds':
       return `Choose from ${SETTINGS_BOUNDS.clipboardClearSeconds.min} to ${SETTINGS_BOUNDS.clipboardClearSeconds.max} seconds.`;
+    case 'material':
+      // The vault's own sentence is shown for this field (see errorMessage); this one stands in when there is none.
+      return 'Paste the key as PEM, JWK, hex or base64, of the chosen type and size.';
+    case 'algorithm':
+      return 'Choose one of the listed key types.';
+    case 'rotation':
+      return `Choose a rotation period of ${ROTATION_BOUNDS.minDays} to ${grouped.format(ROTATION_BOUNDS.maxDays)} days, or no rotation.`;
+    case 'activationAt':
+      return 'Enter a valid activation date and time, or leave it empty to activate the key now.';
+    case 'destructionDays':
+      return `Choose a waiting period of ${DESTRUCTION_WAIT.minDays} to ${DESTRUCTION_WAIT.maxDays} days.`;
+    case 'keepVersions':
+      return `Keep from ${KEEP_VERSIONS.min} to ${KEEP_VERSIONS.max} versions.`;
+    case 'reason':
+      return `Say why the key is compromised, in at most ${LIMITS.reasonMaxChars} characters.`;
+    case 'oldestUsableVersion':
+      return 'Choose a version from 1 to the current version.';
+    case 'recipe':
+      return 'The generator settings are not valid. Generate the value again.';
+    case 'part':
+      return 'This key has no such part to export.';
+    case 'kind':
+      return 'That does not apply to this kind of key: secrets are revealed, typed keys are exported.';
     default:
       return 'Check this entry and try again.';
   }
@@ -60,15 +93,18 @@ export function codeMessage(code: VaultErrorCode, field?: string): string {
     case 'KeyNotUsable':
       return 'This key cannot be used in its current state.';
     case 'Unsupported':
-      return 'This browser does not support that key type. Try a current Chrome, Edge, Firefox or Safari.';
+      return 'This browser cannot make or use this key type (Ed25519 needs a recent browser). Choose another type, or use a current Chrome, Edge, Firefox or Safari.';
   }
 }
 
 /** Words for anything thrown at the UI. Unknown errors get a generic sentence: their text might carry input. */
 export function errorMessage(error: unknown): string {
   if (isVaultError(error)) {
-    // These codes carry a specific, secret-free reason from the vault ("version 2 is retired", "this RSA key has 2048 bits, not 4096").
+    // These codes carry a specific, secret-free reason from the vault ("version 2 is retired", "a suspended key cannot
+    // become deactivated", "this RSA key has 2048 bits, not 4096"): the vault never puts input or material in them.
     if (error.code === 'IllegalTransition' || error.code === 'KeyNotUsable' || (error.code === 'InvalidInput' && error.field === 'material')) return sentence(error.message);
+    // "this browser cannot make Ed25519 keys": names the type, then what to do.
+    if (error.code === 'Unsupported') return `${sentence(error.message)} Choose another type, or use a current Chrome, Edge, Firefox or Safari.`;
     return codeMessage(error.code, error.field);
   }
   return 'Something went wrong. Nothing was changed. Try again; if it keeps happening, reload the page.';
@@ -91,6 +127,11 @@ export const FORM_MESSAGES = Object.freeze({
   keyNameRequired: 'Give the key a name.',
   keyValueRequired: 'Enter a value, or use Generate.',
   clipboardRefused: 'The browser refused to copy. Reveal the value and copy it by hand.',
+  keyMaterialRequired: 'Paste the key as PEM, JWK, hex or base64.',
+  newValueRequired: 'Enter the new value.',
+  reasonRequired: 'Say why the key is compromised.',
+  currentPasswordRequired: 'Enter your current password.',
+  newPasswordMismatch: 'The new passwords do not match.',
   weakPassword: 'Weak password: someone who gets a copy of this browser’s data could guess it.',
 });
 

@@ -3,7 +3,7 @@
 export * from './types';
 export { VaultError, isVaultError, type VaultErrorCode } from './errors';
 export { openVault, Vault, type OpenVaultOptions, type CreateVaultInput, type UnlockInput } from './vault';
-export { Session } from './session';
+export { Session, SYSTEM_ACTOR } from './session';
 export { searchKeys, sortKeys, type KeySort, type SortDirection } from './search';
 export { IdleLock, type IdleLockOptions } from './idle-lock';
 export { allowedTransitions, isLegalTransition, dueStatus, nextRotationAt, stateAllows, addDays, DAY_MS, type DueStatus, type KeyUse } from './lifecycle';

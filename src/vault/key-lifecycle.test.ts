@@ -448,3 +448,24 @@ describe('all or nothing', () => {
     expect((await again.runDueWork()).destroyed).toEqual([ids[0]]);
   });
 });
+
+describe('work that falls due by itself', () => {
+  it('is credited to the system, not to the person signed in', async () => {
+    const { session, clock } = await created();
+    const k = await session.createKey({ ...generated(), rotation: { periodDays: 1, auto: true } });
+    clock.advance(DAY_MS);
+    await session.runDueWork();
+    const rotated = (await session.getKey(k.id)).history.at(-1)!;
+    expect(rotated).toMatchObject({ action: 'rotated', actor: 'system' });
+    const log = await session.auditReport({ actions: ['key.rotate'] });
+    expect(log.page.map((e) => e.actor)).toEqual(['system']);
+  });
+
+  it('marks a key waiting for destruction compromised without rotating it', async () => {
+    const { session } = await created();
+    const k = await session.createKey(generated());
+    await session.scheduleDestruction(k.id, 7);
+    const c = await session.setState(k.id, 'compromised', { reason: 'leaked' });
+    expect(c).toMatchObject({ state: 'compromised', version: 1 });
+  });
+});

@@ -69,6 +69,8 @@ import {
 } from './types';
 
 const S = DB.stores;
+/** The actor of work that falls due by itself (activation, automatic rotation, scheduled destruction). */
+export const SYSTEM_ACTOR = 'system';
 
 export interface SessionInit {
   db: KeywardDb;
@@ -549,12 +551,13 @@ export class Session {
   }
 
   /** A typed key as JWK or PEM. Private and secret parts only on a person's explicit request. */
-  async exportKey(id: KeyId, options: { part: ExportPart; format: ExportFormat; version?: number }): Promise<string> {
+  async exportKey(id: KeyId, options: { part: ExportPart; format: ExportFormat; version?: number; purpose?: 'export' | 'copy' }): Promise<string> {
     const held = await this.#get(id);
     const algorithm = held.meta.algorithm;
     if (!algorithm) throw new VaultError('InvalidInput', 'a secret is revealed, not exported', { field: 'kind' });
     const use: KeyUse = options.part === 'public' ? 'export-public' : 'reveal';
-    const material = parseMaterial(utf8Decode(await this.#material(id, held, use, options.version, 'key.export', { part: options.part, format: options.format })));
+    const action: AuditAction = options.purpose === 'copy' ? 'key.copy' : 'key.export';
+    const material = parseMaterial(utf8Decode(await this.#material(id, held, use, options.version, action, { part: options.part, format: options.format })));
     const symmetric = isSymmetric(algorithm);
     const jwk = options.part === 'public' ? material.publicKey : options.part === 'secret' ? material.secret : material.privateKey;
     if (!jwk || (options.part === 'secret') !== symmetric) throw new VaultError('InvalidInput', `this key has no ${options.part} part`, { field: 'part' });
@@ -697,10 +700,14 @@ export class Session {
    * (the new value from its provider, or the new key as PEM/JWK/hex/base64).
    */
   async rotateKey(id: KeyId, options: { value?: string } = {}): Promise<KeySummary> {
+    return this.#rotateAs(id, options.value, this.user.id);
+  }
+
+  async #rotateAs(id: KeyId, value: string | undefined, actor: string): Promise<KeySummary> {
     const held = await this.#get(id);
     if (!stateAllows(held.row.state, 'rotate', held.row.destroyAt !== null)) throw notUsable(held.row.state);
-    const fresh = await this.#newMaterial(held, options.value);
-    return this.#rotate(id, held, fresh);
+    const fresh = await this.#newMaterial(held, value);
+    return this.#rotate(id, held, { ...fresh, actor });
   }
 
   async #newMaterial(held: Held, value: string | undefined): Promise<{ material: Uint8Array; origin: VersionOrigin }> {
@@ -714,16 +721,17 @@ export class Session {
     return { material: utf8Encode(JSON.stringify(await this.#generateMaterial(meta.algorithm!))), origin: 'generated' };
   }
 
-  async #rotate(id: KeyId, held: Held, fresh: { material: Uint8Array; origin: VersionOrigin; meta?: SealedMeta; extraEvents?: KeyEvent[] }): Promise<KeySummary> {
+  async #rotate(id: KeyId, held: Held, fresh: { material: Uint8Array; origin: VersionOrigin; meta?: SealedMeta; extraEvents?: KeyEvent[]; actor?: string }): Promise<KeySummary> {
+    const actor = fresh.actor ?? this.user.id;
     const dek = await this.#dek(id);
     const now = this.#clock.now();
     const version = held.row.currentVersion + 1;
     const sealedValue = await guarded(() => seal(dek, fresh.material, aad.value(id, version)));
     const meta = fresh.meta ?? held.meta;
-    const events: KeyEvent[] = [...(fresh.extraEvents ?? []), { at: now, actor: this.user.id, action: 'rotated', version }];
+    const events: KeyEvent[] = [...(fresh.extraEvents ?? []), { at: now, actor, action: 'rotated', version }];
     let state = held.row.state;
     if (state === 'compromised') {
-      events.push({ at: now, actor: this.user.id, action: 'state', from: 'compromised', to: 'active', version });
+      events.push({ at: now, actor, action: 'state', from: 'compromised', to: 'active', version });
       state = 'active';
     }
     return this.#commit(id, held, () => ({
@@ -739,11 +747,14 @@ export class Session {
    * otherwise it stays compromised until rotated with a new value (`value` here does it in one step).
    */
   async setState(id: KeyId, to: KeyState, options: { reason?: string; value?: string } = {}): Promise<KeySummary> {
+    return this.#setStateAs(id, to, options, this.user.id);
+  }
+
+  async #setStateAs(id: KeyId, to: KeyState, options: { reason?: string; value?: string }, actor: string): Promise<KeySummary> {
     const held = await this.#get(id);
     const from = held.row.state;
     if (!isLegalTransition(from, to)) throw new VaultError('IllegalTransition', `a ${from} key cannot become ${to}`);
     const now = this.#clock.now();
-    const actor = this.user.id;
     if (to !== 'compromised') {
       return this.#commit(id, held, () => ({
         row: { ...held.row, state: to, stateChangedAt: now, ...(to === 'active' && from === 'pre-activation' ? { lastRotatedAt: now } : {}) },
@@ -755,7 +766,8 @@ export class Session {
     const current = await guarded(() => this.#db.get(S.versions, [id, held.row.currentVersion]));
     if (!current) throw new VaultError('Corrupt', 'the current version of this key is missing');
     const flagged: VersionRow = { ...current, compromisedAt: now };
-    if (options.value !== undefined || canAutoRotate(held)) {
+    // A key waiting for destruction is marked, not rotated: it is not to be used again.
+    if (held.row.destroyAt === null && (options.value !== undefined || canAutoRotate(held))) {
       const fresh = await this.#newMaterial(held, options.value);
       const compromisedHeld: Held = { ...held, row: { ...held.row, state: 'compromised' }, meta: { ...held.meta, compromiseReason: reason } };
       const dek = await this.#dek(id);
@@ -878,13 +890,13 @@ export class Session {
         continue;
       }
       if (h.row.state === 'pre-activation' && h.row.activationAt !== null && h.row.activationAt <= now) {
-        await this.setState(id, 'active');
+        await this.#setStateAs(id, 'active', {}, SYSTEM_ACTOR);
         done.activated.push(id);
       }
       const current = held.get(id)!;
       const due = nextRotationAt(current.row.state, rotationOf(current.row), current.row.lastRotatedAt, current.currentCompromisedAt);
       if (current.row.autoRotate && current.row.state === 'active' && current.row.destroyAt === null && due !== null && due <= now && canAutoRotate(current)) {
-        await this.rotateKey(id);
+        await this.#rotateAs(id, undefined, SYSTEM_ACTOR);
         done.rotated.push(id);
       }
     }
@@ -896,7 +908,7 @@ export class Session {
     const now = this.#clock.now();
     await this.#commit(id, held, () => ({
       row: { ...held.row, state: 'destroyed', stateChangedAt: now, destroyAt: null },
-      meta: { ...held.meta, history: [...held.meta.history, { at: now, actor: this.user.id, action: 'destroyed', from: held.row.state, to: 'destroyed' }] },
+      meta: { ...held.meta, history: [...held.meta.history, { at: now, actor: SYSTEM_ACTOR, action: 'destroyed', from: held.row.state, to: 'destroyed' }] },
       // Destruction erases the material of every version; the record's metadata stays (NIST "destroyed").
       putVersions: rows.map((v) => ({ ...v, sealedValue: null, destroyedAt: v.destroyedAt ?? now })),
     }));
@@ -1060,6 +1072,7 @@ function auditEventsOf(id: string, before: SealedMeta, after: SealedMeta, curren
   if (added.length > 0) {
     return added.map((e) => ({
       action: EVENT_ACTION[e.action],
+      actor: e.actor,
       keyId: id,
       version: e.version ?? currentVersion,
       details: { ...(e.from ? { from: e.from } : {}), ...(e.to ? { to: e.to } : {}), ...(e.reason ? { reason: e.reason } : {}), event: e.action },

@@ -52,7 +52,7 @@ test('a generated key survives lock and unlock, and a wrong password is refused'
   await expect(page.getByText(generated)).toHaveCount(0);
 });
 
-test('copy puts the value on the clipboard, and delete asks before removing the key', async ({ page, context }) => {
+test('copy puts the value on the clipboard, and delete asks, then schedules the key's destruction', async ({ page, context }) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: APP_ORIGIN });
   const keep = { name: 'staging-db-password', value: 'pa55-staging-Ww8rT2' };
   const doomed = { name: 'old-webhook-secret', value: 'whsec_0ld_secret_Zx81' };
@@ -67,19 +67,24 @@ test('copy puts the value on the clipboard, and delete asks before removing the 
   await expect(page.getByRole('status').filter({ hasText: 'Copied' })).toBeVisible();
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(keep.value);
 
-  // Cancel keeps the key.
+  // Cancel keeps the key as it was.
   await keyInList(page, doomed.name).click();
-  await keyDetail(page, doomed.name).getByRole('button', { name: 'Delete', exact: true }).click();
-  const dialog = page.getByRole('dialog', { name: 'Confirm delete' });
+  const doomedDetail = keyDetail(page, doomed.name);
+  await doomedDetail.getByRole('button', { name: 'Delete', exact: true }).click();
+  const dialog = page.getByRole('dialog', { name: 'Schedule destruction' });
   await expect(dialog).toBeVisible();
   await dialog.getByRole('button', { name: 'Cancel', exact: true }).click();
   await expect(dialog).toHaveCount(0);
-  await expect(keyInList(page, doomed.name)).toBeVisible();
+  await expect(doomedDetail.getByText(/^Destroys on /)).toHaveCount(0);
 
-  // Confirm removes it, and it stays removed after a lock and unlock.
-  await keyDetail(page, doomed.name).getByRole('button', { name: 'Delete', exact: true }).click();
-  await page.getByRole('dialog', { name: 'Confirm delete' }).getByRole('button', { name: 'Delete', exact: true }).click();
-  await expect(keyInList(page, doomed.name)).toHaveCount(0);
+  // Confirm schedules its destruction: still listed, marked, and no longer revealed or copied.
+  await doomedDetail.getByRole('button', { name: 'Delete', exact: true }).click();
+  await dialog.getByLabel('Waiting period (days)', { exact: true }).fill('7');
+  await dialog.getByRole('button', { name: 'Schedule destruction', exact: true }).click();
+  await expect(dialog).toHaveCount(0);
+  await expect(doomedDetail.getByText(/^Destroys on /)).toBeVisible();
+  await expect(keyInList(page, doomed.name)).toContainText('Destruction scheduled');
+  await expect(doomedDetail.getByRole('button', { name: 'Reveal', exact: true })).toBeDisabled();
   await expect(keyInList(page, keep.name)).toBeVisible();
 
   // Locking clears what Keyward put on the clipboard.
@@ -88,5 +93,5 @@ test('copy puts the value on the clipboard, and delete asks before removing the 
 
   await unlockAndWait(page);
   await expect(keyInList(page, keep.name)).toBeVisible();
-  await expect(keyInList(page, doomed.name)).toHaveCount(0);
+  await expect(keyInList(page, doomed.name)).toContainText('Destruction scheduled');
 });
