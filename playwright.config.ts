@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { defineConfig, devices } from '@playwright/test';
 
-const BASE_URL = 'http://localhost:4173';
+const BASE_URL = `http://localhost:${process.env.KEYWARD_PORT ?? 4173}`;
 
 // Debian's Chromium on this machine and in CI (Playwright cannot download its own browser here);
 // elsewhere Playwright's own browser is used.

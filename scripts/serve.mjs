@@ -11,7 +11,9 @@ if (!existsSync(new URL('../dist/index.html', import.meta.url))) {
   process.exit(1);
 }
 
-const server = await preview({ root, preview: { port: 4173, strictPort: true, host: 'localhost' } });
+// KEYWARD_PORT lets two checkouts run their end-to-end suites side by side; people use the default.
+const port = Number(process.env.KEYWARD_PORT ?? 4173);
+const server = await preview({ root, preview: { port, strictPort: true, host: 'localhost' } });
 server.printUrls();
 
 // Close cleanly when a test runner or a terminal stops us.

@@ -2,7 +2,7 @@
 // its Content-Security-Policy or throws an uncaught error; steps drive the UI by accessible names.
 import { test as base, expect, type BrowserContext, type Page } from '@playwright/test';
 
-export const APP_ORIGIN = 'http://localhost:4173';
+export const APP_ORIGIN = `http://localhost:${process.env.KEYWARD_PORT ?? 4173}`;
 
 /** PBKDF2 is calibrated to ~0.5 s or more per derivation; on a slow CI machine give it room. */
 export const KDF_TIMEOUT = 45_000;
