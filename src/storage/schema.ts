@@ -47,6 +47,8 @@ export interface AuditMeta {
   publicKey: JsonWebKey;
   /** Sequence number and MAC of the last entry, written in the same transaction as that entry. */
   head: { seq: number; mac: Uint8Array };
+  /** After "archive and trim": the last trimmed entry's sequence number and MAC; the chain goes on from it. */
+  checkpoint?: { seq: number; mac: Uint8Array };
 }
 
 export interface AuditRow {

@@ -223,3 +223,39 @@ describe('reports from the session', () => {
     expect((await session.auditReport({ actions: ['audit.verify'] })).total).toBe(1);
   });
 });
+
+describe('archive and trim', () => {
+  it('exports the old entries first, removes them, and keeps the chain verifiable from a checkpoint', async () => {
+    const { session, dbName, vault } = await created();
+    const k = await session.createKey(pasted());
+    for (let i = 0; i < 5; i++) await session.revealValue(k.id);
+    // 1 vault.create, 2 key.create, 3–7 reveals
+    const archive = await session.archiveAndTrim(5);
+    expect(archive.count).toBe(5);
+    const { verifyExport } = await import('./audit-export');
+    expect(await verifyExport(JSON.parse(archive.text))).toMatchObject({ ok: true, count: 5 });
+    const left = await rows(dbName);
+    expect(left.map((r) => r.seq)).toEqual([6, 7, 8]);
+    expect(left.at(-1)!.action).toBe('audit.checkpoint');
+    expect(await session.verifyLog()).toMatchObject({ ok: true, count: 3 });
+    await session.lock();
+    const s2 = await vault.unlock({ password: PASSWORD });
+    expect(await s2.logCheck()).toMatchObject({ ok: true });
+    await expect(s2.archiveAndTrim(3)).rejects.toMatchObject({ code: 'InvalidInput', field: 'throughSeq' });
+  });
+
+  it('refuses to trim everything, and notices a checkpoint moved forward to hide entries', async () => {
+    const { session, dbName } = await created();
+    const k = await session.createKey(pasted());
+    for (let i = 0; i < 4; i++) await session.revealValue(k.id);
+    await expect(session.archiveAndTrim(6)).rejects.toMatchObject({ code: 'InvalidInput' });
+    await session.archiveAndTrim(3);
+    await edit(dbName, async (db) => {
+      const four = (await db.get(DB.stores.audit, 4))!;
+      await db.delete(DB.stores.audit, 4);
+      const meta = (await db.get(DB.stores.meta, 'vault'))!;
+      await db.put(DB.stores.meta, { ...meta, audit: { ...meta.audit, checkpoint: { seq: 4, mac: four.mac } } });
+    });
+    expect(await session.verifyLog()).toEqual({ ok: false, kind: 'missing', seq: 4 });
+  });
+});

@@ -186,13 +186,52 @@ export class Session {
     return this.#logCheck ?? this.verifyLog();
   }
 
-  /** Verifies every entry of the audit log against the chain and the stored head. */
+  /**
+   * Verifies every entry of the audit log against the chain and the stored head, starting from the
+   * last archive checkpoint if there is one — whose own chained entry must name that checkpoint.
+   */
   async verifyLog(): Promise<ChainResult> {
     const log = this.#log();
-    const { rows, head } = await guarded(() =>
-      withTx(this.#db, [S.audit, S.meta], 'readonly', async (tx) => ({ rows: await tx.objectStore(S.audit).getAll(), head: (await tx.objectStore(S.meta).get('vault'))?.audit.head ?? null })),
+    const { rows, audit } = await guarded(() =>
+      withTx(this.#db, [S.audit, S.meta], 'readonly', async (tx) => ({ rows: await tx.objectStore(S.audit).getAll(), audit: (await tx.objectStore(S.meta).get('vault'))?.audit ?? null })),
     );
-    return verifyChain(log.macKey, rows, head);
+    const start = audit?.checkpoint ?? undefined;
+    const result = await verifyChain(log.macKey, rows, audit?.head ?? null, start);
+    if (!result.ok || !start) return result;
+    const marker = rows.findLast((r) => r.action === 'audit.checkpoint');
+    const details = marker ? await log.openDetails(marker).catch(() => null) : null;
+    // The first entry missing is the one after what the chained checkpoint says was trimmed.
+    if (!details || details.trimmedThrough !== start.seq) return { ok: false, kind: 'missing', seq: (typeof details?.trimmedThrough === 'number' ? details.trimmedThrough : start.seq) + 1 };
+    return result;
+  }
+
+  /**
+   * "Archive and trim": exports entries up to `throughSeq` as signed JSON (returned for the person to
+   * keep), then removes them and chains an audit.checkpoint entry, in one transaction. Never automatic.
+   */
+  async archiveAndTrim(throughSeq: number): Promise<{ filename: string; mime: string; text: string; count: number }> {
+    const log = this.#log();
+    const head = log.head;
+    if (!Number.isInteger(throughSeq) || throughSeq < 1 || throughSeq >= head.seq) {
+      throw new VaultError('InvalidInput', `archive entries up to one before the last (1 to ${head.seq - 1})`, { field: 'throughSeq' });
+    }
+    const meta = await guarded(() => this.#db.get(S.meta, 'vault'));
+    const from = (meta?.audit.checkpoint?.seq ?? 0) + 1;
+    if (throughSeq < from) throw new VaultError('InvalidInput', `entries up to ${from - 1} are archived already`, { field: 'throughSeq' });
+    const verified = await this.verifyLog();
+    if (!verified.ok) throw new VaultError('Corrupt', `the audit log is broken at entry ${verified.seq}; it is not trimmed`);
+    const archive = await this.#exportRows((r) => r.seq <= throughSeq, { archiveThrough: throughSeq }, 'json');
+    const last = await guarded(() => this.#db.get(S.audit, throughSeq));
+    if (!last) throw new VaultError('Corrupt', `entry ${throughSeq} is missing`);
+    const checkpoint = { seq: throughSeq, mac: last.mac };
+    await this.#write([S.meta, S.audit], [{ action: 'audit.checkpoint', details: { trimmedThrough: throughSeq, archivedEntries: archive.count, archiveHead: archive.head } }], async (tx) => {
+      const store = tx.objectStore(S.audit);
+      await store.delete(IDBKeyRange.upperBound(throughSeq));
+      const m = await tx.objectStore(S.meta).get('vault');
+      if (!m) throw new VaultError('NoVault', 'the vault is gone from storage');
+      await tx.objectStore(S.meta).put({ ...m, audit: { ...m.audit, checkpoint } });
+    });
+    return { filename: archive.filename.replace('keyward-audit-', 'keyward-audit-archive-'), mime: archive.mime, text: archive.text, count: archive.count };
   }
 
   /** "Verify log" on demand: checks the chain and records that it was checked, with the result. */
@@ -329,13 +368,22 @@ export class Session {
 
   /** Matching entries as CSV or as signed JSON (verifiable offline with `npm run verify-audit`). */
   async exportAudit(filter: AuditFilter, format: 'csv' | 'json'): Promise<{ filename: string; mime: string; text: string; count: number }> {
+    const out = await this.#exportRows((r) => matches(r, filter), filterForExport(filter), format);
+    await this.record({ action: 'audit.export', details: { format, count: out.count } });
+    return out;
+  }
+
+  async #exportRows(
+    pick: (row: AuditRow) => boolean,
+    filter: Record<string, unknown>,
+    format: 'csv' | 'json',
+  ): Promise<{ filename: string; mime: string; text: string; count: number; head: string | null }> {
     const log = this.#log();
     const { rows, meta } = await guarded(() =>
       withTx(this.#db, [S.audit, S.meta], 'readonly', async (tx) => ({ rows: await tx.objectStore(S.audit).getAll(), meta: await tx.objectStore(S.meta).get('vault') })),
     );
     if (!meta) throw new VaultError('NoVault', 'the vault is gone from storage');
-    const chosen = rows.filter((r) => matches(r, filter));
-    const views = (await this.#views(chosen)).map(({ seq, at, actor, actorName, action, keyId, keyName, version, outcome, details }) => ({
+    const views = (await this.#views(rows.filter(pick))).map(({ seq, at, actor, actorName, action, keyId, keyName, version, outcome, details }) => ({
       seq,
       at: new Date(at).toISOString(),
       actor,
@@ -349,15 +397,10 @@ export class Session {
     }));
     const now = this.#clock.now();
     const stamp = new Date(now).toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-    let text: string;
-    if (format === 'csv') {
-      text = toCsv(views);
-    } else {
-      const signingKey = await guarded(() => openSigningKey(meta.vaultId, meta.audit, log.auditKey));
-      text = JSON.stringify(await buildExport({ vaultId: meta.vaultId, exportedAt: now, filter: filterForExport(filter), publicKey: meta.audit.publicKey, signingKey, entries: views }), null, 2);
-    }
-    await this.record({ action: 'audit.export', details: { format, count: views.length } });
-    return { filename: `keyward-audit-${stamp}.${format}`, mime: format === 'csv' ? 'text/csv' : 'application/json', text, count: views.length };
+    if (format === 'csv') return { filename: `keyward-audit-${stamp}.csv`, mime: 'text/csv', text: toCsv(views), count: views.length, head: null };
+    const signingKey = await guarded(() => openSigningKey(meta.vaultId, meta.audit, log.auditKey));
+    const signed = await buildExport({ vaultId: meta.vaultId, exportedAt: now, filter, publicKey: meta.audit.publicKey, signingKey, entries: views });
+    return { filename: `keyward-audit-${stamp}.json`, mime: 'application/json', text: JSON.stringify(signed, null, 2), count: views.length, head: signed.head };
   }
 
   async #views(rows: readonly AuditRow[]): Promise<AuditEntryView[]> {

@@ -52,7 +52,7 @@ test('a generated key survives lock and unlock, and a wrong password is refused'
   await expect(page.getByText(generated)).toHaveCount(0);
 });
 
-test('copy puts the value on the clipboard, and delete asks, then schedules the key's destruction', async ({ page, context }) => {
+test('copy puts the value on the clipboard, and delete asks, then schedules the destruction of the key', async ({ page, context }) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: APP_ORIGIN });
   const keep = { name: 'staging-db-password', value: 'pa55-staging-Ww8rT2' };
   const doomed = { name: 'old-webhook-secret', value: 'whsec_0ld_secret_Zx81' };
