@@ -52,6 +52,20 @@ export interface ChainFields {
 
 export const GENESIS = new Uint8Array(32);
 
+/** One audit entry as people see it: names resolved, details decrypted. */
+export interface AuditEntryView {
+  seq: number;
+  at: number;
+  actor: string;
+  actorName: string | null;
+  action: string;
+  keyId: string | null;
+  keyName: string | null;
+  version: number | null;
+  outcome: AuditOutcome;
+  details: Record<string, unknown>;
+}
+
 /**
  * Canonical bytes of an entry: a JSON array in fixed order (no key-order ambiguity), then the MAC of
  * the previous entry. docs/AUDIT.md §2: mac_n = HMAC-SHA256(auditMacKey, "kw1|audit|" ‖ json_n ‖ mac_{n-1}).

@@ -1,26 +1,14 @@
 // Owns audit exports: CSV for people, and signed JSON that anyone can verify offline without the vault.
 
 import { fromBase64Url, toBase64Url, toHex, utf8Encode } from '../crypto';
+import type { AuditEntryView } from './audit-chain';
 
 export const EXPORT_FORMAT = 'keyward-audit-export';
 export const EXPORT_VERSION = 1;
 const GENESIS_HASH = '0'.repeat(64);
 
-/** One entry as exported: plaintext details, names resolved, and its place in the export's hash chain. */
-export interface ExportEntry {
-  seq: number;
-  at: string;
-  actor: string;
-  actorName: string | null;
-  action: string;
-  keyId: string | null;
-  keyName: string | null;
-  version: number | null;
-  outcome: 'ok' | 'denied' | 'failed';
-  details: Record<string, unknown>;
-  prev: string;
-  hash: string;
-}
+/** One entry as exported: the Audit screen's view with an ISO time, and its place in the export's hash chain. */
+export type ExportEntry = Omit<AuditEntryView, 'at'> & { at: string; prev: string; hash: string };
 
 export interface AuditExport {
   format: typeof EXPORT_FORMAT;

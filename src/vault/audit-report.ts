@@ -1,17 +1,10 @@
 // Owns audit reports: filtering entries and aggregating totals, per-action and per-day counts, and top keys, in one pass.
 
+import type { AuditRow } from '../storage';
 import { DAY_MS } from './lifecycle';
 
 /** The plaintext fields of a stored entry that reports use (details stay sealed until a page is shown). */
-export interface ReportRow {
-  seq: number;
-  at: number;
-  actor: string;
-  action: string;
-  keyId: string | null;
-  version: number | null;
-  outcome: 'ok' | 'denied' | 'failed';
-}
+export type ReportRow = Pick<AuditRow, 'seq' | 'at' | 'actor' | 'action' | 'keyId' | 'version' | 'outcome'>;
 
 export interface AuditFilter {
   /** Inclusive start, ms since the epoch. */

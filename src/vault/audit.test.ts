@@ -1,14 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { FakeClock, newVault, PASSWORD, TEST_ITERATIONS } from '../../test/unit/helpers';
+import { PASSWORD, createdVault } from '../../test/unit/helpers';
 import { DB, openKeywardDb, type AuditRow } from '../storage';
 import { VaultError, type KeyInput } from './index';
 
-async function created() {
-  const clock = new FakeClock();
-  const { vault, dbName } = await newVault(clock);
-  const session = await vault.create({ ownerName: 'Ada', password: PASSWORD, iterations: TEST_ITERATIONS });
-  return { vault, dbName, session, clock };
-}
+const created = createdVault;
 
 const pasted = (over: Partial<KeyInput> = {}): KeyInput => ({ name: 'Stripe', value: 'sk_live_SENTINEL', format: 'text', tags: [], notes: '', ...over });
 

@@ -1,25 +1,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { FakeClock, newVault, PASSWORD, TEST_ITERATIONS } from '../../test/unit/helpers';
+import { PASSWORD, TEST_ITERATIONS, createdVault, rejectsWith } from '../../test/unit/helpers';
 import { DB, openKeywardDb } from '../storage';
 import { DAY_MS } from './lifecycle';
 import { VaultError, type KeyId, type KeyInput, type Session } from './index';
 
-async function created() {
-  const clock = new FakeClock();
-  const { vault, dbName } = await newVault(clock);
-  const session = await vault.create({ ownerName: 'Ada', password: PASSWORD, iterations: TEST_ITERATIONS });
-  return { vault, dbName, session, clock };
-}
+const created = createdVault;
 
-async function rejectsWith(promise: Promise<unknown>, code: string, field?: string) {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(VaultError);
-  expect((error as VaultError).code).toBe(code);
-  if (field) expect((error as VaultError).field).toBe(field);
-}
 
 const pasted = (over: Partial<KeyInput> = {}): KeyInput => ({ name: 'Stripe', value: 'sk_live_1', format: 'text', tags: [], notes: '', ...over });
 const generated = (): KeyInput => ({ name: 'Webhook secret', value: 'ab'.repeat(32), format: 'hex', tags: [], notes: '', recipe: { bytes: 32, format: 'hex' } });

@@ -31,7 +31,8 @@ import { addDays, DAY_MS, isLegalTransition, nextRotationAt, stateAllows, type K
 import { parseMaterial, parseMeta, type SealedMeta } from './records';
 import { applyUserKeyChange, openUserKey, readUser, prepareKdfUpgrade, preparePasswordChange, prepareUserKeyRotation, type UserKeyChange } from './user-keys';
 import { AuditLog, HeadMoved, type AuditEvent } from './audit-log';
-import { verifyChain, type AuditAction, type ChainResult } from './audit-chain';
+import { verifyChain, type AuditAction, type AuditEntryView, type ChainResult } from './audit-chain';
+export type { AuditEntryView } from './audit-chain';
 import { buildReport, matches, type AuditFilter, type AuditReport } from './audit-report';
 import { buildExport, fingerprintOf, toCsv } from './audit-export';
 import { openSigningKey } from './audit-keys';
@@ -1130,20 +1131,6 @@ export interface KeyDump {
   row: Omit<KeyRow, 'sealedMeta'>;
   meta: SealedMeta;
   versions: (Omit<VersionRow, 'sealedValue'> & { material: Uint8Array | null })[];
-}
-
-/** One audit entry as the Audit screen shows it: names resolved, details decrypted. */
-export interface AuditEntryView {
-  seq: number;
-  at: number;
-  actor: string;
-  actorName: string | null;
-  action: string;
-  keyId: string | null;
-  keyName: string | null;
-  version: number | null;
-  outcome: 'ok' | 'denied' | 'failed';
-  details: Record<string, unknown>;
 }
 
 function filterForExport(f: AuditFilter): Record<string, unknown> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FakeClock, freshDbName, newVault, PASSWORD, TEST_ITERATIONS } from '../../test/unit/helpers';
+import { PASSWORD, TEST_ITERATIONS, createdVault, freshDbName, newVault, rejectsWith } from '../../test/unit/helpers';
 import { openKeywardDb, DB } from '../storage';
 import { DEFAULT_SETTINGS, openVault, VaultError, type KeyId, type KeyInput, type Session } from './index';
 
@@ -12,21 +12,8 @@ const secret = (over: Partial<KeyInput> = {}): KeyInput => ({
   ...over,
 });
 
-async function created(clock = new FakeClock()) {
-  const { vault, dbName } = await newVault(clock);
-  const session = await vault.create({ ownerName: 'Ada', password: PASSWORD, iterations: TEST_ITERATIONS });
-  return { vault, dbName, session, clock };
-}
+const created = createdVault;
 
-async function rejectsWith(promise: Promise<unknown>, code: string, field?: string) {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(VaultError);
-  expect((error as VaultError).code).toBe(code);
-  if (field) expect((error as VaultError).field).toBe(field);
-}
 
 describe('creating a vault', () => {
   it('starts empty and exists once created, with the owner signed in', async () => {

@@ -1,7 +1,8 @@
 // Shared by unit tests: a fresh fake IndexedDB database per test and a controllable clock.
 
 import 'fake-indexeddb/auto';
-import { openVault, type Clock, type Vault } from '../../src/vault';
+import { expect } from 'vitest';
+import { openVault, VaultError, type Clock, type Session, type Vault } from '../../src/vault';
 import { MIN_ITERATIONS } from '../../src/crypto';
 
 let counter = 0;
@@ -28,4 +29,22 @@ export const PASSWORD = 'correct horse battery staple';
 export async function newVault(clock: Clock = new FakeClock()): Promise<{ vault: Vault; dbName: string }> {
   const dbName = freshDbName();
   return { vault: await openVault({ dbName, clock, kdfFloor: TEST_ITERATIONS }), dbName };
+}
+
+/** A vault with its owner signed in (the session most tests start from). */
+export async function createdVault(clock: FakeClock = new FakeClock()): Promise<{ vault: Vault; dbName: string; session: Session; clock: FakeClock }> {
+  const { vault, dbName } = await newVault(clock);
+  const session = await vault.create({ ownerName: 'Ada', password: PASSWORD, iterations: TEST_ITERATIONS });
+  return { vault, dbName, session, clock };
+}
+
+/** Asserts that `promise` rejects with a VaultError of `code` (and `field`, when given). */
+export async function rejectsWith(promise: Promise<unknown>, code: string, field?: string): Promise<void> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(VaultError);
+  expect((error as VaultError).code).toBe(code);
+  if (field) expect((error as VaultError).field).toBe(field);
 }
