@@ -61,7 +61,13 @@ describe('export, check and restore', () => {
   it('says whether a backup is older than the vault here', async () => {
     const { session, vault, ids } = await filled();
     const { bytes } = await session.exportBackup({ password: BACKUP_PW });
-    expect(await vault.inspectBackup(bytes, BACKUP_PW)).toMatchObject({ sameVault: true, olderThanVault: false });
+    expect(await vault.inspectBackup(bytes, BACKUP_PW, session)).toMatchObject({ sameVault: true, olderThanVault: false });
+    await expect(vault.inspectBackup(bytes, 'wrong password', session)).rejects.toBeInstanceOf(BackupError);
+    const checks = await session.auditReport({ actions: ['backup.verify'] });
+    expect(checks.page.map((e) => [e.outcome, e.details.error ?? null])).toEqual([
+      ['failed', 'WrongPassword'],
+      ['ok', null],
+    ]);
     await session.rotateKey(ids.b);
     expect(await vault.inspectBackup(bytes, BACKUP_PW)).toMatchObject({ sameVault: true, olderThanVault: true });
   });

@@ -9,7 +9,7 @@ import { Session } from './session';
 import { openUserKey, storedKdf } from './user-keys';
 import { AuditLog, describeClient } from './audit-log';
 import { createAuditKeys, openAuditKeys } from './audit-keys';
-import { openBackup, replaceVault, type BackupPreview } from './backup';
+import { BackupError, openBackup, replaceVault, type BackupPreview } from './backup';
 import { planMerge, resolveMerge, type MergePlan, type Resolution } from './merge';
 import { checkNewPassword, checkSettings, checkUserName } from './validate';
 import { DEFAULT_SETTINGS, systemClock, type Clock, type UserId } from './types';
@@ -182,8 +182,16 @@ export class Vault {
   }
 
   /** "Check backup file": decrypts and validates a backup without touching the vault. */
-  async inspectBackup(file: Uint8Array, password: string): Promise<BackupPreview> {
-    return (await openBackup(this.#db, file, password)).preview;
+  async inspectBackup(file: Uint8Array, password: string, session?: Session): Promise<BackupPreview> {
+    try {
+      const { preview } = await openBackup(this.#db, file, password);
+      await session?.record({ action: 'backup.verify', details: { counts: preview.counts, createdAt: preview.createdAt, sameVault: preview.sameVault, olderThanVault: preview.olderThanVault } });
+      return preview;
+    } catch (error) {
+      // A check that failed is logged too (with the reason's code), when someone is signed in.
+      if (error instanceof BackupError && session && !session.locked) await session.record({ action: 'backup.verify', outcome: 'failed', details: { error: error.code } }).catch(() => undefined);
+      throw error;
+    }
   }
 
   /**
