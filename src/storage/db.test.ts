@@ -11,6 +11,8 @@ const keyRow = (id: string): KeyRow => ({
   createdAt: 1,
   updatedAt: 2,
   currentVersion: 1,
+  currentOrigin: 'imported',
+  currentCompromisedAt: null,
   minVersion: 1,
   keepVersions: 10,
   state: 'active',

@@ -94,6 +94,9 @@ export interface KeyRow {
   createdAt: number;
   updatedAt: number;
   currentVersion: number;
+  /** Copied from the current version, so a list loads from key rows alone. */
+  currentOrigin: 'generated' | 'imported';
+  currentCompromisedAt: number | null;
   /** Versions below this are retired: kept, never revealed or exported. */
   minVersion: number;
   keepVersions: number;

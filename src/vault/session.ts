@@ -95,9 +95,6 @@ export interface SessionStart {
 interface Held {
   row: KeyRow;
   meta: SealedMeta;
-  /** compromisedAt of the current version, for the due date. */
-  currentCompromisedAt: number | null;
-  currentOrigin: VersionOrigin;
 }
 
 /** What one change to a key writes: the next row and metadata, and version rows to add or replace. */
@@ -676,6 +673,8 @@ export class Session {
       createdAt: now,
       updatedAt: now,
       currentVersion: 1,
+      currentOrigin: origin,
+      currentCompromisedAt: null,
       minVersion: 1,
       keepVersions: KEEP_VERSIONS.default,
       state,
@@ -699,7 +698,7 @@ export class Session {
       });
       this.#deks.set(id, kept);
     });
-    const h: Held = { row, meta: fullMeta, currentCompromisedAt: null, currentOrigin: origin };
+    const h: Held = { row, meta: fullMeta };
     held.set(id, h);
     return this.#summary(h);
   }
@@ -938,7 +937,7 @@ export class Session {
         done.activated.push(id);
       }
       const current = held.get(id)!;
-      const due = nextRotationAt(current.row.state, rotationOf(current.row), current.row.lastRotatedAt, current.currentCompromisedAt);
+      const due = nextRotationAt(current.row.state, rotationOf(current.row), current.row.lastRotatedAt, current.row.currentCompromisedAt);
       if (current.row.autoRotate && current.row.state === 'active' && current.row.destroyAt === null && due !== null && due <= now && canAutoRotate(current)) {
         await this.#rotateAs(id, undefined, SYSTEM_ACTOR);
         done.rotated.push(id);
@@ -968,7 +967,15 @@ export class Session {
     const dek = await this.#dek(id);
     const change = make();
     const now = this.#clock.now();
-    const row: KeyRow = { ...change.row, updatedAt: now, sealedMeta: await guarded(() => sealMeta(dek, id, change.meta)) };
+    const added = change.addVersions?.at(-1);
+    const currentPut = change.putVersions?.find((v) => v.version === change.row.currentVersion);
+    const row: KeyRow = {
+      ...change.row,
+      updatedAt: now,
+      currentOrigin: added?.origin ?? held.row.currentOrigin,
+      currentCompromisedAt: added ? added.compromisedAt : currentPut ? currentPut.compromisedAt : held.row.currentCompromisedAt,
+      sealedMeta: await guarded(() => sealMeta(dek, id, change.meta)),
+    };
     await this.#write([S.keys, S.versions], auditEventsOf(id, held.meta, change.meta, row.currentVersion), async (tx) => {
       const stored = await tx.objectStore(S.keys).get(id);
       if (!stored) throw new VaultError('NotFound', 'no such key');
@@ -980,14 +987,7 @@ export class Session {
         ...(change.putVersions ?? []).map((v) => () => versions.put(v)),
       ]);
     });
-    const added = change.addVersions?.at(-1);
-    const currentPut = change.putVersions?.find((v) => v.version === row.currentVersion);
-    const next: Held = {
-      row,
-      meta: change.meta,
-      currentOrigin: added?.origin ?? held.currentOrigin,
-      currentCompromisedAt: added ? added.compromisedAt : currentPut ? currentPut.compromisedAt : held.currentCompromisedAt,
-    };
+    const next: Held = { row, meta: change.meta };
     this.#held?.set(id, next);
     return this.#summary(next);
   }
@@ -1036,21 +1036,19 @@ export class Session {
     if (this.#held) return this.#held;
     const userId = this.user.id;
     const loaded = await guarded(async () => {
-      const { grants, keys, versions } = await withTx(this.#db, [S.grants, S.keys, S.versions], 'readonly', async (tx) => {
-        const grants = await tx.objectStore(S.grants).index('byPrincipal').getAll(userId);
-        const keys = await Promise.all(grants.map((g) => tx.objectStore(S.keys).get(g.keyId)));
-        const versions = await Promise.all(keys.map((k) => (k ? tx.objectStore(S.versions).get([k.id, k.currentVersion]) : undefined)));
-        return { grants, keys, versions };
+      // Two requests, whatever the number of keys: this user's grants, and every key row.
+      const { grants, keys } = await withTx(this.#db, [S.grants, S.keys], 'readonly', async (tx) => {
+        const [grants, rows] = await Promise.all([tx.objectStore(S.grants).index('byPrincipal').getAll(userId), tx.objectStore(S.keys).getAll()]);
+        return { grants, keys: new Map(rows.map((r) => [r.id, r])) };
       });
       const entries = await Promise.all(
-        grants.map(async (grant, i): Promise<[KeyId, Held, DataKey] | null> => {
-          const row = keys[i];
+        grants.map(async (grant): Promise<[KeyId, Held, DataKey] | null> => {
+          const row = keys.get(grant.keyId);
           if (!row) return null;
           const id = row.id as KeyId;
           const dek = await unwrapDataKey(userKey, grant.wrappedDek, aad.dek(id, userId));
           const meta = parseMeta(utf8Decode(await open(dek, row.sealedMeta, aad.meta(id))));
-          const current = versions[i];
-          return [id, { row, meta, currentCompromisedAt: current?.compromisedAt ?? null, currentOrigin: current?.origin ?? 'imported' }, dek];
+          return [id, { row, meta }, dek];
         }),
       );
       return entries.filter((e) => e !== null);
@@ -1088,7 +1086,7 @@ export class Session {
       keepVersions: row.keepVersions,
       rotation,
       lastRotatedAt: row.lastRotatedAt,
-      nextRotationAt: nextRotationAt(row.state, rotation, row.lastRotatedAt, h.currentCompromisedAt),
+      nextRotationAt: nextRotationAt(row.state, rotation, row.lastRotatedAt, row.currentCompromisedAt),
       canAutoRotate: canAutoRotate(h),
       recipe: meta.recipe,
       destroyAt: row.destroyAt,
@@ -1151,7 +1149,7 @@ function rotationOf(row: KeyRow): { periodDays: number | null; auto: boolean } {
 /** Generated secrets (they carry their recipe) and typed keys made here can make their next version. */
 function canAutoRotate(h: Held): boolean {
   if (h.meta.kind === 'secret') return h.meta.recipe !== null;
-  return h.meta.algorithm !== null && h.meta.hasPrivate && h.currentOrigin === 'generated';
+  return h.meta.algorithm !== null && h.meta.hasPrivate && h.row.currentOrigin === 'generated';
 }
 
 function notUsable(state: KeyState, pendingDestruction = false): VaultError {
