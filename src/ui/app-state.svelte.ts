@@ -1,16 +1,44 @@
-// Owns the app's top-level state: which screen shows, the open session, settings, auto-lock, the due-work timer,
-// vault-level key changes (password, user key) and the lock itself.
+// Owns the app's top-level state: which screen (and which view of the vault) shows, the open session, settings,
+// auto-lock, the due-work timer, vault-level key changes (password, user key), the audit log check at unlock,
+// backups (export, status, restore, merge) and the lock itself.
 
-import { IdleLock, systemClock, VaultError, type Clock, type Session, type Settings, type UserId, type Vault } from '../vault';
+import {
+  IdleLock,
+  systemClock,
+  VaultError,
+  type BackupPreview,
+  type ChainBreak,
+  type ChainResult,
+  type Clock,
+  type Session,
+  type Settings,
+  type UserId,
+  type Vault,
+} from '../vault';
+import { AuditState } from './audit-state.svelte';
+import { mergedText, mergeOutcome } from './audit-text';
 import { ClipboardGuard } from './clipboard.svelte';
 import type { DeviceControls } from './contracts';
 import { KeysState } from './keys-state.svelte';
 import { kdfUpgradeText } from './format';
 import { dueWorkSentence } from './lifecycle-text';
 import { errorMessage } from './messages';
+import type { MergePreview } from './restore-state.svelte';
 
 export type Screen = 'loading' | 'create' | 'unlock' | 'vault' | 'removed' | 'error';
 export type LockReason = 'manual' | 'idle' | 'update';
+/** What the unlocked vault screen shows below its header. */
+export type VaultView = 'keys' | 'audit' | 'backup';
+
+/** A backup is due when the last one is older than this (or keys changed since, or there is none). */
+export const BACKUP_REMINDER_DAYS = 7;
+export const RESTORED_NOTICE = 'Restored. Unlock with the vault password the backup was made with.';
+
+export interface BackupStatus {
+  readonly lastAt: number | null;
+  readonly due: boolean;
+  readonly changedSince: boolean;
+}
 
 /** Activations, automatic rotations and scheduled destructions are run this often while unlocked. */
 export const DUE_WORK_INTERVAL_MS = 60_000;
@@ -48,6 +76,13 @@ export class AppState {
   #kdfNotice = $state('');
   /** What the last due-work run did by itself, in a sentence ('' when nothing). */
   #dueNotice = $state('');
+  #view = $state<VaultView>('keys');
+  #audit = $state.raw<AuditState | null>(null);
+  /** Set when the chain check (at unlock, or "Verify log") found the audit log broken. */
+  #logBreak = $state.raw<ChainBreak | null>(null);
+  #backup = $state.raw<BackupStatus | null>(null);
+  /** A one-line outcome on the vault screen ("Merged: 2 added, 1 replaced", "Backup saved as …"); '' when none. */
+  #notice = $state('');
 
   constructor(options: AppStateOptions) {
     this.#loadVault = options.loadVault;
@@ -103,6 +138,33 @@ export class AppState {
   /** What scheduled work just did (automatic rotations, destructions, activations); '' when nothing. */
   get dueNotice(): string {
     return this.#dueNotice;
+  }
+
+  /** Keys, Audit or Backups, while unlocked. */
+  get view(): VaultView {
+    return this.#view;
+  }
+  get audit(): AuditState | null {
+    return this.#audit;
+  }
+  /** Where the audit chain is broken, when a check found it broken; null otherwise. */
+  get logBreak(): ChainBreak | null {
+    return this.#logBreak;
+  }
+  /** When the last backup was made and whether one is due; null until read. */
+  get backupStatus(): BackupStatus | null {
+    return this.#backup;
+  }
+  get notice(): string {
+    return this.#notice;
+  }
+
+  setView(view: VaultView): void {
+    this.#view = view;
+  }
+
+  dismissNotice(): void {
+    this.#notice = '';
   }
 
   dismissKdfNotice(): void {
@@ -174,6 +236,12 @@ export class AppState {
     this.#stopDueWork();
     this.#kdfNotice = '';
     this.#dueNotice = '';
+    this.#notice = '';
+    this.#view = 'keys';
+    this.#logBreak = null;
+    this.#backup = null;
+    this.#audit?.dispose();
+    this.#audit = null;
     this.#keys?.dispose();
     this.#keys = null;
     const session = this.#session;
@@ -250,6 +318,7 @@ export class AppState {
       await keys.refresh();
       const sentence = dueWorkSentence(done, (id) => keys.keys.find((key) => key.id === id)?.name);
       if (sentence !== '') this.#dueNotice = sentence;
+      await this.refreshBackupStatus();
     } catch (error) {
       // A lock during the run is not a problem to report.
       if (this.#session === session && !(error instanceof VaultError && error.code === 'Locked')) {
@@ -258,6 +327,77 @@ export class AppState {
     } finally {
       if (this.#dueRunningFor === session) this.#dueRunningFor = null;
     }
+  }
+
+  /** Reads when the last backup was made and whether one is due. Never rejects. */
+  async refreshBackupStatus(): Promise<void> {
+    const session = this.#session;
+    if (session === null) return;
+    try {
+      const status = await session.backupStatus(BACKUP_REMINDER_DAYS);
+      if (this.#session === session) this.#backup = status;
+    } catch {
+      // Locked meanwhile, or storage refused: the reminder waits for the next read.
+    }
+  }
+
+  /**
+   * Makes an encrypted backup of the whole vault and returns its file name and bytes for the page to download.
+   * Throws VaultError: PasswordTooShort for an own backup password, WrongPassword for the vault password.
+   */
+  async exportBackup(options: { password: string; useVaultPassword: boolean }): Promise<{ filename: string; bytes: Uint8Array }> {
+    const session = this.#requireSession();
+    const file = await session.exportBackup(options);
+    if (this.#session === session) {
+      this.#notice = `Backup saved as ${file.filename}. Keep it somewhere other than this device.`;
+      await this.refreshBackupStatus();
+    }
+    return file;
+  }
+
+  /** "Check backup file": what a backup holds and how it relates to this browser's vault. Changes nothing. */
+  inspectBackup(bytes: Uint8Array, password: string): Promise<BackupPreview> {
+    // With someone signed in, the check (and a failed one) is logged as backup.verify.
+    return this.#requireVault().inspectBackup(bytes, password, this.#session ?? undefined);
+  }
+
+  /**
+   * "Replace this vault": everything here becomes the backup's vault. Then any open session is locked and the unlock
+   * screen asks for the vault password the backup was made with. A failure changes nothing and keeps the session.
+   */
+  async restoreBackup(bytes: Uint8Array, password: string): Promise<void> {
+    const vault = this.#requireVault();
+    await vault.restoreBackup(bytes, password);
+    this.#device.vaultMarker.set();
+    if (this.#session !== null) void this.lock();
+    try {
+      this.#users = await vault.users();
+    } catch {
+      this.#users = [];
+    }
+    this.#lockNotice = RESTORED_NOTICE;
+    this.#screen = 'unlock';
+  }
+
+  /** "Merge into this vault": compares the backup's keys with this vault's; `apply` writes the choices. */
+  async previewMerge(bytes: Uint8Array, password: string, backupVaultPassword: string): Promise<MergePreview> {
+    const session = this.#requireSession();
+    const { plan, apply } = await this.#requireVault().previewMerge(session, bytes, password, backupVaultPassword);
+    return {
+      plan,
+      apply: async (choices) => {
+        await apply(choices);
+        if (this.#session !== session) return;
+        this.#notice = mergedText(mergeOutcome(plan.added.length, choices));
+        await this.#keys?.refresh().catch(() => undefined);
+        await this.refreshBackupStatus();
+      },
+    };
+  }
+
+  /** A chain check's result (at unlock or "Verify log"): a broken log raises the persistent alert. */
+  noteChainResult(result: ChainResult): void {
+    this.#logBreak = result.ok ? null : { kind: result.kind, seq: result.seq };
   }
 
   /** Asks the browser to keep storage (navigator.storage.persist()) and remembers the answer. */
@@ -305,12 +445,27 @@ export class AppState {
     this.#kdfIterations = session.kdfIterations;
     this.#kdfNotice = session.kdfUpgrade ? kdfUpgradeText(session.kdfUpgrade.from, session.kdfUpgrade.to) : '';
     this.#dueNotice = '';
+    this.#notice = '';
+    this.#view = 'keys';
+    this.#logBreak = null;
+    this.#backup = null;
     this.#keys = new KeysState({
       session,
       clipboard: this.#clipboard,
       clipboardSeconds: () => this.#settings?.clipboardClearSeconds ?? 30,
       clock: this.#clock,
+      // A change to a key may make a backup due ("Keys changed since your last backup").
+      onChange: () => void this.refreshBackupStatus(),
     });
+    this.#audit = new AuditState({ session, onChainResult: (result) => this.noteChainResult(result) });
+    // docs/AUDIT.md §2: the chain is verified at every unlock, in the background; a break stays on screen.
+    session.logCheck().then(
+      (result) => {
+        if (this.#session === session) this.noteChainResult(result);
+      },
+      () => undefined,
+    );
+    void this.refreshBackupStatus();
     this.#idle = new IdleLock({
       timeoutMs: settings.autoLockMinutes * 60_000,
       onIdle: () => void this.lock('idle'),

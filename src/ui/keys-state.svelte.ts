@@ -62,6 +62,7 @@ export class KeysState {
   readonly #clipboard: ClipboardGuard;
   readonly #clipboardSeconds: () => number;
   readonly #clock: Clock;
+  readonly #onChange: () => void;
 
   #keys = $state.raw<readonly KeySummary[]>([]);
   #loaded = $state(false);
@@ -92,8 +93,10 @@ export class KeysState {
   #visible = $derived(this.#view === 'due' ? this.#due : sortKeys(searchKeys(this.#keys, this.#query), this.#sortBy, this.#direction));
   #selected = $derived(this.#keys.find((key) => key.id === this.#selectedId) ?? null);
 
-  constructor(options: { session: Session; clipboard: ClipboardGuard; clipboardSeconds: () => number; clock?: Clock }) {
+  /** `onChange` is called after every change this state makes to a key (not after reveals or copies). */
+  constructor(options: { session: Session; clipboard: ClipboardGuard; clipboardSeconds: () => number; clock?: Clock; onChange?: () => void }) {
     this.#session = options.session;
+    this.#onChange = options.onChange ?? (() => undefined);
     this.#clipboard = options.clipboard;
     this.#clipboardSeconds = options.clipboardSeconds;
     this.#clock = options.clock ?? systemClock;
@@ -237,6 +240,7 @@ export class KeysState {
             : await this.#session.importKey(request.input);
       this.#keys = [...this.#keys, saved];
     }
+    this.#onChange();
     if (this.#selectedId !== saved.id) this.#versions = null;
     this.#selectedId = saved.id;
     this.#mode = 'view';
@@ -363,6 +367,7 @@ export class KeysState {
       this.#mode = 'view';
     }
     this.#keys = this.#keys.filter((key) => key.id !== id);
+    this.#onChange();
   }
 
   /** Drops every value and timer; called on lock. */
@@ -383,6 +388,7 @@ export class KeysState {
 
   async #afterChange(saved: KeySummary, hide: boolean): Promise<void> {
     if (this.#disposed) return;
+    this.#onChange();
     this.#replace(saved);
     this.tick();
     // What was shown may belong to a version that is now retired, replaced or destroyed.

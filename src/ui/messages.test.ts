@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { VaultError, type VaultErrorCode } from '../vault';
+import { BACKUP_ERROR_WORDS, BackupError, VaultError, type BackupErrorCode, type VaultErrorCode } from '../vault';
 import { codeMessage, errorField, errorMessage, invalidInputMessage } from './messages';
 
 const CODES: VaultErrorCode[] = [
@@ -72,5 +72,13 @@ describe('messages', () => {
     );
     // Other fields never echo the vault's text.
     expect(errorMessage(new VaultError('InvalidInput', 'hunter2', { field: 'value' }))).not.toContain('hunter2');
+  });
+});
+
+describe('backup errors', () => {
+  it('shows the backup words for every BackupError code, never the internal message', () => {
+    for (const code of Object.keys(BACKUP_ERROR_WORDS) as BackupErrorCode[]) {
+      expect(errorMessage(new BackupError(code, 'internal detail'))).toBe(BACKUP_ERROR_WORDS[code]);
+    }
   });
 });

@@ -2,6 +2,8 @@
 // ARCHITECTURE §5.3 and §5.5: branch on error.code, never on error.message, and never echo input back (it may be a secret).
 
 import {
+  BACKUP_ERROR_WORDS,
+  BackupError,
   DESTRUCTION_WAIT,
   isVaultError,
   KEEP_VERSIONS,
@@ -99,6 +101,8 @@ export function codeMessage(code: VaultErrorCode, field?: string): string {
 
 /** Words for anything thrown at the UI. Unknown errors get a generic sentence: their text might carry input. */
 export function errorMessage(error: unknown): string {
+  // A backup file's problem: the same words as `npm run decrypt-backup` prints (vault/backup-file.ts).
+  if (error instanceof BackupError) return BACKUP_ERROR_WORDS[error.code];
   if (isVaultError(error)) {
     // These codes carry a specific, secret-free reason from the vault ("version 2 is retired", "a suspended key cannot
     // become deactivated", "this RSA key has 2048 bits, not 4096"): the vault never puts input or material in them.
@@ -133,6 +137,15 @@ export const FORM_MESSAGES = Object.freeze({
   currentPasswordRequired: 'Enter your current password.',
   newPasswordMismatch: 'The new passwords do not match.',
   weakPassword: 'Weak password: someone who gets a copy of this browser’s data could guess it.',
+  backupFileRequired: 'Choose a backup file.',
+  backupFileUnreadable: 'The file could not be read. Choose it again.',
+  backupPasswordRequired: 'Enter the backup password.',
+  backupPasswordMismatch: 'The backup passwords do not match.',
+  vaultPasswordRequired: 'Enter your vault password.',
+  backupVaultPasswordRequired: 'Enter the vault password the backup was made with.',
+  backupVaultPasswordWrong: 'That password does not open the vault in the backup. Use the vault password you had when the backup was made.',
+  dateInvalid: 'Enter a date, or leave the field empty.',
+  dateOrder: '“To” must not be before “From”.',
 });
 
 /** Strength score (0–4 from zxcvbn) as words. */

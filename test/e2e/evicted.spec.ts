@@ -23,7 +23,7 @@ test('a vault removed by the browser is reported, then a new one can be started'
   await page.reload();
 
   await expect(page.getByRole('heading', { name: 'Your vault is gone from this browser' })).toBeVisible();
-  await expect(page.getByRole('alert')).toContainText('Restore from a backup');
+  await expect(page.getByRole('alert')).toHaveText('Your stored vault was removed by the browser — restore it from a backup.');
   await expect(page.getByRole('button', { name: 'Create vault', exact: true })).toHaveCount(0);
 
   await page.getByRole('button', { name: 'Start a new vault', exact: true }).click();

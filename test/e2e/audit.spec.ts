@@ -1,0 +1,207 @@
+// The Audit screen, as a person uses it: what happened is counted and listed, filters narrow it, "Verify log" checks
+// the chain, and the JSON export verifies offline (with the same code `npm run verify-audit` runs) under the
+// fingerprint the page shows. A log changed behind Keyward's back is reported at the next unlock.
+import { readFile } from 'node:fs/promises';
+import type { Page } from '@playwright/test';
+import { verifyExport } from '../../src/vault/audit-export';
+import { addKey, createVault, expect, KDF_TIMEOUT, keyDetail, revealValue, test, unlock, unlockAndWait } from './fixtures';
+
+/** A figure of the report's summary, by its label ("Total entries", "Failed"…). */
+function figure(page: Page, label: string) {
+  return page
+    .getByRole('term')
+    .filter({ hasText: new RegExp(`^${label}$`) })
+    .locator('xpath=following-sibling::dd[1]');
+}
+
+function entryRows(page: Page) {
+  return page.getByRole('table', { name: 'Matching entries' }).locator('tbody').getByRole('row');
+}
+
+const FINGERPRINT = /^Export signing key fingerprint: ((?:[0-9a-f]{4} ){15}[0-9a-f]{4})$/;
+
+test('counts, filters, verifies and exports the log', async ({ page }, testInfo) => {
+  test.setTimeout(120_000);
+  const name = 'payments-api-token';
+  const value = 'tok_live_9QxV2mRr7Lk3';
+
+  await page.goto('/');
+  await createVault(page);
+  await addKey(page, name, value);
+  expect(await revealValue(page, name)).toBe(value);
+  await keyDetail(page, name).getByRole('button', { name: 'Hide', exact: true }).click();
+  expect(await revealValue(page, name)).toBe(value);
+
+  await page.getByRole('button', { name: 'Lock', exact: true }).click();
+  await unlock(page, 'not-the-right-password-at-all');
+  await expect(page.getByRole('alert')).toHaveText('That password does not open this vault.', { timeout: KDF_TIMEOUT });
+  await unlockAndWait(page);
+
+  await page.getByRole('button', { name: 'Audit', exact: true }).click();
+  await expect(page.getByRole('heading', { name: 'Audit log', level: 1 })).toBeFocused();
+  // vault.create, key.create, two reveals, lock, the failed unlock (folded in at unlock) and the unlock.
+  await expect(figure(page, 'Total entries')).toHaveText(/^\d+$/);
+  expect(Number(await figure(page, 'Total entries').textContent())).toBeGreaterThanOrEqual(6);
+  await expect(figure(page, 'Failed')).toHaveText('1');
+  await expect(figure(page, 'Denied')).toHaveText('0');
+  await expect(figure(page, 'Unique users')).toHaveText('1');
+  await expect(page.getByRole('table', { name: 'Entries per action' }).getByRole('row', { name: 'key.reveal 2' })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Most-used keys' }).getByRole('listitem')).toHaveText([new RegExp(`^${name}\\s+3$`)]);
+  await expect(page.getByRole('img', { name: /^Activity per day \(UTC\): \d+ entries on / })).toBeVisible();
+  await expect(entryRows(page).filter({ hasText: 'unlock.failed' })).toContainText('Failed');
+
+  await page.getByLabel('Action', { exact: true }).selectOption('key.reveal');
+  await expect(figure(page, 'Total entries')).toHaveText('2');
+  await expect(entryRows(page)).toHaveCount(2);
+  for (const row of await entryRows(page).all()) {
+    await expect(row).toContainText('key.reveal');
+    await expect(row).toContainText(name);
+    await expect(row).toContainText('OK');
+  }
+  await expect(page.getByRole('status').filter({ hasText: 'Loading…' })).toHaveCount(0);
+
+  await page.getByRole('button', { name: 'Verify log', exact: true }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Log intact' })).toHaveText(/^Log intact: \d+ entries verified$/);
+  // The check is logged, but the filter still shows the reveals only.
+  await expect(entryRows(page)).toHaveCount(2);
+
+  const fingerprintLine = page.getByText(/^Export signing key fingerprint:/);
+  await expect(fingerprintLine).toHaveText(FINGERPRINT);
+  const shownFingerprint = FINGERPRINT.exec((await fingerprintLine.textContent()) ?? '')![1];
+
+  const [jsonDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export JSON', exact: true }).click()]);
+  expect(jsonDownload.suggestedFilename()).toMatch(/^keyward-audit-\d{8}-\d{6}\.json$/);
+  const jsonPath = testInfo.outputPath('audit.json');
+  await jsonDownload.saveAs(jsonPath);
+  const exported = JSON.parse(await readFile(jsonPath, 'utf8')) as { entries: { action: string; keyName: string }[] };
+  const verdict = await verifyExport(exported);
+  expect(verdict).toEqual({ ok: true, count: 2, fingerprint: shownFingerprint });
+  expect(exported.entries.map((e) => [e.action, e.keyName])).toEqual([
+    ['key.reveal', name],
+    ['key.reveal', name],
+  ]);
+  // The value itself is never in an export.
+  expect(JSON.stringify(exported)).not.toContain(value);
+  await expect(page.getByRole('status').filter({ hasText: 'Exported 2 entries' })).toBeVisible();
+
+  const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV', exact: true }).click()]);
+  expect(csvDownload.suggestedFilename()).toMatch(/\.csv$/);
+  const csvPath = testInfo.outputPath('audit.csv');
+  await csvDownload.saveAs(csvPath);
+  const lines = (await readFile(csvPath, 'utf8')).trimEnd().split('\r\n');
+  expect(lines[0]).toBe('seq,time,actor,actor_name,action,key_id,key_name,version,outcome,details');
+  expect(lines).toHaveLength(3);
+  for (const line of lines.slice(1)) {
+    expect(line).toContain(',key.reveal,');
+    expect(line).toContain(`,${name},1,ok,`);
+  }
+
+  // Back to keys, and the filter is kept for the next visit.
+  await page.getByRole('button', { name: 'Back to keys', exact: true }).click();
+  await expect(page.getByRole('heading', { name: 'Keys', exact: true })).toBeFocused();
+  await page.getByRole('button', { name: 'Audit', exact: true }).click();
+  await expect(page.getByLabel('Action', { exact: true })).toHaveValue('key.reveal');
+  await page.getByRole('button', { name: 'Clear filters', exact: true }).click();
+  await expect(page.getByLabel('Action', { exact: true })).toHaveValue('');
+  // The verification and both exports are in the log too.
+  await page.getByLabel('Action', { exact: true }).selectOption('audit.export');
+  await expect(entryRows(page)).toHaveCount(2);
+  await expect(entryRows(page).first()).toContainText('format: csv');
+});
+
+test('date range, outcome and paging narrow the list', async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.goto('/');
+  await createVault(page);
+  await addKey(page, 'one', 'value-one-Xk2');
+  // 55 reveals: two pages of entries.
+  await page.getByRole('region', { name: 'Keys' }).getByRole('listitem').getByRole('button', { name: 'one' }).click();
+  const detail = keyDetail(page, 'one');
+  for (let i = 0; i < 55; i++) {
+    await detail.getByRole('button', { name: 'Reveal', exact: true }).click();
+    await detail.getByRole('button', { name: 'Hide', exact: true }).click();
+  }
+  await page.getByRole('button', { name: 'Audit', exact: true }).click();
+  await page.getByLabel('Action', { exact: true }).selectOption('key.reveal');
+  await expect(figure(page, 'Total entries')).toHaveText('55');
+  await expect(page.getByText('Page 1 of 2', { exact: true })).toBeVisible();
+  await expect(entryRows(page)).toHaveCount(50);
+  await expect(page.getByRole('button', { name: 'Previous page', exact: true })).toBeDisabled();
+  await page.getByRole('button', { name: 'Next page', exact: true }).click();
+  await expect(page.getByText('Page 2 of 2', { exact: true })).toBeVisible();
+  await expect(entryRows(page)).toHaveCount(5);
+  await expect(page.getByRole('button', { name: 'Next page', exact: true })).toBeDisabled();
+
+  // Today is inside From … To (To includes its whole day); tomorrow onwards matches nothing.
+  const today = await page.evaluate(() => {
+    const d = new Date();
+    return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+  });
+  const tomorrow = await page.evaluate(() => {
+    const d = new Date();
+    d.setDate(d.getDate() + 1);
+    return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+  });
+  await page.getByLabel('From', { exact: true }).fill(today);
+  await page.getByLabel('To', { exact: true }).fill(today);
+  await expect(figure(page, 'Total entries')).toHaveText('55');
+  await expect(page.getByText('Page 1 of 2', { exact: true })).toBeVisible();
+  await page.getByLabel('From', { exact: true }).fill(tomorrow);
+  await expect(page.getByText('“To” must not be before “From”.')).toBeVisible();
+  await page.getByLabel('To', { exact: true }).fill('');
+  await expect(figure(page, 'Total entries')).toHaveText('0');
+  await expect(page.getByText('No entries match.')).toBeVisible();
+
+  await page.getByLabel('From', { exact: true }).fill('');
+  await page.getByLabel('Action', { exact: true }).selectOption('');
+  await page.getByLabel('Outcome', { exact: true }).selectOption('failed');
+  await expect(figure(page, 'Total entries')).toHaveText('0');
+  await page.getByLabel('Outcome', { exact: true }).selectOption('ok');
+  await page.getByLabel('User', { exact: true }).selectOption({ label: 'Ada Lovelace' });
+  await page.getByLabel('Key', { exact: true }).selectOption({ label: 'one' });
+  // key.create and the 55 reveals.
+  await expect(figure(page, 'Total entries')).toHaveText('56');
+});
+
+test('a log changed outside Keyward is reported at unlock', async ({ page }) => {
+  await page.goto('/');
+  await createVault(page);
+  await addKey(page, 'tampered-key', 'value-Zq81-plain');
+  await page.getByRole('button', { name: 'Lock', exact: true }).click();
+  await expect(page.getByRole('button', { name: 'Unlock', exact: true })).toBeVisible();
+
+  // Someone with access to this browser's storage edits entry 2 (its outcome), without the chain key.
+  const edited = await page.evaluate(
+    () =>
+      new Promise<string>((resolve) => {
+        const open = indexedDB.open('keyward');
+        open.onerror = () => resolve('open failed');
+        open.onsuccess = () => {
+          const db = open.result;
+          const tx = db.transaction('audit', 'readwrite');
+          const store = tx.objectStore('audit');
+          const get = store.get(2);
+          get.onsuccess = () => {
+            const row = get.result as { outcome: string };
+            row.outcome = 'denied';
+            store.put(row);
+          };
+          tx.oncomplete = () => {
+            db.close();
+            resolve('edited');
+          };
+          tx.onerror = () => resolve('write failed');
+        };
+      }),
+  );
+  expect(edited).toBe('edited');
+
+  await unlockAndWait(page);
+  await expect(page.getByRole('alert')).toHaveText('The audit log is broken at entry 2 — it was changed outside Keyward.');
+  await page.getByRole('button', { name: 'Audit', exact: true }).click();
+  await page.getByRole('button', { name: 'Verify log', exact: true }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'Log broken' })).toHaveText('Log broken at entry 2 (modified)');
+  // Still there on the keys view: it does not go away by itself.
+  await page.getByRole('button', { name: 'Back to keys', exact: true }).click();
+  await expect(page.getByRole('alert')).toHaveText('The audit log is broken at entry 2 — it was changed outside Keyward.');
+});
