@@ -175,7 +175,8 @@ export class Session {
         this.#kdfUpgrade = null;
       }
     }
-    this.#logCheck = this.verifyLog();
+    // The chain check waits for the first load of the key list: unlocking shows keys first, then verifies.
+    this.#logCheck = this.#load().then(() => this.verifyLog());
     this.#logCheck.catch(() => undefined);
   }
 
