@@ -265,9 +265,81 @@ const OPERATIONS: Operation[] = [
       ];
     },
   },
+  // Backups (issue #5): a whole-vault file with its own PBKDF2 key, 64 KiB AES-GCM chunks (docs/FORMAT.md §6).
+  {
+    name: 'backup_export',
+    runs: 3,
+    prepare: async (ctx) => {
+      const session = await ctx.session();
+      return async () => {
+        const out = await session.exportBackup({ password: BACKUP_PASSWORD });
+        lastBackup = out.bytes;
+        return out;
+      };
+    },
+    floor: async (ctx) => {
+      const bytes = await backupBytes(ctx);
+      const audit = await auditSteps(ctx.raw);
+      return [
+        pbkdf2(DEFAULT_ITERATIONS, `PBKDF2 ×${DEFAULT_ITERATIONS.toLocaleString('en')} (backup key)`),
+        getAll(ctx.raw, BACKUP_STORES),
+        await cryptoChains(chunksOf(bytes), [{ op: 'encrypt', bytes: CHUNK }], `${chunksOf(bytes)}×encrypt ${CHUNK} B (the payload)`),
+        ...(audit.length > 0 ? [await cryptoChains(1, audit, `audit entry: ${describe(audit)}`), putAll(ctx.raw, () => auditPuts(ctx.raw), 'put audit entry + head, 1 tx')] : []),
+      ];
+    },
+  },
+  {
+    name: 'backup_verify',
+    runs: 3,
+    prepare: async (ctx) => {
+      const bytes = await backupBytes(ctx);
+      return () => ctx.vault.inspectBackup(bytes, BACKUP_PASSWORD);
+    },
+    floor: async (ctx) => {
+      const bytes = await backupBytes(ctx);
+      return [
+        pbkdf2(DEFAULT_ITERATIONS, `PBKDF2 ×${DEFAULT_ITERATIONS.toLocaleString('en')} (backup key)`),
+        await cryptoChains(chunksOf(bytes), [{ op: 'decrypt', bytes: CHUNK }], `${chunksOf(bytes)}×decrypt ${CHUNK} B (the payload)`),
+      ];
+    },
+  },
+  {
+    // Replace: the same vault comes back (so later runs and operations still find their keys).
+    name: 'backup_restore',
+    runs: 3,
+    prepare: async (ctx) => {
+      const bytes = await backupBytes(ctx);
+      const current = await ctx.session();
+      await quietLock(current);
+      return () => ctx.vault.restoreBackup(bytes, BACKUP_PASSWORD);
+    },
+    floor: async (ctx) => {
+      const bytes = await backupBytes(ctx);
+      return [
+        pbkdf2(DEFAULT_ITERATIONS, `PBKDF2 ×${DEFAULT_ITERATIONS.toLocaleString('en')} (backup key)`),
+        await cryptoChains(chunksOf(bytes), [{ op: 'decrypt', bytes: CHUNK }], `${chunksOf(bytes)}×decrypt ${CHUNK} B (the payload)`),
+        putAll(ctx.raw, async () => {
+          const rows = await Promise.all(BACKUP_STORES.map(async (store) => (await readAll(ctx.raw, store)).map((value) => ({ store, value }))));
+          return rows.flat();
+        }, `put every row of ${BACKUP_STORES.join(', ')}; 1 tx`),
+      ];
+    },
+  },
 ];
 
 let splits: Record<string, number[]> = {};
+
+const BACKUP_PASSWORD = 'Bench-backup-Marble-9083-orchard';
+const BACKUP_STORES = ['meta', 'users', 'keys', 'versions', 'grants', 'audit'];
+const CHUNK = 64 * 1024;
+let lastBackup: Uint8Array | null = null;
+const chunksOf = (bytes: Uint8Array): number => Math.max(1, Math.ceil(bytes.length / (CHUNK + 16)));
+
+/** A backup of the seeded vault, made once (untimed) when an operation needs one before backup_export ran. */
+async function backupBytes(ctx: Ctx): Promise<Uint8Array> {
+  lastBackup ??= (await (await ctx.session()).exportBackup({ password: BACKUP_PASSWORD })).bytes;
+  return lastBackup;
+}
 
 /** Times one step inside a timed run, for a breakdown in the report (the run's own time includes it). */
 async function split<T>(label: string, fn: () => Promise<T>): Promise<T> {

@@ -129,6 +129,7 @@ export class Session {
   /** Unwrapped (non-extractable) DEKs and decrypted records: dropped on lock. */
   #deks = new Map<KeyId, DataKey>();
   #held: Map<KeyId, Held> | null = null;
+  #loading: Promise<Map<KeyId, Held>> | null = null;
   #onLock = new Set<() => void>();
 
   constructor(init: SessionInit) {
@@ -1031,10 +1032,16 @@ export class Session {
     return dek;
   }
 
-  /** Decrypts every key this user holds a grant for, once per unlock. */
-  async #load(): Promise<Map<KeyId, Held>> {
+  /** Decrypts every key this user holds a grant for, once per unlock; concurrent callers share one load. */
+  #load(): Promise<Map<KeyId, Held>> {
+    this.#key();
+    if (this.#held) return Promise.resolve(this.#held);
+    this.#loading ??= this.#loadAll().finally(() => (this.#loading = null));
+    return this.#loading;
+  }
+
+  async #loadAll(): Promise<Map<KeyId, Held>> {
     const userKey = this.#key();
-    if (this.#held) return this.#held;
     const userId = this.user.id;
     const loaded = await guarded(async () => {
       // Two requests, whatever the number of keys: this user's grants, and every key row.

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { PASSWORD, TEST_ITERATIONS, createdVault, freshDbName, newVault, rejectsWith } from '../../test/unit/helpers';
 import { openKeywardDb, DB } from '../storage';
 import { DEFAULT_SETTINGS, openVault, VaultError, type KeyId, type KeyInput, type Session } from './index';
@@ -343,3 +343,22 @@ describe('openVault', () => {
 });
 
 export type { Session };
+
+describe('loading the list', () => {
+  it('decrypts each key once however many callers ask at the same time', async () => {
+    const { vault, session } = await created();
+    for (let i = 0; i < 5; i++) await session.createKey(secret({ name: `k${i}` }));
+    await session.lock();
+    const s = await vault.unlock({ password: PASSWORD });
+    const calls = { n: 0 };
+    const real = crypto.subtle.unwrapKey.bind(crypto.subtle);
+    const spy = vi.spyOn(crypto.subtle, 'unwrapKey').mockImplementation((...args) => {
+      calls.n++;
+      return real(...args);
+    });
+    const lists = await Promise.all([s.listKeys(), s.listKeys(), s.listKeys()]);
+    spy.mockRestore();
+    expect(lists.map((l) => l.length)).toEqual([5, 5, 5]);
+    expect(calls.n).toBeLessThanOrEqual(5); // one unwrap per key at most (the unlock may already have loaded them)
+  });
+});
