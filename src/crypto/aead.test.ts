@@ -2,6 +2,7 @@
 
 import { readFileSync } from 'node:fs';
 import { describe, it, expect } from 'vitest';
+import { expectCryptoError, rejection } from '../../test/unit/crypto-helpers';
 import { concatBytes, fromHex, toHex, utf8Decode, utf8Encode } from './bytes';
 import { CryptoError } from './errors';
 import { ENVELOPE_VERSION, IV_BYTES, TAG_BYTES, aesGcmDecrypt, aesGcmEncrypt, contextAad, open, seal, SEAL_DOMAIN } from './aead';
@@ -37,23 +38,6 @@ const gcmFile = JSON.parse(readFileSync(new URL('../../test/vectors/aes_gcm_test
 const gcmGroups = gcmFile.testGroups.filter((g) => g.ivSize === 96 && g.tagSize === 128 && [128, 192, 256].includes(g.keySize));
 const gcmCases = gcmGroups.flatMap((g) => g.tests.map((t) => ({ ...t, keySize: g.keySize })));
 const byResult = (result: AeadTest['result']) => gcmCases.filter((t) => t.result === result);
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the promise to reject');
-}
-
-async function expectCryptoError(promise: Promise<unknown>, code: CryptoError['code'] | CryptoError['code'][]): Promise<CryptoError> {
-  const error = await rejection(promise);
-  expect(error).toBeInstanceOf(CryptoError);
-  const codes = Array.isArray(code) ? code : [code];
-  expect(codes).toContain((error as CryptoError).code);
-  return error as CryptoError;
-}
 
 async function expectRejects(promise: Promise<unknown>, type: ErrorConstructor, message?: RegExp): Promise<void> {
   const error = await rejection(promise);

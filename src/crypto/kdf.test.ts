@@ -2,6 +2,7 @@
 
 import { readFileSync } from 'node:fs';
 import { describe, it, expect } from 'vitest';
+import { expectCryptoError, rejection } from '../../test/unit/crypto-helpers';
 import { fromHex, toHex, utf8Encode } from './bytes';
 import { CryptoError } from './errors';
 import {
@@ -40,21 +41,6 @@ interface PbkdfFile {
 
 const pbkdfFile = JSON.parse(readFileSync(new URL('../../test/vectors/pbkdf2_hmacsha256_test.json', import.meta.url), 'utf8')) as PbkdfFile;
 const pbkdfTests = pbkdfFile.testGroups.flatMap((g) => g.tests);
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the promise to reject');
-}
-
-async function expectCryptoError(promise: Promise<unknown>, code: CryptoError['code']): Promise<void> {
-  const error = await rejection(promise);
-  expect(error).toBeInstanceOf(CryptoError);
-  expect((error as CryptoError).code).toBe(code);
-}
 
 // The lowest accepted cost keeps these tests fast; the code path is the same as at 600,000.
 function fastParams(salt: Uint8Array<ArrayBuffer> = crypto.getRandomValues(new Uint8Array(SALT_BYTES))): KdfParams {

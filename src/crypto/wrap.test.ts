@@ -1,27 +1,12 @@
 // Tests for wrap.ts: key generation, wrapping under a context AAD, and unwrapping that fails closed.
 
 import { describe, it, expect } from 'vitest';
+import { expectCryptoError } from '../../test/unit/crypto-helpers';
 import { concatBytes, toHex, utf8Decode, utf8Encode } from './bytes';
 import { CryptoError } from './errors';
 import { ENVELOPE_VERSION, IV_BYTES, TAG_BYTES, contextAad, open, seal } from './aead';
 import type { DataKey, Kek, UserKey, WrappingKey } from './keys';
 import { WRAPPED_KEY_BYTES, generateDataKey, generateUserKey, unwrapDataKey, unwrapUserKey, wrapKey } from './wrap';
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the promise to reject');
-}
-
-async function expectCryptoError(promise: Promise<unknown>, code: CryptoError['code']): Promise<CryptoError> {
-  const error = await rejection(promise);
-  expect(error).toBeInstanceOf(CryptoError);
-  expect((error as CryptoError).code).toBe(code);
-  return error as CryptoError;
-}
 
 async function expectRejects(promise: Promise<unknown>, type: ErrorConstructor, message?: RegExp): Promise<void> {
   const error = await rejection(promise);
