@@ -1,7 +1,7 @@
 // Tests for wrap.ts: key generation, wrapping under a context AAD, and unwrapping that fails closed.
 
 import { describe, it, expect } from 'vitest';
-import { expectCryptoError } from '../../test/unit/crypto-helpers';
+import { expectCryptoError, rejection } from '../../test/unit/crypto-helpers';
 import { concatBytes, toHex, utf8Decode, utf8Encode } from './bytes';
 import { CryptoError } from './errors';
 import { ENVELOPE_VERSION, IV_BYTES, TAG_BYTES, contextAad, open, seal } from './aead';
