@@ -1,6 +1,7 @@
 // Owns the audit chain: how an entry is encoded, MACed into the chain, and how a chain is verified.
 
-import { concatBytes, toBase64Url, utf8Encode } from '../crypto';
+import { bytesEqual, concatBytes, toBase64Url, utf8Encode } from '../crypto';
+import type { AuditRow } from '../storage';
 
 /** Every action the log records (docs/AUDIT.md §1). */
 export const AUDIT_ACTIONS = [
@@ -37,18 +38,11 @@ export const AUDIT_ACTIONS = [
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 export type AuditOutcome = 'ok' | 'denied' | 'failed';
 
-/** The plaintext fields of an entry that the chain commits to (details enter as their ciphertext). */
-export interface ChainFields {
-  seq: number;
-  at: number;
-  actor: string;
-  /** An AuditAction when written by this version; read back as any string and MACed as it is. */
-  action: string;
-  keyId: string | null;
-  version: number | null;
-  outcome: AuditOutcome;
-  sealedDetails: Uint8Array;
-}
+/**
+ * The fields of a stored entry that the chain commits to (details enter as their ciphertext). `action`
+ * is an AuditAction when written by this version; read back as any string and MACed as it is.
+ */
+export type ChainFields = Omit<AuditRow, 'mac'>;
 
 export const GENESIS = new Uint8Array(32);
 
@@ -112,20 +106,13 @@ export async function verifyChain(
     const expectedSeq = prev.seq + 1;
     if (e.seq !== expectedSeq) return { ok: false, kind: 'missing', seq: expectedSeq };
     const mac = await chainMac(macKey, e, prev.mac);
-    if (!equal(mac, e.mac)) return { ok: false, kind: 'modified', seq: e.seq };
+    if (!bytesEqual(mac, e.mac)) return { ok: false, kind: 'modified', seq: e.seq };
     prev = { seq: e.seq, mac: e.mac };
     count++;
   }
   if (head) {
     if (prev.seq < head.seq) return { ok: false, kind: 'truncated', seq: prev.seq + 1 };
-    if (prev.seq > head.seq || !equal(prev.mac, head.mac)) return { ok: false, kind: 'head-mismatch', seq: head.seq };
+    if (prev.seq > head.seq || !bytesEqual(prev.mac, head.mac)) return { ok: false, kind: 'head-mismatch', seq: head.seq };
   }
   return { ok: true, count, head: prev };
-}
-
-function equal(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let d = 0;
-  for (let i = 0; i < a.length; i++) d |= a[i]! ^ b[i]!;
-  return d === 0;
 }
