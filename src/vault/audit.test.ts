@@ -95,6 +95,15 @@ describe('entries', () => {
     expect(await s.verifyLog()).toMatchObject({ ok: true, count: log.length });
   });
 
+  it('logs an edit of a value as the edit, not as a reveal', async () => {
+    const { session } = await created();
+    const k = await session.createKey(pasted({ value: 'abcd', format: 'text' }));
+    await session.updateKey(k.id, { format: 'hex' });
+    await session.updateKey(k.id, { value: 'ef01' });
+    const r = await session.auditReport({ keyId: k.id });
+    expect(r.page.map((e) => e.action)).toEqual(['key.rotate', 'key.update', 'key.create']);
+  });
+
   it('writes no entry for a change that did not happen', async () => {
     const { session, dbName } = await created();
     const before = (await rows(dbName)).length;

@@ -731,7 +731,8 @@ export class Session {
     if (patch.value === undefined && patch.format === undefined) return this.#commit(id, held, () => ({ row: { ...held.row }, meta: next }));
     // Value or format changes: the value is re-checked, so a secret never claims a format its value is not in.
     const format = checkFormat(patch.format ?? meta.format);
-    const currentValue = await this.revealValue(id);
+    // Read without a key.reveal entry: nothing is shown, and the edit is logged as key.update or key.rotate.
+    const currentValue = utf8Decode(await this.#material(id, held, 'reveal', undefined, null));
     const value = checkValue(patch.value ?? currentValue, format);
     if (value !== currentValue) {
       // A new value is a rotation at the provider: same rules, same history.
@@ -994,11 +995,14 @@ export class Session {
     return this.#summary(next);
   }
 
-  /** Opens one version's material after the state checks, and logs the use (or its denial). */
-  async #material(id: KeyId, held: Held, use: KeyUse, version: number | undefined, action: AuditAction, details: Record<string, unknown> = {}): Promise<Uint8Array> {
+  /**
+   * Opens one version's material after the state checks, and logs the use (or its denial) as `action`.
+   * `action` null: an internal read for a change that is logged itself (an edit re-checking the value).
+   */
+  async #material(id: KeyId, held: Held, use: KeyUse, version: number | undefined, action: AuditAction | null, details: Record<string, unknown> = {}): Promise<Uint8Array> {
     const v = version ?? held.row.currentVersion;
     const deny = async (error: VaultError): Promise<never> => {
-      await this.record({ action, keyId: id, version: Number.isInteger(v) ? v : null, outcome: 'denied', details: { ...details, why: error.message } }).catch(() => undefined);
+      if (action) await this.record({ action, keyId: id, version: Number.isInteger(v) ? v : null, outcome: 'denied', details: { ...details, why: error.message } }).catch(() => undefined);
       throw error;
     };
     if (!stateAllows(held.row.state, use, held.row.destroyAt !== null)) return deny(notUsable(held.row.state, held.row.destroyAt !== null));
@@ -1011,7 +1015,7 @@ export class Session {
     const sealed = row.sealedValue;
     const material = await guarded(() => open(dek, sealed, aad.value(id, v)));
     // The use is logged before the material is handed out: no entry, no value.
-    await this.record({ action, keyId: id, version: v, details });
+    if (action) await this.record({ action, keyId: id, version: v, details });
     return material;
   }
 
