@@ -2,6 +2,7 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it, vi } from 'vitest';
 import { openDB } from 'idb';
 import { DB, MIGRATIONS, openKeywardDb, StorageError, toStorageError, withTx, type KeyRow, type Migration, type VersionRow } from './index';
+import { diskFullAfter } from '../../test/unit/disk-full';
 
 let n = 0;
 const fresh = () => `storage-test-${++n}-${Math.random().toString(36).slice(2)}`;
@@ -120,6 +121,27 @@ describe('withTx', () => {
       }),
     ).rejects.toMatchObject({ name: 'StorageError', code: 'Conflict' });
     expect(await db.count(DB.stores.keys)).toBe(0);
+    db.close();
+  });
+});
+
+describe('withTx on a full disk', () => {
+  it('reports QuotaExceeded (not a bare abort) when the browser aborts the transaction for quota, and keeps nothing', async () => {
+    const db = await openKeywardDb({ name: fresh() });
+    const full = diskFullAfter(3);
+    const error = await withTx(db, [DB.stores.keys, DB.stores.versions], 'readwrite', async (tx) => {
+      await tx.objectStore(DB.stores.keys).put(keyRow('k'));
+      for (let v = 1; v <= 5; v++) await tx.objectStore(DB.stores.versions).put(versionRow('k', v));
+    }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    vi.restoreAllMocks();
+    expect(full.issued).toBe(3);
+    expect(error).toBeInstanceOf(StorageError);
+    expect((error as StorageError).code).toBe('QuotaExceeded');
+    expect(await db.count(DB.stores.keys)).toBe(0);
+    expect(await db.count(DB.stores.versions)).toBe(0);
     db.close();
   });
 });

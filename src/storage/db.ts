@@ -1,9 +1,11 @@
 // Owns the connection and the one transaction helper: open with migrations, write with durability 'strict'.
 
 import { deleteDB, openDB, type IDBPDatabase, type IDBPTransaction } from 'idb';
+import { announceCommitted } from './changes';
 import { StorageError, toStorageError } from './errors';
 import { MIGRATIONS, type Migration } from './migrations';
 import { DB, type KeywardSchema, type StoreName } from './schema';
+import { withWriteLock, type WriteLock } from './write-lock';
 
 export type KeywardDb = IDBPDatabase<KeywardSchema>;
 
@@ -14,6 +16,8 @@ export interface OpenOptions {
   migrations?: readonly Migration[];
   /** Another tab wants a newer version: this connection is closed, and this is called to tell the person. */
   onVersionChange?: () => void;
+  /** The browser closed the connection by itself (storage cleared, disk error): this tab must reload. */
+  onTerminated?: () => void;
 }
 
 export async function openKeywardDb(options: OpenOptions = {}): Promise<KeywardDb> {
@@ -30,10 +34,15 @@ export async function openKeywardDb(options: OpenOptions = {}): Promise<KeywardD
         db.close();
         options.onVersionChange?.();
       },
+      terminated() {
+        options.onTerminated?.();
+      },
     });
   } catch (error) {
     const mapped = toStorageError(error);
-    if (mapped instanceof StorageError) throw mapped;
+    if (mapped instanceof StorageError && (mapped.code === 'VersionTooNew' || mapped.code === 'QuotaExceeded')) throw mapped;
+    // Private modes refuse open() with UnknownError (Chromium), InvalidStateError (older Firefox) or a
+    // SecurityError: whatever the name, there is no database here, and nothing was written.
     throw new StorageError('Unavailable', 'the database could not be opened', { cause: error });
   }
   return db;
@@ -41,17 +50,33 @@ export async function openKeywardDb(options: OpenOptions = {}): Promise<KeywardD
 
 export type Tx<S extends StoreName[], M extends IDBTransactionMode> = IDBPTransaction<KeywardSchema, S, M>;
 
+export interface TxOptions {
+  /** The caller already holds this database's write lock (withWriteLock), around a read-prepare-write. */
+  lock?: WriteLock;
+}
+
 /**
  * Runs `fn` in one transaction and resolves only after it has committed (`tx.done`).
  * `fn` may await IndexedDB requests only (ARCHITECTURE.md §3): encrypt before calling withTx.
  * If `fn` throws, the transaction is aborted and nothing it wrote is kept.
+ * A readwrite transaction holds the database's cross-tab write lock (write-lock.ts) unless the caller
+ * passes the one it holds, and is announced to this tab's listeners (changes.ts) once committed.
  */
 export async function withTx<S extends StoreName[], M extends IDBTransactionMode, T>(
   db: KeywardDb,
   stores: S,
   mode: M,
   fn: (tx: Tx<S, M>) => Promise<T> | T,
+  options: TxOptions = {},
 ): Promise<T> {
+  if (mode !== 'readwrite') return runTx(db, stores, mode, fn);
+  const held = options.lock !== undefined && options.lock.dbName === db.name;
+  const result = held ? await runTx(db, stores, mode, fn) : await withWriteLock(db.name, () => runTx(db, stores, mode, fn));
+  announceCommitted({ dbName: db.name, stores: [...stores] });
+  return result;
+}
+
+async function runTx<S extends StoreName[], M extends IDBTransactionMode, T>(db: KeywardDb, stores: S, mode: M, fn: (tx: Tx<S, M>) => Promise<T> | T): Promise<T> {
   let tx: Tx<S, M>;
   try {
     tx = db.transaction(stores, mode, mode === 'readwrite' ? { durability: 'strict' } : {});
@@ -72,12 +97,22 @@ export async function withTx<S extends StoreName[], M extends IDBTransactionMode
     } catch {
       // already finished or aborted
     }
-    await done;
-    throw toStorageError(error);
+    const failure = await done;
+    throw moreSpecific(toStorageError(error), failure);
   }
   const failure = await done;
   if (failure !== undefined) throw toStorageError(failure);
   return result;
+}
+
+/**
+ * When the browser aborts a transaction (a full disk: QuotaExceededError on the transaction), the request
+ * `fn` was awaiting fails with a plain AbortError. The transaction's own error names the cause; report that.
+ */
+function moreSpecific(fromFn: unknown, txFailure: unknown): unknown {
+  if (!(fromFn instanceof StorageError) || fromFn.code !== 'Aborted' || txFailure === undefined) return fromFn;
+  const cause = toStorageError(txFailure);
+  return cause instanceof StorageError && cause.code !== 'Aborted' ? cause : fromFn;
 }
 
 /**

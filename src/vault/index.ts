@@ -18,3 +18,4 @@ export { BackupError, BACKUP_ERROR_WORDS, MAX_BACKUP_BYTES, type BackupErrorCode
 export { type BackupPreview } from './backup';
 export { type MergePlan, type MergeConflict, type Resolution, type KeySide } from './merge';
 export type { KeyDump } from './session';
+export { TabSync, TAB_CHANNEL, type TabMessage, type TabSyncOptions } from './tabs';

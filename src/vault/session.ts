@@ -23,7 +23,7 @@ import {
   type KeyMaterial,
   type UserKey,
 } from '../crypto';
-import { allRequests, DB, withTx, type AuditPendingRow, type AuditRow, type GrantRow, type KeyRow, type KeywardDb, type StoreName, type Tx, type UserRow, type VersionRow } from '../storage';
+import { allRequests, DB, withTx, withWriteLock, type WriteLock, type AuditPendingRow, type AuditRow, type GrantRow, type KeyRow, type KeywardDb, type StoreName, type Tx, type UserRow, type VersionRow } from '../storage';
 import { aad } from './context';
 import { VaultError } from './errors';
 import { asVaultError, guarded } from './failures';
@@ -131,6 +131,8 @@ export class Session {
   #held: Map<KeyId, Held> | null = null;
   #loading: Promise<Map<KeyId, Held>> | null = null;
   #onLock = new Set<() => void>();
+  /** Bumped by forgetCached(): a load started before it must not keep what it read. */
+  #generation = 0;
 
   constructor(init: SessionInit) {
     this.#db = init.db;
@@ -428,9 +430,13 @@ export class Session {
     return this.#audit!;
   }
 
-  /** One at a time within this tab; the chain head check covers other tabs. */
-  #serial<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.#queue.then(fn, fn);
+  /**
+   * One at a time within this tab, and across tabs under the database's write lock (Web Locks), held from
+   * preparing the audit entries to the commit; the chain head check still covers browsers without it.
+   */
+  #serial<T>(fn: (lock: WriteLock) => Promise<T>): Promise<T> {
+    const locked = () => withWriteLock(this.#db.name, fn);
+    const run = this.#queue.then(locked, locked);
     this.#queue = run.catch(() => undefined);
     return run;
   }
@@ -441,15 +447,21 @@ export class Session {
    * another tab appended meanwhile, its entries are verified and the write is prepared again once.
    */
   async #write<T>(stores: StoreName[], events: readonly AuditEvent[], fn: (tx: Tx<StoreName[], 'readwrite'>) => Promise<T>): Promise<T> {
-    return this.#serial(async () => {
+    return this.#serial(async (lock) => {
       const log = this.#log();
       for (let attempt = 0; ; attempt++) {
         const prepared = await guarded(() => log.prepare(events));
         try {
-          const result = await withTx(this.#db, [...new Set<StoreName>([...stores, S.meta, S.audit])], 'readwrite', async (tx) => {
-            await log.write(tx, prepared);
-            return fn(tx);
-          });
+          const result = await withTx(
+            this.#db,
+            [...new Set<StoreName>([...stores, S.meta, S.audit])],
+            'readwrite',
+            async (tx) => {
+              await log.write(tx, prepared);
+              return fn(tx);
+            },
+            { lock },
+          );
           log.commit(prepared);
           return result;
         } catch (error) {
@@ -470,6 +482,18 @@ export class Session {
 
   get locked(): boolean {
     return this.#userKey === null;
+  }
+
+  /**
+   * Another tab changed stored keys: forgets the decrypted records and data keys, so the next read loads
+   * them again from storage. The user key and the audit log stay (the log catches up by itself).
+   */
+  forgetCached(): void {
+    if (this.#userKey === null) return;
+    this.#held = null;
+    this.#loading = null;
+    this.#deks.clear();
+    this.#generation++;
   }
 
   get kdfIterations(): number {
@@ -495,9 +519,9 @@ export class Session {
 
   async #recordLock(log: AuditLog, reason: 'manual' | 'auto'): Promise<void> {
     const action: AuditAction = reason === 'auto' ? 'lock.auto' : 'lock';
-    await this.#serial(async () => {
+    await this.#serial(async (lock) => {
       const prepared = await log.prepare([{ action }]);
-      await withTx(this.#db, [S.meta, S.audit], 'readwrite', (tx) => log.write(tx, prepared));
+      await withTx(this.#db, [S.meta, S.audit], 'readwrite', (tx) => log.write(tx, prepared), { lock });
     }).catch(() => undefined); // a lock never fails because its entry could not be written
   }
 
@@ -1046,6 +1070,7 @@ export class Session {
 
   async #loadAll(): Promise<Map<KeyId, Held>> {
     const userKey = this.#key();
+    const generation = this.#generation;
     const userId = this.user.id;
     const loaded = await guarded(async () => {
       // Two requests, whatever the number of keys: this user's grants, and every key row.
@@ -1067,6 +1092,7 @@ export class Session {
     });
     // A lock() while decrypting wins: nothing decrypted is kept.
     if (this.#userKey === null) throw new VaultError('Locked', 'the vault is locked');
+    if (generation !== this.#generation) return this.#load();
     if (this.#held) return this.#held;
     const map = new Map<KeyId, Held>();
     for (const [id, h, dek] of loaded) {

@@ -1,0 +1,109 @@
+import 'fake-indexeddb/auto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DB, openKeywardDb, setLockManager, withTx } from '../storage';
+import { createdVault, FakeClock, freshDbName, PASSWORD, TEST_ITERATIONS } from '../../test/unit/helpers';
+import { FakeLockManager } from '../../test/unit/lock-manager';
+import { openVault, TabSync, type KeyInput, type TabMessage } from './index';
+
+const pasted = (name: string): KeyInput => ({ name, value: `value of ${name}`, format: 'text', tags: [], notes: '' });
+
+afterEach(() => setLockManager(undefined));
+
+/** Two tabs: two connections to one database, each with its own session of the same person. */
+async function twoTabs() {
+  const clock = new FakeClock();
+  const a = await createdVault(clock);
+  const vaultB = await openVault({ dbName: a.dbName, clock, kdfFloor: TEST_ITERATIONS });
+  const b = await vaultB.unlock({ password: PASSWORD });
+  return { a: a.session, b, dbName: a.dbName, close: () => (a.vault.close(), vaultB.close()) };
+}
+
+describe('writes from several tabs', () => {
+  it('are serialized by the write lock: many concurrent writes from two tabs all land and the chain verifies', async () => {
+    const locks = new FakeLockManager();
+    setLockManager(locks);
+    const tabs = await twoTabs();
+    const names = Array.from({ length: 12 }, (_, i) => [`A${i}`, `B${i}`]).flat();
+    // Fired together, as two people clicking "Save" in two windows at once.
+    const results = await Promise.allSettled(names.map((name) => (name.startsWith('A') ? tabs.a : tabs.b).createKey(pasted(name))));
+    expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+    expect(locks.overlaps).toBe(0);
+    tabs.a.forgetCached();
+    expect((await tabs.a.listKeys()).map((k) => k.name).sort()).toEqual([...names].sort());
+    expect(await tabs.a.verifyLog()).toMatchObject({ ok: true });
+    expect(await tabs.b.verifyLog()).toMatchObject({ ok: true });
+    tabs.close();
+  });
+
+  it('forgetCached() makes a tab read what another tab wrote', async () => {
+    const tabs = await twoTabs();
+    expect(await tabs.a.listKeys()).toEqual([]);
+    await tabs.b.createKey(pasted('from B'));
+    expect(await tabs.a.listKeys()).toEqual([]); // still the decrypted copy from before
+    tabs.a.forgetCached();
+    const keys = await tabs.a.listKeys();
+    expect(keys.map((k) => k.name)).toEqual(['from B']);
+    expect(await tabs.a.revealValue(keys[0]!.id)).toBe('value of from B');
+    tabs.close();
+  });
+});
+
+describe('TabSync', () => {
+  /** The other tab's end of the channel. */
+  function otherTab(dbName: string) {
+    const channel = new BroadcastChannel(`keyward:${dbName}`);
+    const received: unknown[] = [];
+    let wake: () => void = () => undefined;
+    channel.onmessage = (event) => {
+      received.push(event.data);
+      wake();
+    };
+    const next = () => new Promise<void>((resolve) => (wake = resolve));
+    return { channel, received, next };
+  }
+
+  it('announces every committed write of its database, with the stores it changed', async () => {
+    const dbName = freshDbName();
+    const sync = new TabSync({ dbName });
+    const other = otherTab(dbName);
+    const db = await openKeywardDb({ name: dbName });
+    const heard = other.next();
+    await withTx(db, [DB.stores.auditPending], 'readwrite', (tx) => tx.objectStore(DB.stores.auditPending).add({ at: 1, userId: 'u', action: 'unlock.failed', client: 'c' }));
+    await heard;
+    expect(other.received).toEqual([{ type: 'changed', stores: ['auditPending'] }]);
+    // A write that fails is not announced; a write to another database (a merge's temporary copy) neither.
+    await withTx(db, [DB.stores.keys], 'readwrite', () => Promise.reject(new Error('no'))).catch(() => undefined);
+    const tmp = await openKeywardDb({ name: freshDbName() });
+    await withTx(tmp, [DB.stores.auditPending], 'readwrite', (tx) => tx.objectStore(DB.stores.auditPending).add({ at: 1, userId: 'u', action: 'unlock.failed', client: 'c' }));
+    const heardLock = other.next();
+    sync.announce({ type: 'lock' });
+    await heardLock;
+    expect(other.received).toEqual([{ type: 'changed', stores: ['auditPending'] }, { type: 'lock' }]);
+    sync.close();
+    other.channel.close();
+    db.close();
+    tmp.close();
+  });
+
+  it('hands checked messages from other tabs to its listeners and drops anything malformed', async () => {
+    const dbName = freshDbName();
+    const sync = new TabSync({ dbName });
+    const got: TabMessage[] = [];
+    let wake: () => void = () => undefined;
+    sync.listen((m) => {
+      got.push(m);
+      wake();
+    });
+    const other = new BroadcastChannel(`keyward:${dbName}`);
+    for (const junk of [null, 'lock', { type: 'unlock' }, { type: 'changed', stores: ['keys', '__proto__'] }, { type: 'changed', stores: 'keys' }]) other.postMessage(junk);
+    const heard = new Promise<void>((resolve) => (wake = resolve));
+    other.postMessage({ type: 'changed', stores: ['keys', 'audit'] });
+    await heard;
+    const heardLock = new Promise<void>((resolve) => (wake = resolve));
+    other.postMessage({ type: 'lock' });
+    await heardLock;
+    expect(got).toEqual([{ type: 'changed', stores: ['keys', 'audit'] }, { type: 'lock' }]);
+    sync.close();
+    other.close();
+  });
+});
