@@ -13,6 +13,8 @@ const CODES: VaultErrorCode[] = [
   'Corrupt',
   'StorageFailed',
   'NoStorage',
+  'StorageFull',
+  'NewerVersion',
   'IllegalTransition',
   'KeyNotUsable',
   'Unsupported',

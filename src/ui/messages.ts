@@ -88,6 +88,10 @@ export function codeMessage(code: VaultErrorCode, field?: string): string {
       return 'Stored data could not be read: it is damaged or was changed outside Keyward. Nothing was changed. Restore from a backup file.';
     case 'StorageFailed':
       return "Your browser refused to save. Nothing was changed. Free some disk space or check this site's storage settings, then try again.";
+    case 'StorageFull':
+      return "Your device's storage for this site is full, so nothing was saved and nothing was changed. Free disk space (or clear other sites' data), then try again. Export a backup as soon as you can.";
+    case 'NewerVersion':
+      return 'A newer version of Keyward has updated this browser’s vault. Reload the page to use it.';
     case 'NoStorage':
       return 'This browser offers no storage (IndexedDB) here — private browsing may block it. Open Keyward in a normal window or another browser to keep a vault.';
     case 'IllegalTransition':

@@ -114,7 +114,7 @@ describe('entries', () => {
       if (++adds === 3) throw new DOMException('injected', 'QuotaExceededError');
       return realAdd.apply(this, args);
     });
-    await expect(session.createKey(pasted())).rejects.toMatchObject({ code: 'StorageFailed' });
+    await expect(session.createKey(pasted())).rejects.toMatchObject({ code: 'StorageFull' });
     vi.restoreAllMocks();
     expect((await rows(dbName)).length).toBe(before);
     // …and the in-memory head did not move: the next write chains correctly.

@@ -21,6 +21,10 @@ export type VaultErrorCode =
   | 'StorageFailed'
   /** IndexedDB is not available in this browser (some private modes). */
   | 'NoStorage'
+  /** The browser's storage quota for this site is used up; the transaction was rolled back, nothing was changed. */
+  | 'StorageFull'
+  /** The stored database was upgraded by a newer version of Keyward (another tab); this page must reload. */
+  | 'NewerVersion'
   /** The key's state does not allow this change (NIST SP 800-57 transitions). */
   | 'IllegalTransition'
   /** The key's state (suspended, pending destruction, destroyed, retired version…) forbids this use. */

@@ -9,6 +9,8 @@ export function asVaultError(error: unknown): VaultError {
   if (error instanceof VaultError) return error;
   if (error instanceof StorageError) {
     if (error.code === 'Unavailable') return new VaultError('NoStorage', 'IndexedDB is not available', { cause: error });
+    if (error.code === 'QuotaExceeded') return new VaultError('StorageFull', 'the storage quota is used up; nothing was changed', { cause: error });
+    if (error.code === 'VersionTooNew') return new VaultError('NewerVersion', 'the stored database belongs to a newer version of the app', { cause: error });
     return new VaultError('StorageFailed', `the browser refused to save (${error.code}); nothing was changed`, { cause: error });
   }
   if (error instanceof CryptoError) return new VaultError('Corrupt', 'stored data failed to decrypt', { cause: error });

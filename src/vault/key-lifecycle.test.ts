@@ -420,11 +420,11 @@ describe('all or nothing', () => {
       return realPut.apply(this, args);
     });
     // User-key rotation: the user row and 3 of 10 grants are written when the failure hits.
-    await rejectsWith(c.session.rotateUserKey(PASSWORD), 'StorageFailed');
+    await rejectsWith(c.session.rotateUserKey(PASSWORD), 'StorageFull');
     // Destruction of a key with two versions: the failure hits after the key row and the first version.
     puts = 0;
     failAt = 3;
-    await rejectsWith(c.session.runDueWork(), 'StorageFailed');
+    await rejectsWith(c.session.runDueWork(), 'StorageFull');
     vi.restoreAllMocks();
     expect(await dumpStores(c.dbName, all)).toBe(before);
     c.session.lock();
