@@ -17,9 +17,10 @@ const pwa = createPwaControls({
 const device = createDeviceControls({
   navigator: window.navigator,
   localStorage: () => window.localStorage,
+  reload: () => window.location.reload(),
 });
 
 mount(App, {
   target,
-  props: { loadVault: () => openVault(), pwa, device },
+  props: { loadVault: (hooks) => openVault(hooks), pwa, device },
 });

@@ -9,6 +9,8 @@ export interface DeviceEnvironment {
   navigator: Navigator;
   /** Returns the storage; may throw (blocked storage, opaque origins), so it is read lazily. */
   localStorage: () => Storage;
+  /** Reloads the page. */
+  reload?: () => void;
 }
 
 export function createDeviceControls(env: DeviceEnvironment): DeviceControls {
@@ -47,6 +49,10 @@ export function createDeviceControls(env: DeviceEnvironment): DeviceControls {
         throw new DOMException('the clipboard is not available in this browser', 'NotSupportedError');
       }
       await navigator.clipboard.writeText(text);
+    },
+
+    reload() {
+      env.reload?.();
     },
 
     vaultMarker: {

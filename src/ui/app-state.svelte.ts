@@ -5,6 +5,7 @@
 import {
   IdleLock,
   systemClock,
+  TabSync,
   VaultError,
   type BackupPreview,
   type ChainBreak,
@@ -12,6 +13,7 @@ import {
   type Clock,
   type Session,
   type Settings,
+  type TabMessage,
   type UserId,
   type Vault,
 } from '../vault';
@@ -22,11 +24,12 @@ import type { DeviceControls } from './contracts';
 import { KeysState } from './keys-state.svelte';
 import { kdfUpgradeText } from './format';
 import { dueWorkSentence } from './lifecycle-text';
-import { errorMessage } from './messages';
+import { errorMessage, TAB_MESSAGES } from './messages';
 import type { MergePreview } from './restore-state.svelte';
 
-export type Screen = 'loading' | 'create' | 'unlock' | 'vault' | 'removed' | 'error';
-export type LockReason = 'manual' | 'idle' | 'update';
+export type Screen = 'loading' | 'create' | 'unlock' | 'vault' | 'removed' | 'error' | 'reload';
+/** 'other-tab': "Lock" or auto-lock in another tab; 'rekeyed': another tab rotated the user key or replaced the vault. */
+export type LockReason = 'manual' | 'idle' | 'update' | 'other-tab' | 'rekeyed';
 /** What the unlocked vault screen shows below its header. */
 export type VaultView = 'keys' | 'audit' | 'backup';
 
@@ -43,14 +46,30 @@ export interface BackupStatus {
 /** Activations, automatic rotations and scheduled destructions are run this often while unlocked. */
 export const DUE_WORK_INTERVAL_MS = 60_000;
 
+/** Activity is told to the other tabs at most this often (their auto-lock deadlines follow this tab's). */
+export const ACTIVITY_BROADCAST_MS = 5_000;
+
+/** What the app asks of the database connection: to hear when it must give way (ARCHITECTURE §3). */
+export interface VaultConnectionHooks {
+  /** Another tab opened a newer schema version: this tab's connection is closed. */
+  onVersionChange: () => void;
+  /** The browser closed the connection by itself. */
+  onTerminated: () => void;
+}
+
 export interface AppStateOptions {
-  loadVault: () => Promise<Vault>;
+  loadVault: (hooks: VaultConnectionHooks) => Promise<Vault>;
   device: DeviceControls;
   clock?: Clock;
+  /** The link to the other tabs; default a TabSync on a BroadcastChannel, null for none. */
+  tabs?: TabSync | null;
 }
 
 export class AppState {
-  readonly #loadVault: () => Promise<Vault>;
+  readonly #loadVault: (hooks: VaultConnectionHooks) => Promise<Vault>;
+  readonly #tabs: TabSync | null;
+  #stopTabs: (() => void) | null = null;
+  #lastActivityBroadcast = Number.NEGATIVE_INFINITY;
   readonly #device: DeviceControls;
   readonly #clock: Clock;
   readonly #clipboard: ClipboardGuard;
@@ -89,12 +108,14 @@ export class AppState {
     this.#device = options.device;
     this.#clock = options.clock ?? systemClock;
     this.#clipboard = new ClipboardGuard(options.device);
+    this.#tabs = options.tabs !== undefined ? options.tabs : new TabSync();
+    this.#stopTabs = this.#tabs?.listen((message) => this.#fromOtherTab(message)) ?? null;
   }
 
   get screen(): Screen {
     return this.#screen;
   }
-  /** Plain words for the 'error' screen. */
+  /** Plain words for the 'error' and 'reload' screens. */
   get errorText(): string {
     return this.#errorText;
   }
@@ -179,7 +200,7 @@ export class AppState {
   async start(): Promise<void> {
     this.#screen = 'loading';
     try {
-      this.#vault ??= await this.#loadVault();
+      this.#vault ??= await this.#loadVault({ onVersionChange: () => this.#mustReload(TAB_MESSAGES.newerVersion), onTerminated: () => this.#mustReload(TAB_MESSAGES.connectionLost) });
       if (await this.#vault.exists()) {
         this.#users = await this.#vault.users();
         this.#screen = 'unlock';
@@ -231,6 +252,8 @@ export class AppState {
    * The screen changes at once; the promise settles when the clipboard is cleared.
    */
   lock(reason: LockReason = 'manual'): Promise<void> {
+    // "Lock" here locks every tab (and so does auto-lock); a lock heard from another tab is not echoed.
+    if (this.#session !== null && (reason === 'manual' || reason === 'idle')) this.#tabs?.announce({ type: 'lock' });
     this.#idle?.stop();
     this.#idle = null;
     this.#stopDueWork();
@@ -258,7 +281,11 @@ export class AppState {
           ? 'Locked after a period without activity.'
           : reason === 'update'
             ? 'Locked to install an update.'
-            : '';
+            : reason === 'other-tab'
+              ? TAB_MESSAGES.lockedElsewhere
+              : reason === 'rekeyed'
+                ? TAB_MESSAGES.rekeyedElsewhere
+                : '';
       this.#screen = 'unlock';
     }
     return this.#clipboard.clear();
@@ -267,6 +294,12 @@ export class AppState {
   /** Activity (pointer or key): pushes the auto-lock deadline back. */
   touch(): void {
     this.#idle?.touch();
+    if (this.#idle === null) return;
+    const now = this.#clock.now();
+    if (now - this.#lastActivityBroadcast >= ACTIVITY_BROADCAST_MS) {
+      this.#lastActivityBroadcast = now;
+      this.#tabs?.announce({ type: 'activity' });
+    }
   }
 
   /** The page became visible or got focus: lock at once if the deadline passed while hidden; finish a refused clipboard clear. */
@@ -299,6 +332,8 @@ export class AppState {
   async rotateUserKey(password: string): Promise<number> {
     const session = this.#requireSession();
     const count = await session.rotateUserKey(password);
+    // Other tabs hold the old user key: anything they wrapped under it now would be lost. They lock.
+    this.#tabs?.announce({ type: 'rekeyed' });
     if (this.#session === session) this.#kdfIterations = session.kdfIterations;
     return count;
   }
@@ -368,6 +403,7 @@ export class AppState {
   async restoreBackup(bytes: Uint8Array, password: string): Promise<void> {
     const vault = this.#requireVault();
     await vault.restoreBackup(bytes, password);
+    this.#tabs?.announce({ type: 'rekeyed' });
     this.#device.vaultMarker.set();
     if (this.#session !== null) void this.lock();
     try {
@@ -421,9 +457,75 @@ export class AppState {
   /** Stops timers and drops the session; for when the app is torn down. */
   destroy(): void {
     this.#stopDueWork();
-    void this.lock();
+    this.#stopTabs?.();
+    this.#stopTabs = null;
+    this.#tabs?.close();
+    void this.lock('update');
     this.#vault?.close();
     this.#vault = null;
+  }
+
+  /** A message from another tab of this origin (tabs.ts checked its shape). */
+  #fromOtherTab(message: TabMessage): void {
+    switch (message.type) {
+      case 'lock':
+        if (this.#session !== null) void this.lock('other-tab');
+        return;
+      case 'rekeyed':
+        if (this.#session !== null) void this.lock('rekeyed');
+        else void this.#refreshLocked();
+        return;
+      case 'activity':
+        this.#idle?.touch();
+        return;
+      case 'changed':
+        void this.#reloadChanged(message.stores);
+        return;
+    }
+  }
+
+  /** Another tab committed a write: show it here. Never rejects. */
+  async #reloadChanged(stores: readonly string[]): Promise<void> {
+    const session = this.#session;
+    if (session === null) {
+      await this.#refreshLocked();
+      return;
+    }
+    // A change of users (password, KDF, user key, restore) is not a change of keys; "rekeyed" follows when it matters.
+    if (stores.includes('users')) return;
+    try {
+      if (stores.some((s) => s === 'keys' || s === 'versions' || s === 'grants')) {
+        session.forgetCached();
+        await this.#keys?.refresh();
+      }
+      if (this.#session !== session) return;
+      if (stores.includes('audit')) await this.#audit?.load();
+      await this.refreshBackupStatus();
+    } catch {
+      // Locked meanwhile, or a read failed: the next action here shows its own error.
+    }
+  }
+
+  /** Locked or first run: another tab may have created or restored a vault here. */
+  async #refreshLocked(): Promise<void> {
+    const vault = this.#vault;
+    if (vault === null || this.#session !== null || !(['unlock', 'create', 'removed'] as Screen[]).includes(this.#screen)) return;
+    try {
+      if (await vault.exists()) {
+        this.#users = await vault.users();
+        if (this.#session === null && this.#screen !== 'unlock') this.#screen = 'unlock';
+      }
+    } catch {
+      // The unlock attempt will report the storage problem.
+    }
+  }
+
+  /** The database connection is gone (a newer version in another tab, or the browser closed it): lock and ask for a reload. */
+  #mustReload(text: string): void {
+    void this.lock('update');
+    this.#lockNotice = '';
+    this.#errorText = text;
+    this.#screen = 'reload';
   }
 
   #enterCreate(): void {

@@ -22,6 +22,8 @@ export interface DeviceControls {
   storagePersisted(): Promise<boolean | undefined>;
   /** Writes text to the clipboard; rejects when the browser refuses. */
   writeClipboard(text: string): Promise<void>;
+  /** Reloads the page (after another tab upgraded the database); absent where the shell cannot. */
+  reload?(): void;
   /** Marker outside IndexedDB that tells "first run" from "the vault was removed" (not secret). */
   vaultMarker: {
     get(): boolean;

@@ -126,6 +126,16 @@ export function errorField(error: unknown): string | undefined {
   return undefined;
 }
 
+/** Sentences about other tabs of Keyward in this browser. */
+export const TAB_MESSAGES = Object.freeze({
+  lockedElsewhere: 'Locked in another Keyward tab.',
+  rekeyedElsewhere: 'Locked: another Keyward tab changed the keys protecting this vault (a new user key or a restored backup). Unlock again.',
+  newerVersion: 'Keyward was updated in another tab, so this page stopped using the vault to let the update finish. Reload the page to continue. Nothing was lost.',
+  connectionLost: 'The browser closed this page’s access to the vault (its storage was cleared or failed). Reload the page to continue.',
+  reloadTitle: 'Reload to continue',
+  reloadButton: 'Reload',
+});
+
 /** Sentences for checks the UI makes itself before it calls the vault. */
 export const FORM_MESSAGES = Object.freeze({
   ownerNameRequired: 'Enter your name.',

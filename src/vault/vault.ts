@@ -24,6 +24,8 @@ export interface OpenVaultOptions {
   clock?: Clock;
   /** Another tab upgraded the schema: this tab's connection is closed and must reload. */
   onVersionChange?: () => void;
+  /** The browser closed the connection by itself (storage cleared, disk failure): this tab must reload. */
+  onTerminated?: () => void;
   /** Stored PBKDF2 iterations below this are raised at unlock (default DEFAULT_ITERATIONS, 600,000). */
   kdfFloor?: number;
 }
@@ -43,7 +45,7 @@ export interface UnlockInput {
 
 export async function openVault(options: OpenVaultOptions = {}): Promise<Vault> {
   try {
-    const db = await openKeywardDb({ name: options.dbName ?? DB.name, onVersionChange: options.onVersionChange });
+    const db = await openKeywardDb({ name: options.dbName ?? DB.name, onVersionChange: options.onVersionChange, onTerminated: options.onTerminated });
     return new Vault(db, options.clock ?? systemClock, checkKdfParams({ name: KDF_NAME, iterations: options.kdfFloor ?? DEFAULT_ITERATIONS, salt: new Uint8Array(16) }).iterations);
   } catch (error) {
     throw asVaultError(error);
