@@ -1,0 +1,94 @@
+// Several tabs of one vault (issue 8, point 1), as two pages of one browser context share one origin's storage:
+// a change in one shows in the other, "Lock" locks both, writes from both land with the audit chain intact, and a
+// newer schema opened elsewhere makes the old tab let go of the database and ask for a reload.
+import type { Page } from '@playwright/test';
+import { addKey, createVault, expect, keyInList, KDF_TIMEOUT, revealValue, test, unlockAndWait } from './fixtures';
+
+/** Tab A creates the vault; tab B opens the app and unlocks it. */
+async function twoUnlockedTabs(page: Page): Promise<Page> {
+  await page.goto('/');
+  await createVault(page);
+  const other = await page.context().newPage();
+  await other.goto('/');
+  await unlockAndWait(other);
+  return other;
+}
+
+test('a key created in one tab appears in the other, and an edit comes back', async ({ page }) => {
+  const tabB = await twoUnlockedTabs(page);
+  await addKey(page, 'Made in tab A', 'value-from-a');
+  await expect(keyInList(tabB, 'Made in tab A')).toBeVisible();
+  expect(await revealValue(tabB, 'Made in tab A')).toBe('value-from-a');
+  await addKey(tabB, 'Made in tab B', 'value-from-b');
+  await expect(keyInList(page, 'Made in tab B')).toBeVisible();
+});
+
+test('the audit screen of one tab shows what another tab did', async ({ page }) => {
+  const tabB = await twoUnlockedTabs(page);
+  await tabB.getByRole('button', { name: 'Audit', exact: true }).click();
+  await expect(tabB.getByRole('button', { name: 'Verify log', exact: true })).toBeVisible();
+  await addKey(page, 'Watched key', 'watched-value');
+  const rows = tabB.getByRole('table', { name: 'Matching entries' }).locator('tbody').getByRole('row');
+  await expect(rows.filter({ hasText: 'Watched key' }).first()).toBeVisible();
+});
+
+test('Lock in one tab locks the other', async ({ page }) => {
+  const tabB = await twoUnlockedTabs(page);
+  await addKey(tabB, 'Shown before lock', 'secret-before-lock');
+  await page.getByRole('button', { name: 'Lock', exact: true }).click();
+  await expect(page.getByRole('button', { name: 'Unlock', exact: true })).toBeVisible();
+  await expect(tabB.getByRole('button', { name: 'Unlock', exact: true })).toBeVisible();
+  await expect(tabB.getByText('Locked in another Keyward tab.')).toBeVisible();
+  await expect(tabB.getByText('Shown before lock')).toHaveCount(0);
+  await expect(tabB.getByRole('button', { name: 'Lock', exact: true })).toHaveCount(0);
+});
+
+test('writes from both tabs at once all land, and the audit chain verifies', async ({ page }) => {
+  const tabB = await twoUnlockedTabs(page);
+  const names = (tab: string) => Array.from({ length: 4 }, (_, i) => `${tab} key ${i + 1}`);
+  // Both tabs save at the same time; within a tab one after the other, as a person would.
+  await Promise.all(
+    [
+      [page, names('A')],
+      [tabB, names('B')],
+    ].map(async ([tab, list]) => {
+      for (const name of list as string[]) await addKey(tab as Page, name, `value of ${name}`);
+    }),
+  );
+  for (const tab of [page, tabB]) {
+    for (const name of [...names('A'), ...names('B')]) await expect(keyInList(tab, name)).toBeVisible();
+  }
+  expect(await revealValue(page, 'B key 4')).toBe('value of B key 4');
+  await page.getByRole('button', { name: 'Audit', exact: true }).click();
+  await page.getByRole('button', { name: 'Verify log', exact: true }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Log intact' })).toHaveText(/^Log intact: \d+ entries verified$/, { timeout: KDF_TIMEOUT });
+});
+
+test('a newer schema opened elsewhere makes the old tab close its connection and ask for a reload', async ({ page, context }) => {
+  await page.goto('/');
+  await createVault(page);
+  await addKey(page, 'Before the upgrade', 'kept-value');
+  // Another page of the origin opens the database at the next version, as a newer Keyward would. It is blocked
+  // (forever) unless the old tab closes its connection.
+  const newer = await context.newPage();
+  await newer.goto('/favicon.svg');
+  const upgraded = await newer.evaluate(
+    () =>
+      new Promise<number>((resolve, reject) => {
+        const request = indexedDB.open('keyward', 2);
+        request.onupgradeneeded = () => request.result.createObjectStore('fromTheFuture');
+        request.onsuccess = () => {
+          const version = request.result.version;
+          request.result.close();
+          resolve(version);
+        };
+        request.onerror = () => reject(request.error);
+      }),
+  );
+  expect(upgraded).toBe(2);
+  await expect(page.getByRole('heading', { name: 'Reload to continue' })).toBeVisible();
+  await expect(page.getByRole('alert')).toContainText('Keyward was updated in another tab');
+  await expect(page.getByRole('button', { name: 'Reload', exact: true })).toBeVisible();
+  // The keys are gone from the page with the session.
+  await expect(page.getByText('Before the upgrade')).toHaveCount(0);
+});
