@@ -14,8 +14,11 @@ export interface OpenOptions {
   name?: string;
   /** Migration steps; tests pass a prefix to seed an older database. Defaults to every released step. */
   migrations?: readonly Migration[];
-  /** Another tab wants a newer version: this connection is closed, and this is called to tell the person. */
-  onVersionChange?: () => void;
+  /**
+   * Another tab wants a newer version (`newVersion`), or is deleting the database (null): this connection
+   * is closed, and this is called to tell the person.
+   */
+  onVersionChange?: (newVersion: number | null) => void;
   /** The browser closed the connection by itself (storage cleared, disk error): this tab must reload. */
   onTerminated?: () => void;
 }
@@ -29,10 +32,10 @@ export async function openKeywardDb(options: OpenOptions = {}): Promise<KeywardD
       upgrade(database, oldVersion, _newVersion, tx) {
         for (let v = oldVersion; v < migrations.length; v++) migrations[v]!(database, tx);
       },
-      blocking() {
+      blocking(_currentVersion, newVersion) {
         // ARCHITECTURE.md §3: an old tab must not hold up a schema upgrade; close and let the UI ask for a reload.
         db.close();
-        options.onVersionChange?.();
+        options.onVersionChange?.(newVersion);
       },
       terminated() {
         options.onTerminated?.();

@@ -51,8 +51,8 @@ export const ACTIVITY_BROADCAST_MS = 5_000;
 
 /** What the app asks of the database connection: to hear when it must give way (ARCHITECTURE §3). */
 export interface VaultConnectionHooks {
-  /** Another tab opened a newer schema version: this tab's connection is closed. */
-  onVersionChange: () => void;
+  /** Another tab opened a newer schema version (or deleted the database: null): this tab's connection is closed. */
+  onVersionChange: (newVersion: number | null) => void;
   /** The browser closed the connection by itself. */
   onTerminated: () => void;
 }
@@ -200,7 +200,7 @@ export class AppState {
   async start(): Promise<void> {
     this.#screen = 'loading';
     try {
-      this.#vault ??= await this.#loadVault({ onVersionChange: () => this.#mustReload(TAB_MESSAGES.newerVersion), onTerminated: () => this.#mustReload(TAB_MESSAGES.connectionLost) });
+      this.#vault ??= await this.#loadVault({ onVersionChange: (newVersion) => this.#mustReload(newVersion === null ? TAB_MESSAGES.databaseDeleted : TAB_MESSAGES.newerVersion), onTerminated: () => this.#mustReload(TAB_MESSAGES.connectionLost) });
       if (await this.#vault.exists()) {
         this.#users = await this.#vault.users();
         this.#screen = 'unlock';

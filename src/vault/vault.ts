@@ -23,7 +23,7 @@ export interface OpenVaultOptions {
   dbName?: string;
   clock?: Clock;
   /** Another tab upgraded the schema: this tab's connection is closed and must reload. */
-  onVersionChange?: () => void;
+  onVersionChange?: (newVersion: number | null) => void;
   /** The browser closed the connection by itself (storage cleared, disk failure): this tab must reload. */
   onTerminated?: () => void;
   /** Stored PBKDF2 iterations below this are raised at unlock (default DEFAULT_ITERATIONS, 600,000). */

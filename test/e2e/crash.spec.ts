@@ -30,7 +30,7 @@ function writeLockHeld(watcher: Page): Promise<void> {
   return watcher.evaluate(async (name) => {
     for (;;) {
       const { held } = await navigator.locks.query();
-      if (held.some((lock) => lock.name === name)) return;
+      if ((held ?? []).some((lock) => lock.name === name)) return;
       await new Promise((resolve) => setTimeout(resolve, 0));
     }
   }, WRITE_LOCK);
