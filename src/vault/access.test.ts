@@ -392,6 +392,15 @@ describe('backups and upgrades', () => {
     void vault;
   });
 
+  it('from inside a vault only an admin replaces it or merges into it', async () => {
+    const { session, vault, bob } = await setup();
+    const { bytes } = await session.exportBackup({ password: 'a backup passphrase' });
+    await rejectsWith(vault.restoreBackup(bytes, 'a backup passphrase', bob.session), 'AccessDenied');
+    await rejectsWith(vault.previewMerge(bob.session, bytes, 'a backup passphrase', PASSWORD), 'AccessDenied');
+    await rejectsWith(bob.session.exportBackup({ password: 'a backup passphrase' }), 'AccessDenied');
+    expect((await session.auditReport({ actions: ['access.denied'], actors: [bob.id] })).total).toBe(3);
+  });
+
   it('a user row from schema version 1 gets its key pair at the next unlock', async () => {
     const { session, dbName } = await createdVault();
     const id = session.user.id;
