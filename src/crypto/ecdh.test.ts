@@ -76,8 +76,10 @@ describe('WebCrypto ECDH P-256: Wycheproof ecdh_secp256r1_webcrypto_test.json', 
   });
 
   it('ran every case (a filter that drops cases fails here)', () => {
-    expect(tally(ecdhRan)).toEqual({ valid: 330, invalid: 23, acceptable: 0 });
-    expect(ecdhAcceptableRejected).toBeLessThanOrEqual(0);
+    const ran = tally(ecdhRan);
+    expect(ran).toEqual({ valid: 330, invalid: 23, acceptable: 0 });
+    // Acceptable cases may go either way; those WebCrypto refused are counted, never more than were run.
+    expect(ecdhAcceptableRejected).toBeLessThanOrEqual(ran.acceptable);
   });
 });
 
