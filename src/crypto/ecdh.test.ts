@@ -428,9 +428,11 @@ describe('bad input', () => {
     expect((error as Error).message).toMatch(/"publicKey"/);
   });
 
-  it('wrappingKeyFor a P-256 JWK whose point is not on the curve is rejected', async () => {
+  it('wrappingKeyFor a P-256 JWK whose point is not on the curve → TypeError naming it', async () => {
     const jwk = { kty: 'EC', crv: 'P-256', x: toBase64Url(new Uint8Array(32)), y: toBase64Url(new Uint8Array(32)) };
-    await rejection(wrappingKeyFor(jwk));
+    const error = await rejection(wrappingKeyFor(jwk));
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as Error).message).toMatch(/not a point on P-256/);
   });
 
   it('wrappingKeyFrom with a bad own public key → TypeError; with epk not bytes → TypeError', async () => {
