@@ -491,10 +491,11 @@ export class AppState {
       await this.#refreshLocked();
       return;
     }
-    // A change of users (password, KDF, user key, restore) is not a change of keys; "rekeyed" follows when it matters.
-    if (stores.includes('users')) return;
+    // After a user-key rotation or a restore elsewhere this read may fail (this tab's user key is stale): "rekeyed"
+    // follows and locks; until then the list shown stays as it was.
     try {
-      if (stores.some((s) => s === 'keys' || s === 'versions' || s === 'grants')) {
+      // Keys, their versions, who holds them (grants) and through which groups (groups, members).
+      if (stores.some((s) => s === 'keys' || s === 'versions' || s === 'grants' || s === 'groups' || s === 'members')) {
         session.forgetCached();
         await this.#keys?.refresh();
       }

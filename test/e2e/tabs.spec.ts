@@ -2,6 +2,7 @@
 // a change in one shows in the other, "Lock" locks both, writes from both land with the audit chain intact, and a
 // newer schema opened elsewhere makes the old tab let go of the database and ask for a reload.
 import type { Page } from '@playwright/test';
+import { DB } from '../../src/storage/schema';
 import { addKey, createVault, expect, keyInList, KDF_TIMEOUT, revealValue, test, unlockAndWait } from './fixtures';
 
 /** Tab A creates the vault; tab B opens the app and unlocks it. */
@@ -73,9 +74,9 @@ test('a newer schema opened elsewhere makes the old tab close its connection and
   const newer = await context.newPage();
   await newer.goto('/favicon.svg');
   const upgraded = await newer.evaluate(
-    () =>
+    (next) =>
       new Promise<number>((resolve, reject) => {
-        const request = indexedDB.open('keyward', 2);
+        const request = indexedDB.open('keyward', next);
         request.onupgradeneeded = () => request.result.createObjectStore('fromTheFuture');
         request.onsuccess = () => {
           const version = request.result.version;
@@ -84,8 +85,9 @@ test('a newer schema opened elsewhere makes the old tab close its connection and
         };
         request.onerror = () => reject(request.error);
       }),
+    DB.version + 1,
   );
-  expect(upgraded).toBe(2);
+  expect(upgraded).toBe(DB.version + 1);
   await expect(page.getByRole('heading', { name: 'Reload to continue' })).toBeVisible();
   await expect(page.getByRole('alert')).toContainText('Keyward was updated in another tab');
   await expect(page.getByRole('button', { name: 'Reload', exact: true })).toBeVisible();
