@@ -1,6 +1,6 @@
 // Owns audit exports: CSV for people, and signed JSON that anyone can verify offline without the vault.
 
-import { fromBase64Url, toBase64Url, toHex, utf8Encode } from '../crypto';
+import { fromBase64Url, parseJson, toBase64Url, toHex, utf8Encode } from '../crypto';
 import type { AuditEntryView } from './audit-chain';
 
 export const EXPORT_FORMAT = 'keyward-audit-export';
@@ -113,6 +113,20 @@ export async function verifyExport(data: unknown): Promise<VerifyResult> {
   if (!valid) return { ok: false, reason: 'the signature does not match (header or entries changed, or another key signed)' };
   if (x.signer.fingerprint !== fingerprint) return { ok: false, reason: 'the stated fingerprint is not that of the signing key' };
   return { ok: true, count: x.entries.length, fingerprint };
+}
+
+/**
+ * Checks an export given as the text of its file (what `npm run verify-audit` reads): parsed with parseJson, so a
+ * hostile file's __proto__/constructor/prototype members are dropped and never copied onto anything.
+ */
+export async function verifyExportText(text: string): Promise<VerifyResult> {
+  let data: unknown;
+  try {
+    data = parseJson(text);
+  } catch {
+    return { ok: false, reason: 'the file is not JSON' };
+  }
+  return verifyExport(data);
 }
 
 function csvCell(v: unknown): string {

@@ -1,7 +1,7 @@
 // Owns backups of a whole vault: the payload (every store, still encrypted by the vault's own keys),
 // export, a check that touches nothing, and restore by replacing the vault in one transaction.
 
-import { fromBase64Url, toBase64Url, utf8Decode, utf8Encode } from '../crypto';
+import { fromBase64Url, parseJson, toBase64Url, utf8Decode, utf8Encode } from '../crypto';
 import { allRequests, DB, withTx, type KeywardDb, type KeywardSchema, type StoreName } from '../storage';
 import { BackupError, readBackupFile, writeBackupFile, type BackupHeader, type HeaderInfo } from './backup-file';
 import { VaultError } from './errors';
@@ -27,12 +27,11 @@ function encodePayload(p: VaultPayload): Uint8Array {
 }
 
 function decodePayload(bytes: Uint8Array): VaultPayload {
-  const p = JSON.parse(utf8Decode(bytes), (_k, v: unknown) => {
+  // parseJson drops __proto__, constructor and prototype members before this reviver sees an object.
+  const p = parseJson(utf8Decode(bytes), (_k, v: unknown) => {
     if (v && typeof v === 'object' && !Array.isArray(v)) {
       const o = v as Record<string, unknown>;
       if (typeof o.$b === 'string' && Object.keys(o).length === 1) return fromBase64Url(o.$b);
-      // JSON.parse makes own "__proto__" keys; drop them so no object is given another prototype later.
-      if (Object.prototype.hasOwnProperty.call(o, '__proto__')) delete o.__proto__;
     }
     return v;
   }) as Partial<VaultPayload> | null;
