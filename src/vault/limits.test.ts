@@ -72,6 +72,12 @@ describe('broken characters (found by fuzzing)', () => {
     expect(await session.revealValue(k.id)).toBe('p😀ss');
   });
 
+  it('refuses a lone surrogate in a group name (sealed like key names) and a user name', async () => {
+    const { session } = await createdVault();
+    await rejectsWith(session.createGroup('ops \ud800'), 'InvalidInput', 'groupName');
+    await rejectsWith(session.addUser({ name: 'Bob \udfff', password: 'another long password', role: 'member' }), 'InvalidInput', 'ownerName');
+  });
+
   it('refuses a lone surrogate in a compromise reason', async () => {
     const { session } = await createdVault();
     const k = await session.createKey(input());

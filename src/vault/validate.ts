@@ -50,6 +50,7 @@ export function checkUserName(name: unknown): string {
   const trimmed = name.trim();
   if (trimmed.length === 0) throw invalid('ownerName', 'the name is empty');
   if (charCount(trimmed) > 100) throw invalid('ownerName', 'the name is longer than 100 characters');
+  checkWellFormed('ownerName', trimmed, 'the name');
   return trimmed;
 }
 
@@ -59,6 +60,7 @@ export function checkGroupName(name: unknown): string {
   const trimmed = name.trim();
   if (trimmed.length === 0) throw invalid('groupName', 'the name is empty');
   if (charCount(trimmed) > 100) throw invalid('groupName', 'the name is longer than 100 characters');
+  checkWellFormed('groupName', trimmed, 'the name');
   return trimmed;
 }
 
