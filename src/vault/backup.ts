@@ -6,6 +6,7 @@ import { allRequests, DB, withTx, type KeywardDb, type KeywardSchema, type Store
 import { BackupError, readBackupFile, writeBackupFile, type BackupHeader, type HeaderInfo } from './backup-file';
 import { VaultError } from './errors';
 import { guarded } from './failures';
+import { checkPayloadRows } from './payload-rows';
 
 const S = DB.stores;
 /** The stores a backup carries. auditPending is folded at unlock and never backed up. */
@@ -28,7 +29,7 @@ function encodePayload(p: VaultPayload): Uint8Array {
   return utf8Encode(JSON.stringify(p, (_k, v: unknown) => (v instanceof Uint8Array ? { $b: toBase64Url(v) } : v)));
 }
 
-function decodePayload(bytes: Uint8Array): VaultPayload {
+export function decodePayload(bytes: Uint8Array): VaultPayload {
   // parseJson drops __proto__, constructor and prototype members before this reviver sees an object.
   const p = parseJson(utf8Decode(bytes), (_k, v: unknown) => {
     if (v && typeof v === 'object' && !Array.isArray(v)) {
@@ -44,6 +45,9 @@ function decodePayload(bytes: Uint8Array): VaultPayload {
   }
   const meta = p.stores.meta;
   if (meta.length !== 1 || meta[0]?.id !== 'vault' || p.stores.users.length === 0) throw new TypeError('the payload has no vault');
+  // Every row has its fields' types before a restore writes it (found by fuzzing: a version row without its key
+  // failed inside the transaction and was reported as a storage failure).
+  checkPayloadRows(p.stores as Record<string, unknown[]>);
   return p as VaultPayload;
 }
 
