@@ -148,7 +148,7 @@ describe('backup files', () => {
           expect((result as { payload: Uint8Array }).payload).toEqual(payload);
         }
       }),
-      { numRuns: 60 },
+      { numRuns: 40 },
     );
   });
 });
@@ -226,7 +226,7 @@ describe('vault-level restores and imports', () => {
         expect(e, String(e)).toBeInstanceOf(BackupError);
         expect(await dumpDb(dbName)).toBe(before);
       }),
-      { numRuns: 25 },
+      { numRuns: 16 },
     );
   });
 
