@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createdVault, dumpDb, TEST_ITERATIONS } from '../../test/unit/helpers';
+import { createdVault, dumpDb, PASSWORD, TEST_ITERATIONS } from '../../test/unit/helpers';
 import { bytesEqual, concatBytes, utf8Decode, utf8Encode } from '../crypto';
 import { verifyExport, verifyExportText } from './audit-export';
 import { decodePayload } from './backup';
@@ -227,6 +227,20 @@ describe('vault-level restores and imports', () => {
         expect(await dumpDb(dbName)).toBe(before);
       }),
       { numRuns: 16 },
+    );
+  });
+
+  it('a damaged backup is refused by a merge preview with a BackupError, and the database is unchanged', async () => {
+    const before = await dumpDb(dbName);
+    await fc.assert(
+      fc.asyncProperty(mutation(backup), async (damaged) => {
+        const file = await damaged;
+        if (bytesEqual(file, backup)) return;
+        const e = await rejection(vault.previewMerge(session, file, BACKUP_PW, PASSWORD));
+        expect(e, String(e)).toBeInstanceOf(BackupError);
+        expect(await dumpDb(dbName)).toBe(before);
+      }),
+      { numRuns: 6 },
     );
   });
 
