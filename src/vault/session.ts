@@ -596,9 +596,10 @@ export class Session {
   /**
    * Another tab changed stored keys: forgets the decrypted records and data keys, so the next read loads
    * them again from storage. The user key and the audit log stay (the log catches up by itself).
+   * Throws VaultError('Locked') on a locked session.
    */
   forgetCached(): void {
-    if (this.#userKey === null) return;
+    this.#key(); // locked: nothing is cached, and like every method it refuses (lock-hygiene.test.ts)
     this.#forget();
     this.#loading = null;
     this.#generation++;
