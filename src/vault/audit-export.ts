@@ -113,7 +113,8 @@ export type VerifyResult = { ok: true; count: number; fingerprint: string } | { 
 export async function verifyExport(data: unknown): Promise<VerifyResult> {
   const x = data as Partial<AuditExport> | null;
   if (typeof x !== 'object' || x === null || x.format !== EXPORT_FORMAT) return { ok: false, reason: 'not a Keyward audit export' };
-  if (x.version !== EXPORT_VERSION) return { ok: false, reason: `export format version ${String(x.version)} is not supported` };
+  // Only a number or a string is echoed: String() of an object whose toString is not callable throws (found by fuzz.test.ts).
+  if (x.version !== EXPORT_VERSION) return { ok: false, reason: `export format version ${typeof x.version === 'number' || typeof x.version === 'string' ? String(x.version) : typeof x.version} is not supported` };
   if (
     !Array.isArray(x.entries) ||
     typeof x.head !== 'string' ||
