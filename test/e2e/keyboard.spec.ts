@@ -134,6 +134,18 @@ test('every dialog takes focus, keeps it, closes on Escape and gives focus back 
     { opener: page.getByRole('button', { name: 'Export backup', exact: true }), dialog: page.getByRole('dialog', { name: 'Export backup' }) },
   ];
 
+  await expectDialogsKeepFocus(page, cases);
+
+  // The Audit screen's dialog too.
+  await page.getByRole('button', { name: 'Audit', exact: true }).press('Enter');
+  await expect(page.getByRole('heading', { name: 'Audit log', level: 1 })).toBeFocused();
+  await expectDialogsKeepFocus(page, [
+    { opener: page.getByRole('button', { name: 'Archive and trim', exact: true }), dialog: page.getByRole('dialog', { name: 'Archive and trim the audit log' }) },
+  ]);
+});
+
+/** For each opener: reached by keyboard, Enter opens a modal dialog with focus inside, Tab and Shift+Tab stay in it, Escape closes it and focus is back on the opener. */
+async function expectDialogsKeepFocus(page: Page, cases: readonly { opener: Locator; dialog: Locator }[]): Promise<void> {
   for (const { opener, dialog } of cases) {
     const label = await opener.textContent();
     await tabTo(page, opener, { back: true, max: 80 });
@@ -158,4 +170,4 @@ test('every dialog takes focus, keeps it, closes on Escape and gives focus back 
     await expect(dialog).toHaveCount(0);
     await expect(opener, `focus returns to "${label}"`).toBeFocused();
   }
-});
+}
