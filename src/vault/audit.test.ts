@@ -317,6 +317,19 @@ describe('archive and trim', () => {
     expect((await rows(dbName)).map((r) => r.seq)).toEqual(before);
   });
 
+  it('the two steps need the right to manage the audit log: an auditor can read it, not trim it', async () => {
+    const { session, vault, dbName, clock } = await created();
+    const user = await session.addUser({ name: 'Audi', password: 'one-time password 1', role: 'auditor' });
+    const first = await vault.unlock({ userId: user.id, password: 'one-time password 1' });
+    await first.changePassword('one-time password 1', 'my very own passphrase');
+    const later = clock.now() + DAY;
+    await expect(first.auditArchivePlan(later)).rejects.toMatchObject({ code: 'AccessDenied' });
+    await expect(first.prepareAuditArchive(later)).rejects.toMatchObject({ code: 'AccessDenied' });
+    const archive = await session.prepareAuditArchive(later);
+    await expect(first.trimAuditArchive(archive)).rejects.toMatchObject({ code: 'AccessDenied' });
+    expect((await rows(dbName)).some((r) => r.action === 'audit.checkpoint')).toBe(false);
+  });
+
   it('refuses to trim everything, and notices a checkpoint moved forward to hide entries', async () => {
     const { session, dbName } = await created();
     const k = await session.createKey(pasted());
