@@ -1,7 +1,16 @@
 // Owns the Audit screen's state: the filter controls, the debounced report (totals, per-day activity, one page of
 // entries), paging, the log check on demand, exports and the signing key's fingerprint.
 
-import { VaultError, type AuditEntryView, type AuditFilter, type AuditReport, type ChainResult, type Session } from '../vault';
+import {
+  VaultError,
+  type AuditArchive,
+  type AuditArchivePlan,
+  type AuditEntryView,
+  type AuditFilter,
+  type AuditReport,
+  type ChainResult,
+  type Session,
+} from '../vault';
 import { EMPTY_CONTROLS, filterOf, type AuditControls } from './audit-filter';
 import { errorMessage } from './messages';
 
@@ -175,6 +184,26 @@ export class AuditState {
     if (filter === null) throw new VaultError('InvalidInput', 'the date range is not valid', { field: 'range' });
     const out = await this.#session.exportAudit(filter, format);
     if (!this.#disposed) void this.load();
+    return out;
+  }
+
+  /** "Archive and trim", step 0: which entries a trim before `before` would take (null: none). Changes nothing. */
+  archivePlan(before: number): Promise<AuditArchivePlan | null> {
+    return this.#session.auditArchivePlan(before);
+  }
+
+  /** Step 1: the signed archive of those entries, for the page to save. Nothing is trimmed. */
+  prepareArchive(before: number): Promise<AuditArchive> {
+    return this.#session.prepareAuditArchive(before);
+  }
+
+  /** Step 2, after the archive was saved: trims exactly its entries; the last "Verify log" result is then stale. */
+  async trimArchive(archive: AuditArchive): Promise<{ trimmed: number; throughSeq: number }> {
+    const out = await this.#session.trimAuditArchive(archive);
+    if (!this.#disposed) {
+      this.#check = null;
+      void this.load();
+    }
     return out;
   }
 

@@ -61,6 +61,11 @@ export function invalidInputMessage(field: string | undefined): string {
       return 'This key has no such part to export.';
     case 'kind':
       return 'That does not apply to this kind of key: secrets are revealed, typed keys are exported.';
+    case 'before':
+    case 'throughSeq':
+      return ARCHIVE_WORDS.nothingBefore;
+    case 'archive':
+      return 'The log changed since that archive was made, so nothing was trimmed. Download a new archive.';
     default:
       return 'Check this entry and try again.';
   }
@@ -166,6 +171,37 @@ export const FORM_MESSAGES = Object.freeze({
   dateInvalid: 'Enter a date, or leave the field empty.',
   dateOrder: '“To” must not be before “From”.',
 });
+
+/** "Archive and trim" on the Audit screen (docs/AUDIT.md §6): every sentence of its dialog. */
+export const ARCHIVE_WORDS = Object.freeze({
+  open: 'Archive and trim',
+  title: 'Archive and trim the audit log',
+  lead: 'Old entries can leave this browser’s log, but never silently: they are first saved to a signed archive file that anyone can check with “npm run verify-audit”, and only then removed. A checkpoint entry keeps the rest of the log verifiable.',
+  dateLabel: 'Trim entries before',
+  dateHint: 'Entries from before this day (in your time zone) are archived and trimmed. The newest entry always stays.',
+  dateRequired: 'Choose a date: entries before it are archived, then trimmed.',
+  dateInvalid: 'Enter a date, for example 2026-01-31.',
+  nothingBefore: 'No entry before that date can be trimmed. The newest entry always stays.',
+  planning: 'Counting entries…',
+  plan: (count: number, fromSeq: number, throughSeq: number, firstAt: string, lastAt: string) =>
+    `${entries(count)} (${fromSeq}–${throughSeq}, ${firstAt} to ${lastAt}) will be saved to an archive file, then removed from this log.`,
+  download: 'Download archive',
+  downloading: 'Making the archive…',
+  downloadAgain: 'Download archive again',
+  saved: (filename: string, count: number) => `Archive of ${entries(count)} downloaded as ${filename}.`,
+  keepIt: 'Keep that file somewhere safe: after trimming it is the only copy of these entries. Nothing is trimmed until you press the button below.',
+  trim: (count: number) => `Trim ${entries(count)}`,
+  trimming: 'Trimming…',
+  cancel: 'Cancel',
+  close: 'Close',
+  done: (count: number, fromSeq: number, throughSeq: number, filename: string) =>
+    `Trimmed ${entries(count)} (${fromSeq}–${throughSeq}); they are in ${filename}. A checkpoint entry keeps the log verifiable.`,
+  broken: 'The audit log is broken, so nothing was archived or trimmed. Use “Verify log” to see where.',
+});
+
+function entries(count: number): string {
+  return `${grouped.format(count)} ${count === 1 ? 'entry' : 'entries'}`;
+}
 
 /** Strength score (0–4 from zxcvbn) as words. */
 export const STRENGTH_WORDS = Object.freeze(['Very weak', 'Weak', 'Fair', 'Strong', 'Very strong'] as const);

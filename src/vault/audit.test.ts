@@ -4,6 +4,7 @@ import { DB, openKeywardDb, type AuditRow } from '../storage';
 import { VaultError, type KeyInput } from './index';
 
 const created = createdVault;
+const DAY = 86_400_000;
 
 const pasted = (over: Partial<KeyInput> = {}): KeyInput => ({ name: 'Stripe', value: 'sk_live_SENTINEL', format: 'text', tags: [], notes: '', ...over });
 
@@ -246,6 +247,87 @@ describe('archive and trim', () => {
     const s2 = await vault.unlock({ password: PASSWORD });
     expect(await s2.logCheck()).toMatchObject({ ok: true });
     await expect(s2.archiveAndTrim(3)).rejects.toMatchObject({ code: 'InvalidInput', field: 'throughSeq' });
+  });
+
+  it('in two steps: entries before a date are archived first, trimmed only when asked, and only as archived', async () => {
+    const { session, dbName, clock } = await created();
+    const start = clock.now();
+    const k = await session.createKey(pasted());
+    clock.advance(DAY);
+    await session.revealValue(k.id);
+    await session.revealValue(k.id);
+    clock.advance(DAY);
+    await session.revealValue(k.id);
+    // 1 vault.create, 2 key.create (day 0); 3, 4 reveals (day 1); 5 reveal (day 2)
+    expect(await session.auditArchivePlan(start)).toBeNull();
+    expect(await session.auditArchivePlan(start + DAY)).toMatchObject({ fromSeq: 1, throughSeq: 2, count: 2 });
+    const plan = await session.auditArchivePlan(start + 2 * DAY);
+    expect(plan).toMatchObject({ fromSeq: 1, throughSeq: 4, count: 4, firstAt: start });
+    // Everything is before next week, but the newest entry always stays.
+    expect(await session.auditArchivePlan(start + 7 * DAY)).toMatchObject({ throughSeq: 4 });
+    await expect(session.prepareAuditArchive(start)).rejects.toMatchObject({ code: 'InvalidInput', field: 'before' });
+
+    const archive = await session.prepareAuditArchive(start + 2 * DAY);
+    expect(archive).toMatchObject({ fromSeq: 1, throughSeq: 4, count: 4 });
+    expect(archive.filename).toMatch(/^keyward-audit-archive-\d{8}-\d{6}\.json$/);
+    const { verifyExport } = await import('./audit-export');
+    expect(await verifyExport(JSON.parse(archive.text))).toMatchObject({ ok: true, count: 4 });
+    // Made, not yet trimmed: the log is whole.
+    expect((await rows(dbName)).map((r) => r.seq)).toEqual([1, 2, 3, 4, 5]);
+
+    expect(await session.trimAuditArchive(archive)).toEqual({ trimmed: 4, throughSeq: 4 });
+    const left = await rows(dbName);
+    expect(left.map((r) => [r.seq, r.action])).toEqual([
+      [5, 'key.reveal'],
+      [6, 'audit.checkpoint'],
+    ]);
+    expect(await session.verifyLog()).toMatchObject({ ok: true, count: 2 });
+    // One archive trims once; the next plan starts after the checkpoint.
+    await expect(session.trimAuditArchive(archive)).rejects.toMatchObject({ code: 'InvalidInput', field: 'archive' });
+    expect(await session.auditArchivePlan(start + 7 * DAY)).toMatchObject({ fromSeq: 5, throughSeq: 5, count: 1 });
+  });
+
+  it('does not trim when the log changed after the archive was made, or an archive came from elsewhere', async () => {
+    const { session, dbName, clock } = await created();
+    const k = await session.createKey(pasted());
+    await session.revealValue(k.id);
+    await session.revealValue(k.id);
+    const later = clock.now() + DAY;
+    const first = await session.prepareAuditArchive(later);
+    expect(first.throughSeq).toBe(3);
+    // Another archive trims first (another tab, say): the first one no longer describes the log.
+    const second = await session.prepareAuditArchive(later);
+    await session.trimAuditArchive(second);
+    await expect(session.trimAuditArchive(first)).rejects.toMatchObject({ code: 'InvalidInput', field: 'archive' });
+    expect(await session.verifyLog()).toMatchObject({ ok: true });
+
+    // A copy of an archive is not one this session made.
+    await session.revealValue(k.id);
+    const third = await session.prepareAuditArchive(clock.now() + DAY);
+    await expect(session.trimAuditArchive({ ...third })).rejects.toMatchObject({ code: 'InvalidInput', field: 'archive' });
+
+    // The archived entries edited behind Keyward's back after the archive: nothing is trimmed.
+    const fourth = await session.prepareAuditArchive(clock.now() + DAY);
+    const before = (await rows(dbName)).map((r) => r.seq);
+    await edit(dbName, async (db) => {
+      const row = (await db.get(DB.stores.audit, fourth.throughSeq))!;
+      await db.put(DB.stores.audit, { ...row, outcome: 'denied' });
+    });
+    await expect(session.trimAuditArchive(fourth)).rejects.toMatchObject({ code: 'Corrupt' });
+    expect((await rows(dbName)).map((r) => r.seq)).toEqual(before);
+  });
+
+  it('the two steps need the right to manage the audit log: an auditor can read it, not trim it', async () => {
+    const { session, vault, dbName, clock } = await created();
+    const user = await session.addUser({ name: 'Audi', password: 'one-time password 1', role: 'auditor' });
+    const first = await vault.unlock({ userId: user.id, password: 'one-time password 1' });
+    await first.changePassword('one-time password 1', 'my very own passphrase');
+    const later = clock.now() + DAY;
+    await expect(first.auditArchivePlan(later)).rejects.toMatchObject({ code: 'AccessDenied' });
+    await expect(first.prepareAuditArchive(later)).rejects.toMatchObject({ code: 'AccessDenied' });
+    const archive = await session.prepareAuditArchive(later);
+    await expect(first.trimAuditArchive(archive)).rejects.toMatchObject({ code: 'AccessDenied' });
+    expect((await rows(dbName)).some((r) => r.action === 'audit.checkpoint')).toBe(false);
   });
 
   it('refuses to trim everything, and notices a checkpoint moved forward to hide entries', async () => {

@@ -84,6 +84,28 @@ import {
 } from './types';
 
 const S = DB.stores;
+
+/** Which entries "Archive and trim" would take (docs/AUDIT.md §6). */
+export interface AuditArchivePlan {
+  fromSeq: number;
+  throughSeq: number;
+  count: number;
+  /** Times of the first and last of those entries. */
+  firstAt: number;
+  lastAt: number;
+}
+
+/** The signed JSON export of the entries about to be trimmed: save `text` as `filename`, then trim. */
+export interface AuditArchive {
+  readonly filename: string;
+  readonly mime: string;
+  readonly text: string;
+  readonly count: number;
+  readonly fromSeq: number;
+  readonly throughSeq: number;
+  /** The export's last hash (docs/AUDIT.md §5), also chained in the checkpoint entry. */
+  readonly head: string;
+}
 /** The actor of work that falls due by itself (activation, automatic rotation, scheduled destruction). */
 export const SYSTEM_ACTOR = 'system';
 
@@ -141,6 +163,8 @@ export class Session {
   /** Writes run one at a time, so each audit entry is chained from the head the previous one left. */
   #queue: Promise<unknown> = Promise.resolve();
   #logCheck: Promise<ChainResult> | null = null;
+  /** Archives made by prepareAuditArchive, with the chain value of their last entry (checked again before trimming). */
+  readonly #archives = new WeakMap<AuditArchive, { mac: Uint8Array }>();
   #settings: Settings;
   /** Unwrapped (non-extractable) DEKs and decrypted records: dropped on lock. */
   #deks = new Map<KeyId, DataKey>();
@@ -313,8 +337,88 @@ export class Session {
   /**
    * "Archive and trim": exports entries up to `throughSeq` as signed JSON (returned for the person to
    * keep), then removes them and chains an audit.checkpoint entry, in one transaction. Never automatic.
+   * The UI does the same in two steps (prepareAuditArchive, then trimAuditArchive once the file is saved).
    */
   async archiveAndTrim(throughSeq: number): Promise<{ filename: string; mime: string; text: string; count: number }> {
+    const archive = await this.#prepareArchive(throughSeq);
+    await this.trimAuditArchive(archive);
+    return { filename: archive.filename, mime: archive.mime, text: archive.text, count: archive.count };
+  }
+
+  /**
+   * What "Archive and trim" of the entries before `before` (ms since the epoch, exclusive) would take: the
+   * entries from the first one still in the log up to the last one of the unbroken run older than `before`,
+   * never the newest entry. Null when there is none. Reads plaintext fields only; changes nothing.
+   */
+  async auditArchivePlan(before: number): Promise<AuditArchivePlan | null> {
+    await this.#authorize('audit.manage');
+    if (!Number.isFinite(before)) throw new VaultError('InvalidInput', '"before" must be a time', { field: 'before' });
+    const head = this.#log().head;
+    const { rows, checkpoint } = await guarded(() =>
+      withTx(this.#db, [S.audit, S.meta], 'readonly', async (tx) => ({
+        rows: await tx.objectStore(S.audit).getAll(),
+        checkpoint: (await tx.objectStore(S.meta).get('vault'))?.audit.checkpoint ?? null,
+      })),
+    );
+    const fromSeq = (checkpoint?.seq ?? 0) + 1;
+    let last: AuditRow | null = null;
+    let first: AuditRow | null = null;
+    for (const row of rows) {
+      if (row.seq < fromSeq) continue;
+      // Stop at the first entry on or after `before` (a clock set back can put older times after it: they stay),
+      // and always keep the newest entry, which the head names.
+      if (row.at >= before || row.seq >= head.seq) break;
+      first ??= row;
+      last = row;
+    }
+    if (first === null || last === null) return null;
+    return { fromSeq: first.seq, throughSeq: last.seq, count: last.seq - first.seq + 1, firstAt: first.at, lastAt: last.at };
+  }
+
+  /**
+   * Step 1 of "Archive and trim": verifies the log and makes the signed JSON export of the entries before
+   * `before` (see auditArchivePlan) for the person to save. Nothing is removed yet.
+   */
+  async prepareAuditArchive(before: number): Promise<AuditArchive> {
+    const plan = await this.auditArchivePlan(before);
+    if (plan === null) throw new VaultError('InvalidInput', 'no entry before that date can be archived', { field: 'before' });
+    return this.#prepareArchive(plan.throughSeq);
+  }
+
+  /**
+   * Step 2: removes exactly the entries `archive` holds, puts the checkpoint beside the head and chains an
+   * audit.checkpoint entry, in one transaction — only if the log still holds those entries unchanged
+   * (the last one's chain value is the one archived, and the log verifies).
+   */
+  async trimAuditArchive(archive: AuditArchive): Promise<{ trimmed: number; throughSeq: number }> {
+    await this.#authorize('audit.manage');
+    const ticket = this.#archives.get(archive);
+    if (ticket === undefined) throw new VaultError('InvalidInput', 'this archive was not made by this session', { field: 'archive' });
+    this.#archives.delete(archive);
+    const { throughSeq } = archive;
+    const verified = await this.verifyLog();
+    if (!verified.ok) throw new VaultError('Corrupt', `the audit log is broken at entry ${verified.seq}; it is not trimmed`);
+    const { last, meta } = await guarded(() =>
+      withTx(this.#db, [S.audit, S.meta], 'readonly', async (tx) => ({ last: await tx.objectStore(S.audit).get(throughSeq), meta: await tx.objectStore(S.meta).get('vault') })),
+    );
+    if (!last || !bytesEqual(last.mac, ticket.mac) || (meta?.audit.checkpoint?.seq ?? 0) + 1 !== archive.fromSeq) {
+      throw new VaultError('InvalidInput', 'the log changed since this archive was made; make a new archive', { field: 'archive' });
+    }
+    const checkpoint = { seq: throughSeq, mac: last.mac };
+    await this.#write([S.meta, S.audit], [{ action: 'audit.checkpoint', details: { trimmedThrough: throughSeq, archivedEntries: archive.count, archiveHead: archive.head } }], async (tx) => {
+      const m = await tx.objectStore(S.meta).get('vault');
+      if (!m) throw new VaultError('NoVault', 'the vault is gone from storage');
+      // Re-checked inside the write: another tab may have trimmed in between.
+      if ((m.audit.checkpoint?.seq ?? 0) + 1 !== archive.fromSeq) {
+        throw new VaultError('InvalidInput', 'the log changed since this archive was made; make a new archive', { field: 'archive' });
+      }
+      await tx.objectStore(S.audit).delete(IDBKeyRange.upperBound(throughSeq));
+      await tx.objectStore(S.meta).put({ ...m, audit: { ...m.audit, checkpoint } });
+    });
+    return { trimmed: archive.count, throughSeq };
+  }
+
+  async #prepareArchive(throughSeq: number): Promise<AuditArchive> {
     await this.#authorize('audit.manage');
     const log = this.#log();
     const head = log.head;
@@ -326,18 +430,20 @@ export class Session {
     if (throughSeq < from) throw new VaultError('InvalidInput', `entries up to ${from - 1} are archived already`, { field: 'throughSeq' });
     const verified = await this.verifyLog();
     if (!verified.ok) throw new VaultError('Corrupt', `the audit log is broken at entry ${verified.seq}; it is not trimmed`);
-    const archive = await this.#exportRows((r) => r.seq <= throughSeq, { archiveThrough: throughSeq }, 'json');
+    const out = await this.#exportRows((r) => r.seq <= throughSeq, { archiveThrough: throughSeq }, 'json');
     const last = await guarded(() => this.#db.get(S.audit, throughSeq));
-    if (!last) throw new VaultError('Corrupt', `entry ${throughSeq} is missing`);
-    const checkpoint = { seq: throughSeq, mac: last.mac };
-    await this.#write([S.meta, S.audit], [{ action: 'audit.checkpoint', details: { trimmedThrough: throughSeq, archivedEntries: archive.count, archiveHead: archive.head } }], async (tx) => {
-      const store = tx.objectStore(S.audit);
-      await store.delete(IDBKeyRange.upperBound(throughSeq));
-      const m = await tx.objectStore(S.meta).get('vault');
-      if (!m) throw new VaultError('NoVault', 'the vault is gone from storage');
-      await tx.objectStore(S.meta).put({ ...m, audit: { ...m.audit, checkpoint } });
+    if (!last || out.head === null) throw new VaultError('Corrupt', `entry ${throughSeq} is missing`);
+    const archive: AuditArchive = Object.freeze({
+      filename: out.filename.replace('keyward-audit-', 'keyward-audit-archive-'),
+      mime: out.mime,
+      text: out.text,
+      count: out.count,
+      fromSeq: from,
+      throughSeq,
+      head: out.head,
     });
-    return { filename: archive.filename.replace('keyward-audit-', 'keyward-audit-archive-'), mime: archive.mime, text: archive.text, count: archive.count };
+    this.#archives.set(archive, { mac: last.mac });
+    return archive;
   }
 
   /** "Verify log" on demand: checks the chain and records that it was checked, with the result. */

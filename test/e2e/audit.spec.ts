@@ -163,6 +163,89 @@ test('date range, outcome and paging narrow the list', async ({ page }) => {
   await expect(figure(page, 'Total entries')).toHaveText('56');
 });
 
+test('archive and trim: the signed archive is downloaded first, then trimmed on request, and the log still verifies', async ({ page }, testInfo) => {
+  test.setTimeout(120_000);
+  const name = 'archived-key';
+  await page.goto('/');
+  await createVault(page);
+  await addKey(page, name, 'value-Arc-41-plain');
+  expect(await revealValue(page, name)).toBe('value-Arc-41-plain');
+  await keyDetail(page, name).getByRole('button', { name: 'Hide', exact: true }).click();
+  expect(await revealValue(page, name)).toBe('value-Arc-41-plain');
+
+  await page.getByRole('button', { name: 'Audit', exact: true }).click();
+  await expect(figure(page, 'Total entries')).toHaveText(/^\d+$/);
+  const before = Number(await figure(page, 'Total entries').textContent());
+  expect(before).toBeGreaterThanOrEqual(4);
+  const fingerprintLine = page.getByText(/^Export signing key fingerprint:/);
+  await expect(fingerprintLine).toHaveText(FINGERPRINT);
+  const shownFingerprint = FINGERPRINT.exec((await fingerprintLine.textContent()) ?? '')![1];
+  // Every entry so far was made today: "before tomorrow" takes all of them but the newest, which always stays.
+  const tomorrow = await page.evaluate(() => {
+    const d = new Date();
+    d.setDate(d.getDate() + 1);
+    return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+  });
+  const archived = before - 1;
+  const archiveButton = page.getByRole('button', { name: 'Archive and trim', exact: true });
+  const dialog = page.getByRole('dialog', { name: 'Archive and trim the audit log' });
+  const dateField = dialog.getByLabel('Trim entries before', { exact: true });
+
+  // Choosing a date and leaving changes nothing.
+  await archiveButton.click();
+  await expect(dateField).toBeFocused();
+  await dateField.fill(tomorrow);
+  await expect(dialog.getByRole('status')).toHaveText(new RegExp(`^${archived} entries \\(1–${archived}, .+\\) will be saved to an archive file, then removed from this log\\.$`));
+  await expect(dialog.getByRole('button', { name: /^Trim / })).toHaveCount(0);
+  await dialog.getByRole('button', { name: 'Cancel', exact: true }).click();
+  await expect(dialog).toHaveCount(0);
+  await expect(archiveButton).toBeFocused();
+  await expect(figure(page, 'Total entries')).toHaveText(String(before));
+
+  // A date before every entry: nothing to archive, and nothing to press.
+  await archiveButton.click();
+  await dateField.fill('2001-01-01');
+  await expect(dialog.getByRole('status')).toHaveText('No entry before that date can be trimmed. The newest entry always stays.');
+  await dialog.getByRole('button', { name: 'Download archive', exact: true }).click();
+  await expect(dateField).toBeFocused();
+  await expect(dateField).toHaveAttribute('aria-invalid', 'true');
+  await expect(dialog.getByText('No entry before that date can be trimmed. The newest entry always stays.')).toBeVisible();
+  await expect(dialog.getByRole('button', { name: /^Trim / })).toHaveCount(0);
+
+  // The archive first: downloaded, and only then the trim button appears.
+  await dateField.fill(tomorrow);
+  await expect(dialog.getByRole('status')).toContainText(`${archived} entries (1–${archived}`);
+  const [download] = await Promise.all([page.waitForEvent('download'), dialog.getByRole('button', { name: 'Download archive', exact: true }).click()]);
+  expect(download.suggestedFilename()).toMatch(/^keyward-audit-archive-\d{8}-\d{6}\.json$/);
+  const archivePath = testInfo.outputPath('archive.json');
+  await download.saveAs(archivePath);
+  const file = JSON.parse(await readFile(archivePath, 'utf8')) as { entries: { seq: number }[] };
+  // What `npm run verify-audit` runs: the archive is signed by this vault and holds exactly entries 1…archived.
+  expect(await verifyExport(file)).toEqual({ ok: true, count: archived, fingerprint: shownFingerprint });
+  expect(file.entries.map((e) => e.seq)).toEqual(Array.from({ length: archived }, (_, i) => i + 1));
+  await expect(dialog.getByText(`Archive of ${archived} entries downloaded as ${download.suggestedFilename()}.`)).toBeFocused();
+
+  await dialog.getByRole('button', { name: `Trim ${archived} entries`, exact: true }).click();
+  const done = `Trimmed ${archived} entries (1–${archived}); they are in ${download.suggestedFilename()}. A checkpoint entry keeps the log verifiable.`;
+  await expect(dialog.getByRole('status')).toHaveText(done);
+  await dialog.getByRole('button', { name: 'Close', exact: true }).click();
+  await expect(dialog).toHaveCount(0);
+  await expect(page.getByRole('status').filter({ hasText: 'Trimmed' })).toHaveText(done);
+
+  // The list shrank to the newest entry and the checkpoint, and the log verifies from the checkpoint.
+  await expect(figure(page, 'Total entries')).toHaveText('2');
+  await expect(entryRows(page)).toHaveCount(2);
+  await expect(entryRows(page).first()).toContainText('audit.checkpoint');
+  await page.getByRole('button', { name: 'Verify log', exact: true }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Log intact' })).toHaveText('Log intact: 2 entries verified');
+  await expect(page.getByRole('alert')).toHaveCount(0);
+
+  // And at the next unlock.
+  await page.getByRole('button', { name: 'Lock', exact: true }).click();
+  await unlockAndWait(page);
+  await expect(page.getByRole('alert')).toHaveCount(0);
+});
+
 test('a log changed outside Keyward is reported at unlock', async ({ page }) => {
   await page.goto('/');
   await createVault(page);

@@ -2,6 +2,7 @@
 // reloading locks an unlocked vault first and lands on the new version.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { expectAccessible } from './axe';
 import { createVault, expect, test } from './fixtures';
 
 // The server (vite preview) reads dist/ on every request, so rewriting the worker here is a real deployment
@@ -42,6 +43,7 @@ test('a new version waits for the person, and the app reloads only when asked', 
   const banner = page.getByRole('region', { name: 'Update' });
   await expect(banner).toBeVisible();
   await expect(banner).toContainText('Update available');
+  await expectAccessible(page, 'update banner');
   expect(await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.waiting?.state)).toBe('installed');
   // Still the same page, still unlocked: nothing was reloaded behind the person's back.
   expect(await page.evaluate(() => (window as MarkedWindow).keywardMarker)).toBe('same page');
