@@ -4,7 +4,7 @@ export * from './types';
 export { VaultError, isVaultError, type VaultErrorCode } from './errors';
 export { openVault, Vault, type OpenVaultOptions, type CreateVaultInput, type UnlockInput } from './vault';
 export { Session, SYSTEM_ACTOR } from './session';
-export { searchKeys, sortKeys, type KeySort, type SortDirection } from './search';
+export { IncrementalSearch, searchKeys, sortKeys, type KeySort, type SortDirection } from './search';
 export { IdleLock, type IdleLockOptions } from './idle-lock';
 export { allowedTransitions, isLegalTransition, dueStatus, nextRotationAt, stateAllows, addDays, DAY_MS, type DueStatus, type KeyUse } from './lifecycle';
 export type { DueWork, ExportPart, ExportFormat, AuditEntryView } from './session';
