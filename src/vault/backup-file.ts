@@ -19,7 +19,9 @@ import {
 
 /** "\x89KWBAK\r\n": a non-ASCII first byte and a CRLF catch text-mode mangling, as PNG's signature does. */
 export const BACKUP_MAGIC = Uint8Array.of(0x89, 0x4b, 0x57, 0x42, 0x41, 0x4b, 0x0d, 0x0a);
-export const BACKUP_VERSION = 1;
+/** The version this code writes. Version 1 (JSON payload) is still read, forever (FORMAT.md §6.5). */
+export const BACKUP_VERSION = 2;
+export const READABLE_VERSIONS: readonly number[] = [1, 2];
 export const MAX_BACKUP_BYTES = 256 * 1024 * 1024;
 export const MAX_HEADER_BYTES = 64 * 1024;
 export const CHUNK_SIZE = 64 * 1024;
@@ -117,7 +119,8 @@ function checkPassword(password: string): void {
 }
 
 /** Encrypts `payload` under `password` with a fresh salt (so a fresh key) into a backup file. */
-export async function writeBackupFile(payload: Uint8Array, password: string, info: HeaderInfo, iterations: number): Promise<Uint8Array<ArrayBuffer>> {
+export async function writeBackupFile(payload: Uint8Array, password: string, info: HeaderInfo, iterations: number, version = BACKUP_VERSION): Promise<Uint8Array<ArrayBuffer>> {
+  if (!READABLE_VERSIONS.includes(version)) throw new RangeError(`"version" must be one of ${READABLE_VERSIONS.join(', ')}, got ${version}`);
   checkPassword(password);
   const kdf = checkKdfParams({ name: KDF_NAME, iterations, salt: randomBytes(SALT_BYTES) });
   const keys = await deriveFileKeys(password, kdf);
@@ -134,17 +137,24 @@ export async function writeBackupFile(payload: Uint8Array, password: string, inf
   if (headerBytes.length > MAX_HEADER_BYTES) throw new RangeError('the backup header is too large');
   const prefix = new Uint8Array(PREFIX);
   prefix.set(BACKUP_MAGIC);
-  prefix[BACKUP_MAGIC.length] = BACKUP_VERSION;
+  prefix[BACKUP_MAGIC.length] = version;
   new DataView(prefix.buffer).setUint32(BACKUP_MAGIC.length + 1, headerBytes.length);
   const authenticated = concatBytes(prefix, headerBytes);
   const sum = new Uint8Array(await crypto.subtle.digest('SHA-256', authenticated));
   const mac = await hmac(keys.header, authenticated);
-  const parts: Uint8Array[] = [authenticated, sum, mac];
+  // Written straight into the file's one buffer: no per-chunk copies and no final concatenation.
+  const out = new Uint8Array(authenticated.length + SUM_BYTES + MAC_BYTES + header.payloadBytes);
+  out.set(authenticated);
+  out.set(sum, authenticated.length);
+  out.set(mac, authenticated.length + SUM_BYTES);
+  let at = authenticated.length + SUM_BYTES + MAC_BYTES;
   for (let i = 0; i < chunks; i++) {
     const plain = payload.subarray(i * CHUNK_SIZE, (i + 1) * CHUNK_SIZE);
-    parts.push(new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv: nonce(i, i === chunks - 1), additionalData: mac }, keys.payload, new Uint8Array(plain))));
+    const sealed = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv: nonce(i, i === chunks - 1), additionalData: mac }, keys.payload, plain));
+    out.set(sealed, at);
+    at += sealed.length;
   }
-  return concatBytes(...parts);
+  return out;
 }
 
 export interface ParsedHeader {
@@ -154,6 +164,8 @@ export interface ParsedHeader {
   authenticated: Uint8Array;
   mac: Uint8Array;
   body: Uint8Array;
+  /** The file's format version (one of READABLE_VERSIONS): how the payload is encoded. */
+  version: number;
 }
 
 /** Reads and checks everything that can be checked without the password. */
@@ -165,7 +177,7 @@ export async function readBackupHeader(file: Uint8Array): Promise<ParsedHeader> 
   if (file.length < PREFIX) throw new BackupError('Truncated', 'the file ends inside its prefix');
   const version = file[BACKUP_MAGIC.length]!;
   if (version > BACKUP_VERSION) throw new BackupError('NewerVersion', `format version ${version}`);
-  if (version !== BACKUP_VERSION) throw new BackupError('Damaged', `format version ${version} does not exist`);
+  if (!READABLE_VERSIONS.includes(version)) throw new BackupError('Damaged', `format version ${version} does not exist`);
   const headerLength = new DataView(file.buffer, file.byteOffset + BACKUP_MAGIC.length + 1, 4).getUint32(0);
   if (headerLength === 0 || headerLength > MAX_HEADER_BYTES) throw new BackupError('Damaged', `header length ${headerLength} is out of bounds`);
   if (file.length < PREFIX + headerLength + SUM_BYTES + MAC_BYTES) throw new BackupError('Truncated', 'the file ends inside its header');
@@ -188,11 +200,11 @@ export async function readBackupHeader(file: Uint8Array): Promise<ParsedHeader> 
   const body = file.subarray(bodyStart);
   if (body.length < header.payloadBytes) throw new BackupError('Truncated', `the payload has ${body.length} of ${header.payloadBytes} bytes`);
   if (body.length > header.payloadBytes) throw new BackupError('Damaged', `${body.length - header.payloadBytes} bytes follow the end of the backup`);
-  return { header, kdf, authenticated, mac: file.subarray(bodyStart - MAC_BYTES, bodyStart), body };
+  return { header, kdf, authenticated, mac: file.subarray(bodyStart - MAC_BYTES, bodyStart), body, version };
 }
 
 /** Decrypts a backup file; any failure is a BackupError with a code from BACKUP_ERROR_WORDS. */
-export async function readBackupFile(file: Uint8Array, password: string): Promise<{ header: BackupHeader; payload: Uint8Array<ArrayBuffer> }> {
+export async function readBackupFile(file: Uint8Array, password: string): Promise<{ header: BackupHeader; payload: Uint8Array<ArrayBuffer>; version: number }> {
   const parsed = await readBackupHeader(file);
   checkPassword(password);
   const keys = await deriveFileKeys(password, parsed.kdf);
@@ -202,16 +214,18 @@ export async function readBackupFile(file: Uint8Array, password: string): Promis
   const { body, header } = parsed;
   const full = header.chunkSize + TAG;
   const chunks = Math.max(1, Math.ceil(body.length / full));
-  const out: Uint8Array[] = [];
+  // Decrypted straight into one buffer (each chunk's plaintext is its ciphertext less the tag).
+  const payload = new Uint8Array(body.length - chunks * TAG);
+  const additionalData = new Uint8Array(parsed.mac);
   for (let i = 0; i < chunks; i++) {
     const piece = body.subarray(i * full, (i + 1) * full);
     try {
-      out.push(new Uint8Array(await crypto.subtle.decrypt({ name: 'AES-GCM', iv: nonce(i, i === chunks - 1), additionalData: new Uint8Array(parsed.mac) }, keys.payload, new Uint8Array(piece))));
+      payload.set(new Uint8Array(await crypto.subtle.decrypt({ name: 'AES-GCM', iv: nonce(i, i === chunks - 1), additionalData }, keys.payload, piece)), i * header.chunkSize);
     } catch (cause) {
       throw new BackupError('Damaged', `chunk ${i} failed to authenticate`, { cause });
     }
   }
-  return { header, payload: concatBytes(...out) };
+  return { header, payload, version: parsed.version };
 }
 
 function safeB64(text: string): Uint8Array {
