@@ -33,7 +33,7 @@ import { applyUserKeyChange, openUserKey, readUser, prepareKdfUpgrade, preparePa
 import { AuditLog, HeadMoved, type AuditEvent } from './audit-log';
 import { verifyChain, type AuditAction, type AuditEntryView, type ChainResult } from './audit-chain';
 export type { AuditEntryView } from './audit-chain';
-import { buildReport, matches, type AuditFilter, type AuditReport } from './audit-report';
+import { buildReport, matches, ReportIndex, type AuditFilter, type AuditReport, type ReportRow } from './audit-report';
 import { buildExport, fingerprintOf, toCsv } from './audit-export';
 import { openSigningKey } from './audit-keys';
 import { backupFilename, makeBackupFile, readVaultPayload } from './backup';
@@ -131,6 +131,8 @@ export class Session {
   #held: Map<KeyId, Held> | null = null;
   #loading: Promise<Map<KeyId, Held>> | null = null;
   #onLock = new Set<() => void>();
+  /** The plaintext fields of every audit entry, for reports (no details, no MACs); dropped on lock. */
+  #reportIndex: ReportIndex | null = null;
 
   constructor(init: SessionInit) {
     this.#db = init.db;
@@ -196,6 +198,8 @@ export class Session {
       withTx(this.#db, [S.audit, S.meta], 'readonly', async (tx) => ({ rows: await tx.objectStore(S.audit).getAll(), audit: (await tx.objectStore(S.meta).get('vault'))?.audit ?? null })),
     );
     const start = audit?.checkpoint ?? undefined;
+    // The rows are read anyway: the report index is built from the same snapshot (reports then read no row).
+    this.#reportIndex = ReportIndex.from(rows, audit?.checkpoint?.seq ?? 0);
     const result = await verifyChain(log.macKey, rows, audit?.head ?? null, start);
     if (!result.ok || !start) return result;
     const marker = rows.findLast((r) => r.action === 'audit.checkpoint');
@@ -231,6 +235,7 @@ export class Session {
       if (!m) throw new VaultError('NoVault', 'the vault is gone from storage');
       await tx.objectStore(S.meta).put({ ...m, audit: { ...m.audit, checkpoint } });
     });
+    this.#reportIndex = null;
     return { filename: archive.filename.replace('keyward-audit-', 'keyward-audit-archive-'), mime: archive.mime, text: archive.text, count: archive.count };
   }
 
@@ -357,13 +362,46 @@ export class Session {
    */
   async auditReport(filter: AuditFilter = {}, page: { offset?: number; limit?: number } = {}): Promise<AuditReport & { page: AuditEntryView[] }> {
     this.#key();
-    const rows = await guarded(() => this.#db.getAll(S.audit));
-    const report = buildReport(rows, filter);
+    const report = buildReport(await this.#reportRows(), filter);
     const offset = Math.max(0, page.offset ?? 0);
     const limit = Math.min(500, Math.max(1, page.limit ?? 50));
-    const bySeq = new Map(rows.map((r) => [r.seq, r]));
-    const views = await this.#views(report.matches.slice(offset, offset + limit).map((m) => bySeq.get(m.seq)!));
+    // Only the page's entries are read in full (their details are decrypted for display).
+    const seqs = report.matches.slice(offset, offset + limit).map((m) => m.seq);
+    const rows = await guarded(() =>
+      withTx(this.#db, [S.audit], 'readonly', async (tx) => {
+        const store = tx.objectStore(S.audit);
+        return Promise.all(seqs.map((seq) => store.get(seq)));
+      }),
+    );
+    const views = await this.#views(rows.filter((r): r is AuditRow => r !== undefined));
     return { ...report, page: views };
+  }
+
+  /**
+   * Every entry's plaintext fields, newest included. The index is built by the chain check at unlock
+   * (or here, once, from one getAll); later calls read only the entries appended since (by this tab or
+   * another), so a report over 100,000 entries does not read 100,000 rows again (issue #7: ≤ 250 ms).
+   * A trim (a checkpoint beyond the index's start) rebuilds it.
+   */
+  async #reportRows(): Promise<readonly ReportRow[]> {
+    const index = this.#reportIndex;
+    const { meta, newer } = await guarded(() =>
+      withTx(this.#db, [S.audit, S.meta], 'readonly', async (tx) => {
+        const meta = await tx.objectStore(S.meta).get('vault');
+        const from = meta?.audit.checkpoint?.seq ?? 0;
+        const usable = index !== null && index.startAfter === from && index.lastSeq <= (meta?.audit.head.seq ?? 0);
+        const newer = await tx.objectStore(S.audit).getAll(usable ? IDBKeyRange.lowerBound(index.lastSeq, true) : undefined);
+        return { meta, newer: { usable, rows: newer } };
+      }),
+    );
+    if (this.#userKey === null) throw new VaultError('Locked', 'the vault is locked');
+    if (newer.usable && index !== null) {
+      index.append(newer.rows);
+      return index.rows;
+    }
+    const rebuilt = ReportIndex.from(newer.rows, meta?.audit.checkpoint?.seq ?? 0);
+    this.#reportIndex = rebuilt;
+    return rebuilt.rows;
   }
 
   /** Matching entries as CSV or as signed JSON (verifiable offline with `npm run verify-audit`). */
@@ -468,6 +506,15 @@ export class Session {
     await this.#write([], [event], async () => undefined);
   }
 
+  /**
+   * Records several events as consecutive, chained entries in one transaction (all or none). Used to
+   * seed large logs (the benchmark's 100,000 entries); at most 10,000 per call.
+   */
+  async recordMany(events: readonly AuditEvent[]): Promise<void> {
+    if (events.length > 10_000) throw new RangeError(`"events" must hold at most 10,000 events, got ${events.length}`);
+    await this.#write([], events, async () => undefined);
+  }
+
   get locked(): boolean {
     return this.#userKey === null;
   }
@@ -488,6 +535,7 @@ export class Session {
     this.#audit = null;
     this.#deks.clear();
     this.#held = null;
+    this.#reportIndex = null;
     for (const fn of this.#onLock) fn();
     this.#onLock.clear();
     return entry;
