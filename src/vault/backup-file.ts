@@ -114,6 +114,11 @@ function nonce(counter: number, last: boolean): Uint8Array<ArrayBuffer> {
   return n;
 }
 
+/** WebCrypto takes views of an ArrayBuffer: a view of one is passed as it is (no copy), anything else copied. */
+function ownBuffer(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
+  return bytes.buffer instanceof ArrayBuffer ? (bytes as Uint8Array<ArrayBuffer>) : new Uint8Array(bytes);
+}
+
 function checkPassword(password: string): void {
   if (typeof password !== 'string' || password.length === 0 || !isWellFormed(password)) throw new BackupError('WrongPassword', 'the password is empty or malformed');
 }
@@ -150,7 +155,7 @@ export async function writeBackupFile(payload: Uint8Array, password: string, inf
   let at = authenticated.length + SUM_BYTES + MAC_BYTES;
   for (let i = 0; i < chunks; i++) {
     const plain = payload.subarray(i * CHUNK_SIZE, (i + 1) * CHUNK_SIZE);
-    const sealed = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv: nonce(i, i === chunks - 1), additionalData: mac }, keys.payload, plain));
+    const sealed = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv: nonce(i, i === chunks - 1), additionalData: mac }, keys.payload, ownBuffer(plain)));
     out.set(sealed, at);
     at += sealed.length;
   }
@@ -220,7 +225,7 @@ export async function readBackupFile(file: Uint8Array, password: string): Promis
   for (let i = 0; i < chunks; i++) {
     const piece = body.subarray(i * full, (i + 1) * full);
     try {
-      payload.set(new Uint8Array(await crypto.subtle.decrypt({ name: 'AES-GCM', iv: nonce(i, i === chunks - 1), additionalData }, keys.payload, piece)), i * header.chunkSize);
+      payload.set(new Uint8Array(await crypto.subtle.decrypt({ name: 'AES-GCM', iv: nonce(i, i === chunks - 1), additionalData }, keys.payload, ownBuffer(piece))), i * header.chunkSize);
     } catch (cause) {
       throw new BackupError('Damaged', `chunk ${i} failed to authenticate`, { cause });
     }
