@@ -88,18 +88,46 @@ interface FileKeys {
   payload: CryptoKey;
 }
 
-/** PBKDF2 → 96 bytes: check key ‖ header MAC key ‖ payload key (FORMAT.md §6.3). */
-async function deriveFileKeys(password: string, kdf: KdfParams): Promise<FileKeys> {
-  const bits = await pbkdf2Sha256(utf8Encode(password.normalize('NFC')), kdf.salt, kdf.iterations, 96);
+/**
+ * FORMAT.md §6.3. Version 1: PBKDF2 → 96 bytes, cut into check key ‖ header MAC key ‖ payload key —
+ * which costs three PBKDF2 runs (one per 32-byte block) for one password guess, and as much again to
+ * every honest reader. Version 2: PBKDF2 → 32 bytes, expanded with HKDF-SHA256 into the three keys: one
+ * PBKDF2 run (issue #7: backup export, check and restore each paid 3× the derivation).
+ */
+async function deriveFileKeys(password: string, kdf: KdfParams, version: number): Promise<FileKeys> {
   const hmac = { name: 'HMAC', hash: 'SHA-256' } as const;
+  const secret = utf8Encode(password.normalize('NFC'));
+  if (version === 1) {
+    const bits = await pbkdf2Sha256(secret, kdf.salt, kdf.iterations, 96);
+    try {
+      return {
+        check: await crypto.subtle.importKey('raw', bits.slice(0, 32), hmac, false, ['sign']),
+        header: await crypto.subtle.importKey('raw', bits.slice(32, 64), hmac, false, ['sign']),
+        payload: await crypto.subtle.importKey('raw', bits.slice(64, 96), 'AES-GCM', false, ['encrypt', 'decrypt']),
+      };
+    } finally {
+      bits.fill(0);
+    }
+  }
+  const ikm = await pbkdf2Sha256(secret, kdf.salt, kdf.iterations, 32);
   try {
-    return {
-      check: await crypto.subtle.importKey('raw', bits.slice(0, 32), hmac, false, ['sign']),
-      header: await crypto.subtle.importKey('raw', bits.slice(32, 64), hmac, false, ['sign']),
-      payload: await crypto.subtle.importKey('raw', bits.slice(64, 96), 'AES-GCM', false, ['encrypt', 'decrypt']),
-    };
+    const prk = await crypto.subtle.importKey('raw', ikm, 'HKDF', false, ['deriveBits']);
+    const expand = async (info: string): Promise<Uint8Array<ArrayBuffer>> =>
+      new Uint8Array(await crypto.subtle.deriveBits({ name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(0), info: utf8Encode(info) }, prk, 256));
+    const [check, header, payload] = await Promise.all([expand('kwbak2|check'), expand('kwbak2|header'), expand('kwbak2|payload')]);
+    try {
+      return {
+        check: await crypto.subtle.importKey('raw', check, hmac, false, ['sign']),
+        header: await crypto.subtle.importKey('raw', header, hmac, false, ['sign']),
+        payload: await crypto.subtle.importKey('raw', payload, 'AES-GCM', false, ['encrypt', 'decrypt']),
+      };
+    } finally {
+      check.fill(0);
+      header.fill(0);
+      payload.fill(0);
+    }
   } finally {
-    bits.fill(0);
+    ikm.fill(0);
   }
 }
 
@@ -128,7 +156,7 @@ export async function writeBackupFile(payload: Uint8Array, password: string, inf
   if (!READABLE_VERSIONS.includes(version)) throw new RangeError(`"version" must be one of ${READABLE_VERSIONS.join(', ')}, got ${version}`);
   checkPassword(password);
   const kdf = checkKdfParams({ name: KDF_NAME, iterations, salt: randomBytes(SALT_BYTES) });
-  const keys = await deriveFileKeys(password, kdf);
+  const keys = await deriveFileKeys(password, kdf, version);
   const chunks = Math.max(1, Math.ceil(payload.length / CHUNK_SIZE));
   const header: BackupHeader = {
     kdf: { name: KDF_NAME, iterations: kdf.iterations, salt: toBase64Url(kdf.salt) },
@@ -212,7 +240,7 @@ export async function readBackupHeader(file: Uint8Array): Promise<ParsedHeader> 
 export async function readBackupFile(file: Uint8Array, password: string): Promise<{ header: BackupHeader; payload: Uint8Array<ArrayBuffer>; version: number }> {
   const parsed = await readBackupHeader(file);
   checkPassword(password);
-  const keys = await deriveFileKeys(password, parsed.kdf);
+  const keys = await deriveFileKeys(password, parsed.kdf, parsed.version);
   const check = await hmac(keys.check, utf8Encode('kwbak1|check'));
   if (!bytesEqual(check, safeB64(parsed.header.check))) throw new BackupError('WrongPassword', 'the password check failed');
   if (!bytesEqual(await hmac(keys.header, parsed.authenticated), parsed.mac)) throw new BackupError('Damaged', 'the header MAC does not match');
