@@ -174,6 +174,10 @@ export class KeysState {
     if (this.#disposed || seq !== this.#loadSeq) return;
     this.#keys = keys;
     this.#loaded = true;
+    // After the list is painted: fold the keys' text for search, so the first keystroke only filters.
+    setTimeout(() => {
+      if (!this.#disposed && this.#keys === keys) IncrementalSearch.warm(keys);
+    }, 0);
   }
 
   /** After work done behind the person's back (due work): the list, the clock and the selected key's versions. */

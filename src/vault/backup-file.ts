@@ -17,12 +17,14 @@ import {
   type KdfParams,
 } from '../crypto';
 
+import { BackupError, BACKUP_VERSION, MAX_BACKUP_BYTES } from './backup-errors';
+
+// Kept importable from here as before; they live apart so that the app's first bundle needs only them.
+export { BackupError, BACKUP_ERROR_WORDS, BACKUP_VERSION, MAX_BACKUP_BYTES, type BackupErrorCode } from './backup-errors';
+
 /** "\x89KWBAK\r\n": a non-ASCII first byte and a CRLF catch text-mode mangling, as PNG's signature does. */
 export const BACKUP_MAGIC = Uint8Array.of(0x89, 0x4b, 0x57, 0x42, 0x41, 0x4b, 0x0d, 0x0a);
-/** The version this code writes. Version 1 (JSON payload) is still read, forever (FORMAT.md §6.5). */
-export const BACKUP_VERSION = 2;
 export const READABLE_VERSIONS: readonly number[] = [1, 2];
-export const MAX_BACKUP_BYTES = 256 * 1024 * 1024;
 export const MAX_HEADER_BYTES = 64 * 1024;
 export const CHUNK_SIZE = 64 * 1024;
 const TAG = 16;
@@ -30,39 +32,6 @@ const PREFIX = BACKUP_MAGIC.length + 1 + 4;
 const MAC_BYTES = 32;
 /** An unkeyed SHA-256 of prefix ‖ header, then the keyed MAC: damage is told apart before any password is tried. */
 const SUM_BYTES = 32;
-
-export type BackupErrorCode =
-  | 'Empty'
-  | 'TooLarge'
-  | 'NotBackup'
-  | 'NewerVersion'
-  | 'KdfOutOfBounds'
-  | 'WrongPassword'
-  | 'Damaged'
-  | 'Truncated';
-
-export class BackupError extends Error {
-  override readonly name = 'BackupError';
-  constructor(
-    readonly code: BackupErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}
-
-/** Plain words for each code: the same in the app and in `npm run decrypt-backup`. */
-export const BACKUP_ERROR_WORDS: Readonly<Record<BackupErrorCode, string>> = Object.freeze({
-  Empty: 'The file is empty.',
-  TooLarge: `The file is larger than ${MAX_BACKUP_BYTES / 1024 / 1024} MiB, more than any Keyward backup can be.`,
-  NotBackup: 'This is not a Keyward backup file.',
-  NewerVersion: 'This backup was made by a newer version of Keyward. Update Keyward to read it.',
-  KdfOutOfBounds: 'The backup asks for key-derivation settings outside the safe range; it was not made by Keyward or was altered.',
-  WrongPassword: 'That password does not open this backup.',
-  Damaged: 'The backup file is damaged or was altered; it cannot be trusted.',
-  Truncated: 'The backup file is incomplete: it was cut off (an interrupted download or copy?).',
-});
 
 /** The authenticated, self-describing header. */
 export interface BackupHeader {

@@ -14,7 +14,7 @@ export { verifyExport, fingerprintOf, EXPORT_FORMAT, type AuditExport, type Expo
 // Secret generation is re-exported so the UI's generator panel never imports the crypto layer.
 export { generateSecret, SECRET_FORMATS, SECRET_MIN_BYTES, SECRET_MAX_BYTES, SECRET_DEFAULT_BYTES, type SecretFormat } from '../crypto';
 export { describeAlgorithm, RSA_SIZES, type KeyAlgorithm, type KeyAlgorithmKind, type RsaSize } from '../crypto';
-export { BackupError, BACKUP_ERROR_WORDS, BACKUP_VERSION, MAX_BACKUP_BYTES, type BackupErrorCode } from './backup-file';
+export { BackupError, BACKUP_ERROR_WORDS, BACKUP_VERSION, MAX_BACKUP_BYTES, type BackupErrorCode } from './backup-errors';
 export { type BackupPreview } from './backup';
 export { type MergePlan, type MergeConflict, type Resolution, type KeySide } from './merge';
 export type { KeyDump } from './session';

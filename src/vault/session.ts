@@ -36,7 +36,6 @@ export type { AuditEntryView } from './audit-chain';
 import { buildReport, matches, ReportIndex, type AuditFilter, type AuditReport, type ReportRow } from './audit-report';
 import { buildExport, fingerprintOf, toCsv } from './audit-export';
 import { openSigningKey } from './audit-keys';
-import { backupFilename, makeBackupFile, readVaultPayload } from './backup';
 import {
   checkActivation,
   checkAlgorithm,
@@ -73,7 +72,27 @@ const S = DB.stores;
 /** The actor of work that falls due by itself (activation, automatic rotation, scheduled destruction). */
 export const SYSTEM_ACTOR = 'system';
 
+/** This user's grants and every key row: what the first load of the key list reads. */
+export interface KeyRows {
+  grants: GrantRow[];
+  keys: Map<string, KeyRow>;
+}
+
+/** Two requests, whatever the number of keys: this user's grants, and every key row. */
+export function readKeyRows(db: KeywardDb, userId: string): Promise<KeyRows> {
+  return withTx(db, [S.grants, S.keys], 'readonly', async (tx) => {
+    const [grants, rows] = await Promise.all([tx.objectStore(S.grants).index('byPrincipal').getAll(userId), tx.objectStore(S.keys).getAll()]);
+    return { grants, keys: new Map(rows.map((r) => [r.id, r])) };
+  });
+}
+
 export interface SessionInit {
+  /**
+   * The key rows, read while the password was being checked (Vault.unlock starts the read before the
+   * key derivation, which runs off the main thread): the first load of the list uses them instead of
+   * reading again. Rows only — nothing here is decrypted before the password has opened the user key.
+   */
+  prefetched?: Promise<KeyRows>;
   db: KeywardDb;
   clock: Clock;
   user: SignedInUser;
@@ -133,6 +152,7 @@ export class Session {
   #onLock = new Set<() => void>();
   /** The plaintext fields of every audit entry, for reports (no details, no MACs); dropped on lock. */
   #reportIndex: ReportIndex | null = null;
+  #prefetched: Promise<KeyRows> | null;
 
   constructor(init: SessionInit) {
     this.#db = init.db;
@@ -142,6 +162,7 @@ export class Session {
     this.#settings = { ...init.settings };
     this.#kdfIterations = init.kdfIterations;
     this.#audit = init.audit;
+    this.#prefetched = init.prefetched ?? null;
   }
 
   /** Set when unlock raised the stored PBKDF2 iterations to the current default. */
@@ -173,6 +194,8 @@ export class Session {
         const from = up.user.kdf.iterations;
         await this.#write([S.users, S.grants], [{ action: 'kdf.upgrade', details: { from, to: change.kdf.iterations } }], (tx) => applyUserKeyChange(tx, change));
         this.#kdfUpgrade = { from, to: change.kdf.iterations };
+        // The upgrade re-wrote this user's rows: read them again rather than use the early read.
+        this.#prefetched = null;
         this.#kdfIterations = change.kdf.iterations;
       } catch {
         this.#kdfUpgrade = null;
@@ -266,6 +289,8 @@ export class Session {
       if (!meta) throw new VaultError('NoVault', 'the vault is gone from storage');
       await tx.objectStore(S.meta).put({ ...meta, lastBackup: { at: now, headSeq: meta.audit.head.seq } });
     });
+    // Loaded on first use: the unlock screen's bundle does not carry the backup code (issue #7).
+    const { backupFilename, makeBackupFile, readVaultPayload } = await import('./backup');
     const payload = await readVaultPayload(this.#db);
     const bytes = await guarded(() => makeBackupFile(payload, options.password, now, Math.max(this.#kdfIterations, DEFAULT_ITERATIONS)));
     return { filename: backupFilename(now), bytes };
@@ -1097,10 +1122,9 @@ export class Session {
     const userId = this.user.id;
     const loaded = await guarded(async () => {
       // Two requests, whatever the number of keys: this user's grants, and every key row.
-      const { grants, keys } = await withTx(this.#db, [S.grants, S.keys], 'readonly', async (tx) => {
-        const [grants, rows] = await Promise.all([tx.objectStore(S.grants).index('byPrincipal').getAll(userId), tx.objectStore(S.keys).getAll()]);
-        return { grants, keys: new Map(rows.map((r) => [r.id, r])) };
-      });
+      const prefetched = this.#prefetched;
+      this.#prefetched = null;
+      const { grants, keys } = (await prefetched?.catch(() => null)) ?? (await readKeyRows(this.#db, userId));
       const entries = await Promise.all(
         grants.map(async (grant): Promise<[KeyId, Held, DataKey] | null> => {
           const row = keys.get(grant.keyId);
