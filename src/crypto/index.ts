@@ -31,6 +31,7 @@ export {
 export { seal, open, contextAad, aesGcmEncrypt, aesGcmDecrypt, IV_BYTES, TAG_BYTES, ENVELOPE_VERSION, SEAL_DOMAIN, WRAP_DOMAIN, type SealingKey } from './aead';
 export { generateUserKey, generateDataKey, wrapKey, unwrapUserKey, unwrapDataKey, WRAPPED_KEY_BYTES, type KeyOptions } from './wrap';
 export type { Kek, UserKey, DataKey, WrappingKey } from './keys';
+export { generateEcdhKeyPair, exportEcdhPrivate, importEcdhPrivate, wrappingKeyFor, wrappingKeyFrom, EPK_BYTES, type EcdhKeyPair } from './ecdh';
 export {
   generateTypedKey,
   importKeyMaterial,

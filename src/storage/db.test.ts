@@ -64,12 +64,16 @@ describe('migrations from a seeded older database', () => {
     const db = await openKeywardDb({ name });
     expect((await db.get(DB.stores.keys, 'k1'))?.sealedMeta).toEqual(bytes(1, 2, 3));
     expect(await db.getAllFromIndex(DB.stores.versions, 'byKey', 'k1')).toHaveLength(1);
+    // Version 2 (issue #6) adds the groups and members stores, empty.
+    expect(db.version).toBe(2);
+    expect([...db.objectStoreNames]).toEqual(expect.arrayContaining([DB.stores.groups, DB.stores.members]));
+    expect(await db.getAll(DB.stores.members)).toEqual([]);
     db.close();
   });
 
   it('runs only the missing steps, in order, on existing data', async () => {
     const name = fresh();
-    const seeded = await openKeywardDb({ name, migrations: MIGRATIONS });
+    const seeded = await openKeywardDb({ name, migrations: MIGRATIONS.slice(0, 1) });
     await seeded.put(DB.stores.meta, { id: 'vault', vaultId: 'v', createdAt: 5, settings: { autoLockMinutes: 15, clipboardClearSeconds: 30 }, audit });
     seeded.close();
     const first = vi.fn(MIGRATIONS[0]!);

@@ -25,6 +25,14 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
     audit.createIndex('byAt', 'at');
     db.createObjectStore(stores.auditPending, { keyPath: 'id', autoIncrement: true });
   },
+  // Version 2 (issue #6): groups and their members. Existing rows stay as they are: a user row without
+  // an ECDH key pair gets one at its next unlock, and a key without a meta key gets one when first
+  // granted for "view" (docs/FORMAT.md §1).
+  (db) => {
+    db.createObjectStore(stores.groups, { keyPath: 'id' });
+    const members = db.createObjectStore(stores.members, { keyPath: ['groupId', 'userId'] });
+    members.createIndex('byUser', 'userId');
+  },
 ]);
 
 if (MIGRATIONS.length !== DB.version) throw new Error('MIGRATIONS must hold one step per schema version');

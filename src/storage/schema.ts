@@ -7,7 +7,7 @@ import type { KdfParams } from '../crypto';
 // (docs/FORMAT.md §1). A new version needs a step in migrations.ts and a test from a seeded older database.
 export const DB = Object.freeze({
   name: 'keyward',
-  version: 1,
+  version: 2,
   stores: Object.freeze({
     meta: 'meta',
     users: 'users',
@@ -16,6 +16,9 @@ export const DB = Object.freeze({
     grants: 'grants',
     audit: 'audit',
     auditPending: 'auditPending',
+    /** Version 2 (issue #6). */
+    groups: 'groups',
+    members: 'members',
   }),
 } as const);
 
@@ -87,6 +90,36 @@ export interface UserRow {
   wrappedUserKey: Uint8Array;
   /** The vault's audit key wrapped under this user's key, AAD "kw1|dek|audit|<id>|0". */
   wrappedAuditKey: Uint8Array;
+  /**
+   * Version 2: the user's ECDH P-256 public key (plaintext, so anyone granting can wrap for it) and its
+   * private key as PKCS#8 sealed under the user key, AAD "kw1|user|<id>|privateKey|0". A user row from
+   * version 1 (the owner) gets them at its next unlock.
+   */
+  publicKey?: JsonWebKey;
+  sealedPrivateKey?: Uint8Array;
+  /** Set for a user added by an admin with a one-time password, until they choose their own. */
+  mustChangePassword?: boolean;
+}
+
+/** A named set of users (version 2). The group is a principal with its own ECDH P-256 key pair. */
+export interface GroupRow {
+  id: string;
+  createdAt: number;
+  /** The name sealed under the vault-wide audit key (every user holds it), AAD "kw1|group|<id>|name|0". */
+  sealedName: Uint8Array;
+  /** Plaintext, so that anyone granting a key to the group can wrap it without being a member. */
+  publicKey: JsonWebKey;
+}
+
+/** One member of a group: the group's private key sealed for that member through ECDH (version 2). */
+export interface MemberRow {
+  groupId: string;
+  userId: string;
+  addedAt: number;
+  /** The ephemeral public point of the agreement with the member's public key. */
+  epk: Uint8Array;
+  /** The group's private key (PKCS#8) sealed under the agreed key, AAD "kw1|group|<groupId>|member|0" + user id. */
+  sealedPrivateKey: Uint8Array;
 }
 
 export interface KeyRow {
@@ -99,6 +132,12 @@ export interface KeyRow {
   currentCompromisedAt: number | null;
   /** Versions below this are retired: kept, never revealed or exported. */
   minVersion: number;
+  /**
+   * Version 2: when present, the metadata is sealed under a separate meta key, itself wrapped under the
+   * DEK here (AAD "kw1|dek|<id>|meta|0"), so a "view" grant can hold the meta key without the DEK.
+   * Absent: the metadata is sealed under the DEK (every key of version 1).
+   */
+  wrappedMetaKey?: Uint8Array;
   keepVersions: number;
   /** NIST SP 800-57 state; plaintext so that due work can be found without decrypting. */
   state: 'pre-activation' | 'active' | 'suspended' | 'deactivated' | 'compromised' | 'destroyed';
@@ -130,14 +169,23 @@ export interface VersionRow {
   compromisedAt: number | null;
 }
 
-/** One wrapping of a key's DEK for one principal (a user now; groups in issue #6). */
+/** One wrapping of a key's DEK (or, for "view", of its meta key) for one principal: a user or a group. */
 export interface GrantRow {
   keyId: string;
   principalId: string;
   permission: 'owner' | 'manage' | 'rotate' | 'use' | 'view';
   createdAt: number;
-  /** The DEK wrapped under the principal's user key, AAD "kw1|dek|<keyId>|<principalId>|0". */
-  wrappedDek: Uint8Array;
+  /**
+   * The DEK, AAD "kw1|dek|<keyId>|<principalId>|0", wrapped under the principal's user key (no `epk`),
+   * or under a key agreed by ECDH with the principal's public key (`epk` present). null for "view".
+   */
+  wrappedDek: Uint8Array | null;
+  /** For "view": the key's meta key, AAD "kw1|dek|<keyId>|<principalId>|1", wrapped the same way. */
+  wrappedMetaKey?: Uint8Array;
+  /** Version 2: the ephemeral public point when the wrapping was made by ECDH (by someone else). */
+  epk?: Uint8Array;
+  /** Who granted it (a user id), for the Access panel. */
+  grantedBy?: string;
 }
 
 export interface KeywardSchema extends DBSchema {
@@ -148,4 +196,6 @@ export interface KeywardSchema extends DBSchema {
   grants: { key: [string, string]; value: GrantRow; indexes: { byPrincipal: string; byKey: string } };
   audit: { key: number; value: AuditRow; indexes: { byAt: number } };
   auditPending: { key: number; value: AuditPendingRow };
+  groups: { key: string; value: GroupRow };
+  members: { key: [string, string]; value: MemberRow; indexes: { byUser: string } };
 }

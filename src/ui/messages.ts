@@ -96,6 +96,10 @@ export function codeMessage(code: VaultErrorCode, field?: string): string {
       return 'This key cannot be used in its current state.';
     case 'Unsupported':
       return 'This browser cannot make or use this key type (Ed25519 needs a recent browser). Choose another type, or use a current Chrome, Edge, Firefox or Safari.';
+    case 'AccessDenied':
+      return 'You do not have access to do that. Ask an admin or the key\'s manager for a grant. The refusal was recorded in the audit log.';
+    case 'PasswordChangeRequired':
+      return 'Choose your own password first: the one you were given works only once.';
   }
 }
 

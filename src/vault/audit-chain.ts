@@ -34,6 +34,17 @@ export const AUDIT_ACTIONS = [
   'audit.verify',
   'audit.export',
   'audit.checkpoint',
+  'user.add',
+  'user.remove',
+  'user.role',
+  'user.keys',
+  'group.create',
+  'group.delete',
+  'group.member.add',
+  'group.member.remove',
+  'key.grant',
+  'key.revoke',
+  'key.rekey',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 export type AuditOutcome = 'ok' | 'denied' | 'failed';

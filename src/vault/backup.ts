@@ -10,7 +10,9 @@ import { guarded } from './failures';
 
 const S = DB.stores;
 /** The stores a backup carries. auditPending is folded at unlock and never backed up. */
-export const BACKUP_STORES = [S.meta, S.users, S.keys, S.versions, S.grants, S.audit] as const;
+export const BACKUP_STORES = [S.meta, S.users, S.keys, S.versions, S.grants, S.audit, S.groups, S.members] as const;
+/** Stores added after payload version 1's first files: absent in those files, read as empty. */
+const LATER_STORES: readonly string[] = [S.groups, S.members];
 type BackedUp = (typeof BACKUP_STORES)[number];
 export const PAYLOAD_KIND = 'keyward-vault';
 export const PAYLOAD_VERSION = 1;
@@ -46,7 +48,10 @@ function decodePayloadV1(bytes: Uint8Array): unknown {
 function decodePayload(bytes: Uint8Array, version: number): VaultPayload {
   const p = (version === 1 ? decodePayloadV1(bytes) : decodeTree(bytes)) as Partial<VaultPayload> | null;
   if (!p || typeof p !== 'object' || p.kind !== PAYLOAD_KIND || p.version !== PAYLOAD_VERSION || typeof p.stores !== 'object' || p.stores === null) throw new TypeError('not a vault payload');
-  for (const store of BACKUP_STORES) if (!Array.isArray(p.stores[store])) throw new TypeError(`the payload lacks the ${store} store`);
+  for (const store of BACKUP_STORES) {
+    if (p.stores[store] === undefined && LATER_STORES.includes(store)) (p.stores as Record<string, unknown[]>)[store] = [];
+    if (!Array.isArray(p.stores[store])) throw new TypeError(`the payload lacks the ${store} store`);
+  }
   const meta = p.stores.meta;
   if (meta.length !== 1 || meta[0]?.id !== 'vault' || p.stores.users.length === 0) throw new TypeError('the payload has no vault');
   return p as VaultPayload;

@@ -7,6 +7,16 @@ export const aad = {
   userKey: (userId: string) => contextAad('user', userId, 'userKey'),
   /** A key's DEK wrapped for one principal. */
   dek: (keyId: string, principalId: string) => contextAad('dek', keyId, principalId),
+  /** A "view" grant's wrapping of a key's meta key (version 2). */
+  grantMeta: (keyId: string, principalId: string) => contextAad('dek', keyId, principalId, 1),
+  /** A key's meta key sealed under its DEK (KeyRow.wrappedMetaKey, version 2). */
+  metaKey: (keyId: string) => contextAad('dek', keyId, 'meta'),
+  /** A user's ECDH private key sealed under their user key (version 2). */
+  userPrivate: (userId: string) => contextAad('user', userId, 'privateKey'),
+  /** A group's private key sealed for one member (version 2); the member's id is the context's field. */
+  member: (groupId: string, userId: string) => contextAad('group', groupId, `member:${userId}`),
+  /** A group's name, sealed under the audit key (version 2). */
+  groupName: (groupId: string) => contextAad('group', groupId, 'name'),
   /** A key's sealed metadata (name, format, tags, notes). */
   meta: (keyId: string) => contextAad('key', keyId, 'meta'),
   /** One version's sealed value. */

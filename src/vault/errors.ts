@@ -26,7 +26,11 @@ export type VaultErrorCode =
   /** The key's state (suspended, pending destruction, destroyed, retired version…) forbids this use. */
   | 'KeyNotUsable'
   /** This browser lacks the algorithm (e.g. Ed25519). */
-  | 'Unsupported';
+  | 'Unsupported'
+  /** The signed-in user's role or grant does not allow this (recorded as access.denied). */
+  | 'AccessDenied'
+  /** A user added with a one-time password must choose their own first. */
+  | 'PasswordChangeRequired';
 
 export class VaultError extends Error {
   override readonly name = 'VaultError';

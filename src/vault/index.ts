@@ -4,6 +4,7 @@ export * from './types';
 export { VaultError, isVaultError, type VaultErrorCode } from './errors';
 export { openVault, Vault, type OpenVaultOptions, type CreateVaultInput, type UnlockInput } from './vault';
 export { Session, SYSTEM_ACTOR } from './session';
+export { PERMISSIONS, GRANTABLE, ASSIGNABLE_ROLES, ROLES, OPERATIONS, atLeast, isAdmin, roleAllows, denial, type Permission, type Operation } from './access';
 export { IncrementalSearch, searchKeys, sortKeys, type KeySort, type SortDirection } from './search';
 export { IdleLock, type IdleLockOptions } from './idle-lock';
 export { allowedTransitions, isLegalTransition, dueStatus, nextRotationAt, stateAllows, addDays, DAY_MS, type DueStatus, type KeyUse } from './lifecycle';

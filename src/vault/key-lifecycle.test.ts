@@ -369,7 +369,7 @@ describe('vault-level keys', () => {
     const grants = await db.getAll(DB.stores.grants);
     db.close();
     const old = JSON.parse(grantsBefore) as { wrappedDek: string }[];
-    expect(grants.every((g, i) => Buffer.from(g.wrappedDek).toString('hex') !== old[i]!.wrappedDek)).toBe(true);
+    expect(grants.every((g, i) => Buffer.from(g.wrappedDek!).toString('hex') !== old[i]!.wrappedDek)).toBe(true);
     // The live session goes on, and a fresh unlock reads everything.
     expect(await readAll(session, ids)).toHaveLength(6);
     await session.createKey(pasted({ name: 'after' }));

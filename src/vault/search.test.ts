@@ -4,6 +4,7 @@ import type { KeyId, KeySummary } from './types';
 
 const key = (id: string, name: string, over: Partial<KeySummary> = {}): KeySummary => ({
   id: id as KeyId,
+  permission: 'owner',
   kind: 'secret',
   name,
   format: 'text',

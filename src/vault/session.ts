@@ -3,6 +3,10 @@
 import {
   bytesEqual,
   DEFAULT_ITERATIONS,
+  deriveKek,
+  generateEcdhKeyPair,
+  generateUserKey,
+  newKdfParams,
   generateDataKey,
   generateSecret,
   generateTypedKey,
@@ -23,7 +27,9 @@ import {
   type KeyMaterial,
   type UserKey,
 } from '../crypto';
-import { allRequests, DB, withTx, type AuditPendingRow, type AuditRow, type GrantRow, type KeyRow, type KeywardDb, type StoreName, type Tx, type UserRow, type VersionRow } from '../storage';
+import { allRequests, DB, withTx, type AuditPendingRow, type AuditRow, type GrantRow, type GroupRow, type KeyRow, type KeywardDb, type MemberRow, type StoreName, type Tx, type UserRow, type VersionRow } from '../storage';
+import { ASSIGNABLE_ROLES, atLeast, denial, GRANTABLE, isAdmin, maxPermission, PERMISSIONS, type Operation, type Permission } from './access';
+import { newMetaKey, newUserKeyPair, openAsMember, openGrant, openMetaKey, openUserPrivate, sealForMember, wrapGrant, type OpenPrincipal } from './principals';
 import { aad } from './context';
 import { VaultError } from './errors';
 import { asVaultError, guarded } from './failures';
@@ -51,6 +57,8 @@ import {
   checkSettings,
   checkTags,
   checkValue,
+  checkGroupName,
+  checkUserName,
 } from './validate';
 import {
   DEFAULT_ROTATION,
@@ -66,23 +74,38 @@ import {
   type SignedInUser,
   type TypedKeyInput,
   type VersionOrigin,
+  type AccessEntry,
+  type GroupInfo,
+  type PrincipalInfo,
+  type Role,
+  type UserId,
+  type UserInfo,
 } from './types';
 
 const S = DB.stores;
 /** The actor of work that falls due by itself (activation, automatic rotation, scheduled destruction). */
 export const SYSTEM_ACTOR = 'system';
 
-/** This user's grants and every key row: what the first load of the key list reads. */
+/** What the first load of the key list reads: this user's and their groups' grants, every key row, and the principals. */
 export interface KeyRows {
   grants: GrantRow[];
   keys: Map<string, KeyRow>;
+  principals: { self: UserRow | undefined; members: MemberRow[]; groups: Map<string, GroupRow> };
 }
 
-/** Two requests, whatever the number of keys: this user's grants, and every key row. */
+/** A few requests, whatever the number of keys: this user's and their groups' grants, and every key row. */
 export function readKeyRows(db: KeywardDb, userId: string): Promise<KeyRows> {
-  return withTx(db, [S.grants, S.keys], 'readonly', async (tx) => {
-    const [grants, rows] = await Promise.all([tx.objectStore(S.grants).index('byPrincipal').getAll(userId), tx.objectStore(S.keys).getAll()]);
-    return { grants, keys: new Map(rows.map((r) => [r.id, r])) };
+  return withTx(db, [S.grants, S.keys, S.users, S.members, S.groups], 'readonly', async (tx) => {
+    const byPrincipal = tx.objectStore(S.grants).index('byPrincipal');
+    const [own, rows, self, members, groups] = await Promise.all([
+      byPrincipal.getAll(userId),
+      tx.objectStore(S.keys).getAll(),
+      tx.objectStore(S.users).get(userId),
+      tx.objectStore(S.members).index('byUser').getAll(userId),
+      tx.objectStore(S.groups).getAll(),
+    ]);
+    const viaGroups = await Promise.all(members.map((m) => byPrincipal.getAll(m.groupId)));
+    return { grants: [...own, ...viaGroups.flat()], keys: new Map(rows.map((r) => [r.id, r])), principals: { self, members, groups: new Map(groups.map((g) => [g.id, g])) } };
   });
 }
 
@@ -110,10 +133,12 @@ export interface SessionStart {
   created?: boolean;
 }
 
-/** A decrypted record kept in memory while unlocked. */
+/** A decrypted record kept in memory while unlocked, with the grant it was opened through. */
 interface Held {
   row: KeyRow;
   meta: SealedMeta;
+  permission: Permission;
+  grant: GrantRow;
 }
 
 /** What one change to a key writes: the next row and metadata, and version rows to add or replace. */
@@ -147,6 +172,11 @@ export class Session {
   #settings: Settings;
   /** Unwrapped (non-extractable) DEKs and decrypted records: dropped on lock. */
   #deks = new Map<KeyId, DataKey>();
+  /** Meta keys of keys whose metadata is sealed apart from the DEK (KeyRow.wrappedMetaKey); else the DEK. */
+  #metaKeys = new Map<KeyId, DataKey>();
+  /** The user's own ECDH private key and those of the groups they belong to: dropped on lock. */
+  #principals = new Map<string, OpenPrincipal>();
+  #mustChange: boolean;
   #held: Map<KeyId, Held> | null = null;
   #loading: Promise<Map<KeyId, Held>> | null = null;
   #onLock = new Set<() => void>();
@@ -163,6 +193,53 @@ export class Session {
     this.#kdfIterations = init.kdfIterations;
     this.#audit = init.audit;
     this.#prefetched = init.prefetched ?? null;
+    this.#mustChange = init.user.mustChangePassword === true;
+  }
+
+  /** True until a user added with a one-time password has chosen their own (everything else is refused). */
+  get mustChangePassword(): boolean {
+    return this.#mustChange;
+  }
+
+  /**
+   * The one authorization point (issue #6): every operation passes here first. Refusals are logged as
+   * access.denied and raised as AccessDenied (or PasswordChangeRequired). For a key operation it
+   * returns the key as this user holds it. The key hierarchy backs every refusal: without a grant
+   * there is no wrapping to open, and a "view" grant holds no data key.
+   */
+  async #authorize(op: Operation, id: KeyId): Promise<Held>;
+  async #authorize(op: Operation, id?: null): Promise<undefined>;
+  async #authorize(op: Operation, id?: KeyId | null): Promise<Held | undefined> {
+    this.#key();
+    let held: Held | undefined;
+    let why: string | null;
+    let code: 'AccessDenied' | 'PasswordChangeRequired' = 'AccessDenied';
+    // The role is read afresh: an admin's change (or removal) applies to a session already open.
+    const me = await guarded(() => this.#db.get(S.users, this.user.id));
+    if (!me) {
+      await this.lock();
+      throw new VaultError('Locked', 'this user was removed');
+    }
+    if (this.#mustChange) {
+      why = 'choose your own password first';
+      code = 'PasswordChangeRequired';
+    } else if (id != null) {
+      held = (await this.#load()).get(id);
+      if (held && !(await this.#grantStands(id, held.grant))) {
+        // Granted, changed or revoked elsewhere since this session opened it: open it again from storage.
+        this.#forget();
+        held = (await this.#load()).get(id);
+      }
+      if (!held && !(await guarded(() => this.#db.getKey(S.keys, id)))) throw new VaultError('NotFound', 'no such key');
+      why = denial(me.role, op, held?.permission ?? null);
+    } else {
+      why = denial(me.role, op);
+    }
+    if (why !== null) {
+      await this.record({ action: 'access.denied', keyId: id ?? null, version: null, outcome: 'denied', details: { operation: op, why } }).catch(() => undefined);
+      throw new VaultError(code, why);
+    }
+    return held;
   }
 
   /** Set when unlock raised the stored PBKDF2 iterations to the current default. */
@@ -186,6 +263,7 @@ export class Session {
         await allRequests(pending.map((p) => () => store.delete(p.id!)));
       });
     }
+    await this.#ensureKeyPair();
     const up = options.kdfUpgrade;
     if (up) {
       // A failure here must not lock the person out: the old wrapping still opens the vault.
@@ -204,6 +282,40 @@ export class Session {
     // The chain check waits for the first load of the key list: unlocking shows keys first, then verifies.
     this.#logCheck = this.#load().then(() => this.verifyLog());
     this.#logCheck.catch(() => undefined);
+  }
+
+  /**
+   * A user row from schema version 1 (the owner, before issue #6) has no ECDH key pair: it is made at
+   * this unlock, so keys can be granted to them. A failure leaves the vault usable as before.
+   */
+  async #ensureKeyPair(): Promise<void> {
+    const userKey = this.#key();
+    try {
+      const user = await readUser(this.#db, this.user.id);
+      if (user.publicKey && user.sealedPrivateKey) return;
+      const pair = await newUserKeyPair(user.id, userKey);
+      await this.#write([S.users], [{ action: 'user.keys', details: { userId: user.id } }], async (tx) => {
+        const stored = await tx.objectStore(S.users).get(user.id);
+        if (!stored || stored.publicKey) return;
+        await tx.objectStore(S.users).put({ ...stored, publicKey: pair.publicKey, sealedPrivateKey: pair.sealedPrivateKey });
+      });
+    } catch {
+      // Tried again at the next unlock.
+    }
+  }
+
+  /** Whether the grant a key was opened through is still the stored one (not revoked or re-keyed). */
+  async #grantStands(id: KeyId, grant: GrantRow): Promise<boolean> {
+    const stored = await guarded(() => this.#db.get(S.grants, [id, grant.principalId]));
+    if (!stored || stored.permission !== grant.permission) return false;
+    const a = stored.wrappedDek ?? stored.wrappedMetaKey;
+    const b = grant.wrappedDek ?? grant.wrappedMetaKey;
+    return a !== undefined && b !== undefined && bytesEqual(a, b);
+  }
+
+  /** Vault.restoreBackup asks here when a signed-in person replaces the vault. */
+  async authorizeRestore(): Promise<void> {
+    await this.#authorize('backup.restore');
   }
 
   /** The result of the chain check started at unlock (or the latest "Verify log"). */
@@ -237,6 +349,7 @@ export class Session {
    * keep), then removes them and chains an audit.checkpoint entry, in one transaction. Never automatic.
    */
   async archiveAndTrim(throughSeq: number): Promise<{ filename: string; mime: string; text: string; count: number }> {
+    await this.#authorize('audit.manage');
     const log = this.#log();
     const head = log.head;
     if (!Number.isInteger(throughSeq) || throughSeq < 1 || throughSeq >= head.seq) {
@@ -264,6 +377,7 @@ export class Session {
 
   /** "Verify log" on demand: checks the chain and records that it was checked, with the result. */
   async verifyLogNow(): Promise<ChainResult> {
+    await this.#authorize('audit.read');
     const result = await this.verifyLog();
     this.#logCheck = Promise.resolve(result);
     await this.record({ action: 'audit.verify', outcome: result.ok ? 'ok' : 'failed', details: result.ok ? { count: result.count } : { kind: result.kind, seq: result.seq } });
@@ -276,7 +390,7 @@ export class Session {
    * The export is logged first, so the backup holds its own entry.
    */
   async exportBackup(options: { password: string; useVaultPassword?: boolean }): Promise<{ filename: string; bytes: Uint8Array }> {
-    this.#key();
+    await this.#authorize('backup.export');
     if (options.useVaultPassword) {
       await openUserKey(await readUser(this.#db, this.user.id), options.password);
     } else {
@@ -301,7 +415,7 @@ export class Session {
    * since (any key entry in the log after the backup's).
    */
   async backupStatus(maxAgeDays = 7): Promise<{ lastAt: number | null; due: boolean; changedSince: boolean }> {
-    this.#key();
+    await this.#authorize('backup.export');
     const { meta, rows } = await guarded(() =>
       withTx(this.#db, [S.meta, S.audit], 'readonly', async (tx) => {
         const meta = await tx.objectStore(S.meta).get('vault');
@@ -320,7 +434,9 @@ export class Session {
    * merge from a backup. Logged as one entry, since it reads every secret.
    */
   async dumpRecords(purpose: string): Promise<KeyDump[]> {
-    const held = await this.#load();
+    await this.#authorize('backup.restore');
+    // A merge moves material: only keys this user may use are read (the others stay as they are).
+    const held = new Map([...(await this.#load())].filter(([, h]) => atLeast(h.permission, 'use')));
     await this.record({ action: 'key.export', details: { purpose, keys: held.size } });
     const out: KeyDump[] = [];
     for (const [id, h] of held) {
@@ -340,6 +456,7 @@ export class Session {
    * `replace` first removes the key of the same id with its versions and grants. Any failure changes nothing.
    */
   async importRecords(records: { add: KeyDump[]; replace: KeyDump[] }, details: Record<string, unknown>): Promise<void> {
+    await this.#authorize('backup.restore');
     const userKey = this.#key();
     const userId = this.user.id;
     const now = this.#clock.now();
@@ -375,7 +492,7 @@ export class Session {
 
   /** The audit export signing key's fingerprint, shown in the app and printed by the verifier. */
   async auditFingerprint(): Promise<string> {
-    this.#key();
+    await this.#authorize('audit.read');
     const meta = await guarded(() => this.#db.get(S.meta, 'vault'));
     if (!meta) throw new VaultError('NoVault', 'the vault is gone from storage');
     return fingerprintOf(meta.audit.publicKey);
@@ -386,7 +503,7 @@ export class Session {
    * and one page of entries with their details decrypted.
    */
   async auditReport(filter: AuditFilter = {}, page: { offset?: number; limit?: number } = {}): Promise<AuditReport & { page: AuditEntryView[] }> {
-    this.#key();
+    await this.#authorize('audit.read');
     const report = buildReport(await this.#reportRows(), filter);
     const offset = Math.max(0, page.offset ?? 0);
     const limit = Math.min(500, Math.max(1, page.limit ?? 50));
@@ -431,6 +548,7 @@ export class Session {
 
   /** Matching entries as CSV or as signed JSON (verifiable offline with `npm run verify-audit`). */
   async exportAudit(filter: AuditFilter, format: 'csv' | 'json'): Promise<{ filename: string; mime: string; text: string; count: number }> {
+    await this.#authorize('audit.read');
     const out = await this.#exportRows((r) => matches(r, filter), filterForExport(filter), format);
     await this.record({ action: 'audit.export', details: { format, count: out.count } });
     return out;
@@ -559,6 +677,8 @@ export class Session {
     this.#userKey = null;
     this.#audit = null;
     this.#deks.clear();
+    this.#metaKeys.clear();
+    this.#principals.clear();
     this.#held = null;
     this.#reportIndex = null;
     for (const fn of this.#onLock) fn();
@@ -593,7 +713,7 @@ export class Session {
   }
 
   async updateSettings(patch: Partial<Settings>): Promise<Settings> {
-    this.#key();
+    await this.#authorize('settings.change');
     const next = checkSettings({ ...this.#settings, ...patch });
     await this.#write([S.meta], [{ action: 'settings.change', details: { ...next } }], async (tx) => {
       const meta = await tx.objectStore(S.meta).get('vault');
@@ -609,8 +729,10 @@ export class Session {
   /** Re-wraps only the user key under a KEK from the new password; no record is re-encrypted. */
   async changePassword(current: string, next: string): Promise<void> {
     this.#key();
+    if (this.#mustChange && current === next) throw new VaultError('InvalidInput', 'choose a password other than the one you were given', { field: 'password' });
     const change = await preparePasswordChange(this.#db, this.user.id, current, next);
     await this.#applyUserKeyChange(change, 'password.change');
+    this.#mustChange = false;
   }
 
   async #applyUserKeyChange(change: UserKeyChange, action: AuditAction): Promise<void> {
@@ -624,25 +746,445 @@ export class Session {
    * new user key under the KEK, all in one transaction. The password proves it is the person.
    */
   async rotateUserKey(password: string): Promise<number> {
-    this.#key();
+    if (this.#mustChange) await this.#authorize('key.view', null);
     const change = await prepareUserKeyRotation(this.#db, this.user.id, password);
     await this.#applyUserKeyChange(change, 'userkey.rotate');
     return change.grants.length;
   }
 
+  // ── users, groups and grants (issue #6) ──────────────────────────────────
+
+  /** Everyone a key can be granted to, by name: users (with their role) and groups. */
+  async principals(): Promise<PrincipalInfo[]> {
+    await this.#authorize('key.view', null);
+    const { users, groups } = await this.#directory();
+    return [
+      ...users.map((u): PrincipalInfo => ({ id: u.id, kind: 'user', name: u.name, role: u.role })),
+      ...groups.map((g): PrincipalInfo => ({ id: g.id, kind: 'group', name: g.name })),
+    ];
+  }
+
+  async listUsers(): Promise<UserInfo[]> {
+    await this.#authorize('users.manage');
+    const { users, members } = await this.#directory();
+    return users.map((u) => ({
+      id: u.id as UserId,
+      name: u.name,
+      role: u.role,
+      createdAt: u.createdAt,
+      mustChangePassword: u.mustChangePassword === true,
+      groups: members.filter((m) => m.userId === u.id).map((m) => m.groupId),
+    }));
+  }
+
+  async listGroups(): Promise<GroupInfo[]> {
+    await this.#authorize('groups.manage');
+    const { groups, members } = await this.#directory();
+    return groups.map((g) => {
+      const ids = members.filter((m) => m.groupId === g.id).map((m) => m.userId as UserId);
+      return { id: g.id, name: g.name, createdAt: g.createdAt, members: ids, isMember: ids.includes(this.user.id) };
+    });
+  }
+
+  async #directory(): Promise<{ users: UserRow[]; groups: (GroupRow & { name: string })[]; members: MemberRow[] }> {
+    const log = this.#log();
+    const { users, groups, members } = await guarded(() =>
+      withTx(this.#db, [S.users, S.groups, S.members], 'readonly', async (tx) => {
+        const [users, groups, members] = await Promise.all([tx.objectStore(S.users).getAll(), tx.objectStore(S.groups).getAll(), tx.objectStore(S.members).getAll()]);
+        return { users, groups, members };
+      }),
+    );
+    const named = await guarded(() => Promise.all(groups.map(async (g) => ({ ...g, name: utf8Decode(await open(log.auditKey, g.sealedName, aad.groupName(g.id))) }))));
+    return { users, groups: named.sort((a, b) => a.name.localeCompare(b.name)), members };
+  }
+
+  /**
+   * An admin adds a local user with a one-time password (they choose their own at first unlock). The
+   * new user gets a user key, an ECDH key pair and the audit key; no key is granted to them yet.
+   */
+  async addUser(input: { name: string; password: string; role: Role }): Promise<UserInfo> {
+    await this.#authorize('users.manage');
+    const userKey = this.#key();
+    const name = checkUserName(input.name);
+    const password = checkNewPassword(input.password);
+    if (!ASSIGNABLE_ROLES.includes(input.role)) throw new VaultError('InvalidInput', 'the role must be admin, member or auditor', { field: 'role' });
+    if ((await this.#directory()).users.some((u) => u.name.toLowerCase() === name.toLowerCase())) throw new VaultError('InvalidInput', 'a user of that name exists already', { field: 'userName' });
+    const id = randomId() as UserId;
+    const now = this.#clock.now();
+    const row = await guarded(async () => {
+      const me = await readUser(this.#db, this.user.id);
+      // The admin's own count: calibrated for this device (and raised to the floor at unlock).
+      const kdf = newKdfParams(this.#kdfIterations);
+      const theirs = await generateUserKey();
+      const wrappedUserKey = await wrapKey(await deriveKek(password, kdf), theirs, aad.userKey(id));
+      const auditKey = await unwrapDataKey(userKey, me.wrappedAuditKey, aad.auditKey(me.id), { extractable: true });
+      const pair = await newUserKeyPair(id, theirs);
+      const row: UserRow = {
+        id,
+        name,
+        role: input.role,
+        createdAt: now,
+        kdf,
+        wrappedUserKey,
+        wrappedAuditKey: await wrapKey(theirs, auditKey, aad.auditKey(id)),
+        publicKey: pair.publicKey,
+        sealedPrivateKey: pair.sealedPrivateKey,
+        mustChangePassword: true,
+      };
+      return row;
+    });
+    await this.#write([S.users], [{ action: 'user.add', details: { userId: id, name, role: input.role } }], async (tx) => {
+      await tx.objectStore(S.users).add(row);
+    });
+    return { id, name, role: input.role, createdAt: now, mustChangePassword: true, groups: [] };
+  }
+
+  /** Admins (the owner counts) left if `userId` had `role` instead. */
+  async #adminsIf(userId: string, role: Role | null): Promise<number> {
+    const users = await guarded(() => this.#db.getAll(S.users));
+    return users.filter((u) => (u.id === userId ? role !== null && isAdmin(role) : isAdmin(u.role))).length;
+  }
+
+  async setUserRole(userId: UserId, role: Role): Promise<void> {
+    await this.#authorize('users.manage');
+    const user = await readUser(this.#db, userId);
+    if (user.role === 'owner') throw new VaultError('InvalidInput', "the owner's role does not change", { field: 'role' });
+    if (!ASSIGNABLE_ROLES.includes(role)) throw new VaultError('InvalidInput', 'the role must be admin, member or auditor', { field: 'role' });
+    if ((await this.#adminsIf(userId, role)) === 0) throw new VaultError('InvalidInput', 'the vault must keep at least one admin', { field: 'role' });
+    if (role === 'auditor') {
+      const grants = await guarded(() => this.#db.getAllFromIndex(S.grants, 'byPrincipal', userId));
+      if (grants.some((g) => g.permission !== 'view')) throw new VaultError('InvalidInput', 'an auditor sees no key material: revoke their grants above "view" first', { field: 'role' });
+      const memberships = await guarded(() => this.#db.getAllFromIndex(S.members, 'byUser', userId));
+      for (const m of memberships) {
+        if (await this.#groupHoldsData(m.groupId)) throw new VaultError('InvalidInput', 'an auditor sees no key material: remove them from groups holding keys above "view" first', { field: 'role' });
+      }
+    }
+    await this.#write([S.users], [{ action: 'user.role', details: { userId, from: user.role, to: role } }], async (tx) => {
+      const stored = await tx.objectStore(S.users).get(userId);
+      if (!stored) throw new VaultError('NotFound', 'no such user');
+      await tx.objectStore(S.users).put({ ...stored, role });
+    });
+  }
+
+  /**
+   * Removes a user: their row (so their password opens nothing), their grants and memberships. Refused
+   * for yourself, for the last admin, and while they are the only one holding some key (it would be lost).
+   * Groups they were in and that the caller belongs to get a new key pair.
+   */
+  async removeUser(userId: UserId): Promise<{ groupsRekeyed: number; groupsNotRekeyed: number }> {
+    await this.#authorize('users.manage');
+    if (userId === this.user.id) throw new VaultError('InvalidInput', 'you cannot remove yourself; ask another admin', { field: 'user' });
+    const user = await readUser(this.#db, userId);
+    if (user.role === 'owner') throw new VaultError('InvalidInput', 'the owner cannot be removed', { field: 'user' });
+    if ((await this.#adminsIf(userId, null)) === 0) throw new VaultError('InvalidInput', 'the vault must keep at least one admin', { field: 'user' });
+    const { grants, all, memberships } = await guarded(() =>
+      withTx(this.#db, [S.grants, S.members], 'readonly', async (tx) => ({
+        grants: await tx.objectStore(S.grants).index('byPrincipal').getAll(userId),
+        all: await tx.objectStore(S.grants).getAll(),
+        memberships: await tx.objectStore(S.members).index('byUser').getAll(userId),
+      })),
+    );
+    const orphaned = grants.filter((g) => !all.some((o) => o.keyId === g.keyId && o.principalId !== userId && o.wrappedDek !== null && atLeast(o.permission, 'manage')));
+    if (orphaned.length > 0) throw new VaultError('InvalidInput', `this user is the only manager of ${orphaned.length} key(s): have them grant "manage" to someone first`, { field: 'user' });
+    const rekeys: GroupRekey[] = [];
+    for (const m of memberships) if (this.#principals.has(m.groupId)) rekeys.push(await this.#prepareGroupRekey(m.groupId, [userId]));
+    const notRekeyed = memberships.length - rekeys.length;
+    await this.#write([S.users, S.grants, S.members, S.groups], [{ action: 'user.remove', details: { userId, name: user.name, grants: grants.length, groupsRekeyed: rekeys.length, groupsNotRekeyed: notRekeyed } }], async (tx) => {
+      const g = tx.objectStore(S.grants);
+      const mem = tx.objectStore(S.members);
+      await allRequests([() => tx.objectStore(S.users).delete(userId), ...grants.map((x) => () => g.delete([x.keyId, x.principalId])), ...memberships.map((m) => () => mem.delete([m.groupId, m.userId]))]);
+      for (const r of rekeys) await applyGroupRekey(tx, r);
+    });
+    if (rekeys.length > 0) this.#forget();
+    return { groupsRekeyed: rekeys.length, groupsNotRekeyed: notRekeyed };
+  }
+
+  /** A new group; its creator is its first member (only members hold the group's private key). */
+  async createGroup(name: string, memberIds: readonly UserId[] = []): Promise<GroupInfo> {
+    await this.#authorize('groups.manage');
+    const clean = checkGroupName(name);
+    const { users, groups } = await this.#directory();
+    if (groups.some((g) => g.name.toLowerCase() === clean.toLowerCase())) throw new VaultError('InvalidInput', 'a group of that name exists already', { field: 'groupName' });
+    const ids = [...new Set([this.user.id, ...memberIds])];
+    const rows = ids.map((id) => users.find((u) => u.id === id));
+    if (rows.some((u) => !u?.publicKey)) throw new VaultError('InvalidInput', 'every member must be a user who has signed in since the upgrade', { field: 'members' });
+    const id = randomId();
+    const now = this.#clock.now();
+    const { group, members } = await guarded(async () => {
+      const pair = await generateEcdhKeyPair();
+      const group: GroupRow = { id, createdAt: now, publicKey: pair.publicKey, sealedName: await seal(this.#log().auditKey, utf8Encode(clean), aad.groupName(id)) };
+      const members = await Promise.all(rows.map((u) => sealForMember(id, u!.id, u!.publicKey!, pair.privateKey, now)));
+      return { group, members };
+    });
+    await this.#write([S.groups, S.members], [{ action: 'group.create', details: { groupId: id, name: clean, members: ids } }], async (tx) => {
+      const mem = tx.objectStore(S.members);
+      await allRequests([() => tx.objectStore(S.groups).add(group), ...members.map((m) => () => mem.add(m))]);
+    });
+    this.#forget();
+    return { id, name: clean, createdAt: now, members: ids as UserId[], isMember: true };
+  }
+
+  async addMember(groupId: string, userId: UserId): Promise<void> {
+    await this.#authorize('groups.manage');
+    const self = await this.#memberOf(groupId);
+    const user = await readUser(this.#db, userId);
+    if (!user.publicKey) throw new VaultError('InvalidInput', 'this user has not signed in since the upgrade', { field: 'members' });
+    if (user.role === 'auditor' && (await this.#groupHoldsData(groupId))) throw new VaultError('InvalidInput', 'this group holds keys above "view"; an auditor cannot join it', { field: 'members' });
+    const now = this.#clock.now();
+    const row = await guarded(async () => sealForMember(groupId, userId, user.publicKey!, await openAsMember(self.member, self.me, true), now));
+    await this.#write([S.members], [{ action: 'group.member.add', details: { groupId, userId } }], async (tx) => {
+      if (await tx.objectStore(S.members).get([groupId, userId])) throw new VaultError('InvalidInput', 'already a member', { field: 'members' });
+      await tx.objectStore(S.members).add(row);
+    });
+  }
+
+  /** Removes a member: the group gets a new key pair, its grants are wrapped again for it, and sealed for those who stay. */
+  async removeMember(groupId: string, userId: UserId): Promise<void> {
+    await this.#authorize('groups.manage');
+    await this.#memberOf(groupId);
+    const rekey = await this.#prepareGroupRekey(groupId, [userId]);
+    if (!rekey.removed.includes(userId)) throw new VaultError('InvalidInput', 'not a member of this group', { field: 'members' });
+    if (rekey.members.length === 0) throw new VaultError('InvalidInput', 'a group keeps at least one member; delete the group instead', { field: 'members' });
+    await this.#write([S.groups, S.members, S.grants], [{ action: 'group.member.remove', details: { groupId, userId, grantsRewrapped: rekey.grants.length } }], (tx) => applyGroupRekey(tx, rekey));
+    this.#forget();
+  }
+
+  /** Deletes a group that holds no grants (revoke them first, so no key is lost with it). */
+  async deleteGroup(groupId: string): Promise<void> {
+    await this.#authorize('groups.manage');
+    const grants = await guarded(() => this.#db.countFromIndex(S.grants, 'byPrincipal', groupId));
+    if (grants > 0) throw new VaultError('InvalidInput', `this group holds ${grants} grant(s): revoke them first`, { field: 'group' });
+    await this.#write([S.groups, S.members], [{ action: 'group.delete', details: { groupId } }], async (tx) => {
+      const mem = tx.objectStore(S.members);
+      const keys = await mem.getAllKeys(IDBKeyRange.bound([groupId, ''], [groupId, '\uffff']));
+      await allRequests([() => tx.objectStore(S.groups).delete(groupId), ...keys.map((k) => () => mem.delete(k))]);
+    });
+    this.#forget();
+  }
+
+  async #memberOf(groupId: string): Promise<{ member: MemberRow; me: OpenPrincipal }> {
+    await this.#load();
+    const member = await guarded(() => this.#db.get(S.members, [groupId, this.user.id]));
+    const me = this.#principals.get(this.user.id);
+    if (!(await guarded(() => this.#db.get(S.groups, groupId)))) throw new VaultError('NotFound', 'no such group');
+    if (!member || !me) throw new VaultError('AccessDenied', 'only a member of this group holds its key: ask one of its members');
+    return { member, me };
+  }
+
+  /** A new key pair for a group, its grants wrapped again for it, sealed for every member but `removed`. */
+  async #prepareGroupRekey(groupId: string, removed: readonly string[]): Promise<GroupRekey> {
+    const userKey = this.#key();
+    const old = this.#principals.get(groupId);
+    if (!old) throw new VaultError('AccessDenied', 'only a member of this group holds its key: ask one of its members');
+    const { group, members, grants, users } = await guarded(() =>
+      withTx(this.#db, [S.groups, S.members, S.grants, S.users], 'readonly', async (tx) => ({
+        group: await tx.objectStore(S.groups).get(groupId),
+        members: await tx.objectStore(S.members).getAll(IDBKeyRange.bound([groupId, ''], [groupId, '\uffff'])),
+        grants: await tx.objectStore(S.grants).index('byPrincipal').getAll(groupId),
+        users: await tx.objectStore(S.users).getAll(),
+      })),
+    );
+    if (!group) throw new VaultError('NotFound', 'no such group');
+    const now = this.#clock.now();
+    return guarded(async () => {
+      const pair = await generateEcdhKeyPair();
+      const staying = members.filter((m) => !removed.includes(m.userId));
+      const sealed = await Promise.all(
+        staying.map((m) => {
+          const u = users.find((x) => x.id === m.userId);
+          if (!u?.publicKey) throw new VaultError('Corrupt', 'a member has no public key');
+          return sealForMember(groupId, m.userId, u.publicKey, pair.privateKey, m.addedAt);
+        }),
+      );
+      const rewrapped = await Promise.all(
+        grants.map(async (g) => {
+          const keys = await openGrant(g, userKey, old, true);
+          const { wrappedDek: _d, wrappedMetaKey: _m, epk: _e, ...base } = g;
+          return wrapGrant(base, keys, { publicKey: pair.publicKey });
+        }),
+      );
+      return { group: { ...group, publicKey: pair.publicKey }, members: sealed, removed: members.filter((m) => removed.includes(m.userId)).map((m) => m.userId), grants: rewrapped, at: now };
+    });
+  }
+
+  /** Drops what was opened through groups and grants, so the next read opens them afresh. */
+  #forget(): void {
+    this.#held = null;
+    this.#deks.clear();
+    this.#metaKeys.clear();
+  }
+
+  /** Who holds the key and at what level (for the Access panel). */
+  async listAccess(id: KeyId): Promise<AccessEntry[]> {
+    await this.#authorize('key.manage', id);
+    const [grants, dir] = await Promise.all([guarded(() => this.#db.getAllFromIndex(S.grants, 'byKey', id)), this.#directory()]);
+    return grants.map((g) => {
+      const user = dir.users.find((u) => u.id === g.principalId);
+      const group = dir.groups.find((x) => x.id === g.principalId);
+      return { principalId: g.principalId, kind: user ? 'user' : 'group', name: user?.name ?? group?.name ?? '(removed)', permission: g.permission, createdAt: g.createdAt, grantedBy: g.grantedBy ?? null };
+    });
+  }
+
+  /**
+   * Grants a key to a user or a group at a level: the data key (or, for "view", only the meta key) is
+   * wrapped for the grantee's public key — no password of theirs is needed. Replaces an earlier grant.
+   */
+  async grantAccess(id: KeyId, principalId: string, permission: Permission): Promise<void> {
+    const held = await this.#authorize('key.manage', id);
+    const userKey = this.#key();
+    if (!GRANTABLE.includes(permission)) throw new VaultError('InvalidInput', 'grant view, use, rotate or manage', { field: 'permission' });
+    if (principalId === this.user.id) throw new VaultError('InvalidInput', 'you cannot change your own grant', { field: 'principal' });
+    const target = await this.#principalKey(principalId);
+    if (target.role && !atLeast(maxPermission(target.role), permission)) throw new VaultError('InvalidInput', 'an auditor can be granted "view" only', { field: 'permission' });
+    if (target.kind === 'group' && permission !== 'view' && (await this.#hasAuditor(principalId))) {
+      throw new VaultError('InvalidInput', 'an auditor is in this group: it can be granted "view" only', { field: 'permission' });
+    }
+    const existing = await guarded(() => this.#db.get(S.grants, [id, principalId]));
+    if (existing?.wrappedDek && permission === 'view') {
+      // Lowering to "view" takes the data key away: like a revoke, the key is re-keyed (and rotated) first.
+      await this.revokeAccess(id, principalId);
+      return this.grantAccess(id, principalId, 'view');
+    }
+    const now = this.#clock.now();
+    const mine = await guarded(() => openGrant(held.grant, userKey, this.#principals.get(held.grant.principalId), true));
+    if (!mine.dek) throw new VaultError('AccessDenied', 'a "view" grant holds no data key');
+    const dek = mine.dek;
+    const prepared = await guarded(async () => {
+      let split: { row: KeyRow; metaKey: DataKey } | null = null;
+      let metaKey: DataKey | null = null;
+      if (permission === 'view') {
+        if (held.row.wrappedMetaKey) metaKey = await openMetaKey(id, dek, held.row.wrappedMetaKey, true);
+        else {
+          // First "view" grant on this key: its metadata moves under a meta key of its own, so the grantee never holds the DEK.
+          const made = await newMetaKey(id, dek);
+          metaKey = made.metaKey;
+          split = { row: { ...held.row, wrappedMetaKey: made.wrappedMetaKey, sealedMeta: await sealMeta(made.metaKey, id, held.meta) }, metaKey: await openMetaKey(id, dek, made.wrappedMetaKey) };
+        }
+      }
+      const grant = await wrapGrant({ keyId: id, principalId, permission, createdAt: now, grantedBy: this.user.id }, { dek: permission === 'view' ? null : dek, metaKey }, { publicKey: target.publicKey });
+      return { grant, split };
+    });
+    await this.#write([S.keys, S.grants], [{ action: 'key.grant', keyId: id, version: held.row.currentVersion, details: { principal: principalId, kind: target.kind, permission } }], async (tx) => {
+      if (prepared.split) {
+        const stored = await tx.objectStore(S.keys).get(id);
+        if (!stored || !bytesEqual(stored.sealedMeta, held.row.sealedMeta)) throw new VaultError('StorageFailed', 'the key was changed elsewhere (another tab?); reload and try again');
+        await tx.objectStore(S.keys).put(prepared.split.row);
+      }
+      await tx.objectStore(S.grants).put(prepared.grant);
+    });
+    if (prepared.split) {
+      this.#metaKeys.set(id, prepared.split.metaKey);
+      this.#held?.set(id, { ...held, row: prepared.split.row });
+    }
+  }
+
+  /** Whether an auditor belongs to the group (an auditor must never hold a data key, even through a group). */
+  async #hasAuditor(groupId: string): Promise<boolean> {
+    const [members, users] = await guarded(() => Promise.all([this.#db.getAll(S.members, IDBKeyRange.bound([groupId, ''], [groupId, '\uffff'])), this.#db.getAll(S.users)]));
+    return members.some((m) => users.find((u) => u.id === m.userId)?.role === 'auditor');
+  }
+
+  /** Whether the group holds a grant above "view" (then no auditor may join it). */
+  async #groupHoldsData(groupId: string): Promise<boolean> {
+    const grants = await guarded(() => this.#db.getAllFromIndex(S.grants, 'byPrincipal', groupId));
+    return grants.some((g) => g.wrappedDek !== null);
+  }
+
+  async #principalKey(principalId: string): Promise<{ kind: 'user' | 'group'; publicKey: JsonWebKey; role?: Role }> {
+    const [user, group] = await guarded(() => Promise.all([this.#db.get(S.users, principalId), this.#db.get(S.groups, principalId)]));
+    if (user) {
+      if (!user.publicKey) throw new VaultError('InvalidInput', 'this user has not signed in since the upgrade; ask them to unlock once', { field: 'principal' });
+      return { kind: 'user', publicKey: user.publicKey, role: user.role };
+    }
+    if (group) return { kind: 'group', publicKey: group.publicKey };
+    throw new VaultError('NotFound', 'no such user or group');
+  }
+
+  /**
+   * Revokes a grant. By default the key is also re-keyed — a new data key, every version sealed again,
+   * wrapped again for those who keep access — and, where it can make its own material, rotated: the
+   * person may have seen the value. Returns whether it was rotated (an imported key needs a new value).
+   */
+  async revokeAccess(id: KeyId, principalId: string, options: { rotate?: boolean } = {}): Promise<{ rekeyed: boolean; rotated: boolean }> {
+    const held = await this.#authorize('key.manage', id);
+    const userKey = this.#key();
+    if (principalId === this.user.id) throw new VaultError('InvalidInput', 'you cannot revoke your own grant', { field: 'principal' });
+    if (principalId === held.grant.principalId) throw new VaultError('InvalidInput', 'you hold this key through this group; ask another manager to revoke it', { field: 'principal' });
+    const grants = await guarded(() => this.#db.getAllFromIndex(S.grants, 'byKey', id));
+    const gone = grants.find((g) => g.principalId === principalId);
+    if (!gone) throw new VaultError('NotFound', 'no such grant');
+    const staying = grants.filter((g) => g !== gone);
+    if (!staying.some((g) => g.wrappedDek !== null && atLeast(g.permission, 'manage'))) throw new VaultError('InvalidInput', 'someone must keep "manage" on this key', { field: 'principal' });
+    const rekey = options.rotate !== false;
+    const now = this.#clock.now();
+    const prepared = rekey ? await this.#prepareRekey(id, held, staying, userKey) : null;
+    await this.#write([S.keys, S.versions, S.grants], [{ action: 'key.revoke', keyId: id, version: held.row.currentVersion, details: { principal: principalId, permission: gone.permission, rekeyed: rekey } }], async (tx) => {
+      const stored = await tx.objectStore(S.keys).get(id);
+      if (!stored || !bytesEqual(stored.sealedMeta, held.row.sealedMeta)) throw new VaultError('StorageFailed', 'the key was changed elsewhere (another tab?); reload and try again');
+      const g = tx.objectStore(S.grants);
+      const v = tx.objectStore(S.versions);
+      await allRequests([
+        () => g.delete([id, principalId]),
+        ...(prepared ? [() => tx.objectStore(S.keys).put(prepared.row), ...prepared.grants.map((x) => () => g.put(x)), ...prepared.versions.map((x) => () => v.put(x))] : []),
+      ]);
+    });
+    if (!prepared) return { rekeyed: false, rotated: false };
+    const mine = prepared.grants.find((x) => x.principalId === held.grant.principalId)!;
+    const opened = await guarded(() => openGrant(mine, userKey, this.#principals.get(mine.principalId)));
+    this.#deks.set(id, opened.dek!);
+    if (prepared.row.wrappedMetaKey) this.#metaKeys.set(id, await guarded(() => openMetaKey(id, opened.dek!, prepared.row.wrappedMetaKey!)));
+    const next: Held = { ...held, row: prepared.row, grant: mine };
+    this.#held?.set(id, next);
+    const current = this.#summary(next);
+    if (current.canAutoRotate && stateAllows(next.row.state, 'rotate', next.row.destroyAt !== null)) {
+      await this.#rotateAs(id, undefined, this.user.id);
+      return { rekeyed: true, rotated: true };
+    }
+    return { rekeyed: true, rotated: false };
+  }
+
+  /** A new DEK (and meta key) for a key: every version and the metadata sealed again, every grant wrapped again. */
+  async #prepareRekey(id: KeyId, held: Held, grants: readonly GrantRow[], userKey: UserKey): Promise<{ row: KeyRow; versions: VersionRow[]; grants: GrantRow[] }> {
+    const oldDek = await this.#dek(id);
+    const versions = await guarded(() => this.#db.getAllFromIndex(S.versions, 'byKey', id));
+    const users = new Map((await guarded(() => this.#db.getAll(S.users))).map((u) => [u.id, u]));
+    const groups = new Map((await guarded(() => this.#db.getAll(S.groups))).map((g) => [g.id, g]));
+    return guarded(async () => {
+      const dek = await generateDataKey();
+      const split = held.row.wrappedMetaKey ? await newMetaKey(id, dek) : null;
+      const metaKey = split?.metaKey ?? dek;
+      const row: KeyRow = { ...held.row, sealedMeta: await sealMeta(metaKey, id, held.meta), ...(split ? { wrappedMetaKey: split.wrappedMetaKey } : {}) };
+      const resealed = await Promise.all(
+        versions.map(async (v) => (v.sealedValue === null ? v : { ...v, sealedValue: await seal(dek, await open(oldDek, v.sealedValue, aad.value(id, v.version)), aad.value(id, v.version)) })),
+      );
+      const rewrapped = await Promise.all(
+        grants.map(async (g) => {
+          const { wrappedDek: _d, wrappedMetaKey: _m, epk: _e, ...base } = g;
+          const keys = { dek: g.wrappedDek ? dek : null, metaKey: g.wrappedDek ? null : metaKey };
+          if (g.principalId === this.user.id && !g.epk) return wrapGrant(base, keys, { userKey });
+          const publicKey = users.get(g.principalId)?.publicKey ?? groups.get(g.principalId)?.publicKey;
+          if (!publicKey) throw new VaultError('Corrupt', 'a grantee has no public key');
+          return wrapGrant(base, keys, { publicKey });
+        }),
+      );
+      return { row, versions: resealed, grants: rewrapped };
+    });
+  }
+
   // ── reading ──────────────────────────────────────────────────────────────
 
   async listKeys(): Promise<KeySummary[]> {
+    await this.#authorize('key.view', null);
     const held = await this.#load();
     return [...held.values()].map((h) => this.#summary(h));
   }
 
   async getKey(id: KeyId): Promise<KeySummary> {
-    return this.#summary(await this.#get(id));
+    return this.#summary(await this.#authorize('key.view', id));
   }
 
   async listVersions(id: KeyId): Promise<KeyVersionInfo[]> {
-    const held = await this.#get(id);
+    const held = await this.#authorize('key.view', id);
     const rows = await guarded(() => this.#db.getAllFromIndex(S.versions, 'byKey', id));
     return rows
       .sort((a, b) => b.version - a.version)
@@ -660,7 +1202,7 @@ export class Session {
    * request; `purpose` says whether it is shown or copied, for the log.
    */
   async revealValue(id: KeyId, version?: number, purpose: 'reveal' | 'copy' = 'reveal'): Promise<string> {
-    const held = await this.#get(id);
+    const held = await this.#authorize('key.use', id);
     if (held.meta.kind !== 'secret') throw new VaultError('InvalidInput', 'a typed key is exported, not revealed', { field: 'kind' });
     const material = await this.#material(id, held, 'reveal', version, purpose === 'copy' ? 'key.copy' : 'key.reveal');
     return utf8Decode(material);
@@ -668,7 +1210,7 @@ export class Session {
 
   /** A typed key as JWK or PEM. Private and secret parts only on a person's explicit request. */
   async exportKey(id: KeyId, options: { part: ExportPart; format: ExportFormat; version?: number; purpose?: 'export' | 'copy' }): Promise<string> {
-    const held = await this.#get(id);
+    const held = await this.#authorize('key.use', id);
     const algorithm = held.meta.algorithm;
     if (!algorithm) throw new VaultError('InvalidInput', 'a secret is revealed, not exported', { field: 'kind' });
     const use: KeyUse = options.part === 'public' ? 'export-public' : 'reveal';
@@ -686,7 +1228,7 @@ export class Session {
 
   /** A key of kind "secret": a pasted or generated value. */
   async createKey(input: KeyInput): Promise<KeySummary> {
-    this.#key();
+    await this.#authorize('key.create');
     const clean = checkKeyInput(input);
     const recipe = clean.recipe;
     return this.#create(
@@ -699,7 +1241,7 @@ export class Session {
 
   /** A new typed key made by WebCrypto (AES, HMAC, ECDSA P-256, Ed25519, RSA-OAEP/PSS). */
   async generateKey(input: TypedKeyInput & { algorithm: KeyAlgorithm }): Promise<KeySummary> {
-    this.#key();
+    await this.#authorize('key.create');
     const algorithm = checkAlgorithm(input.algorithm);
     const fields = this.#typedFields(input);
     const material = await this.#generateMaterial(algorithm);
@@ -708,7 +1250,7 @@ export class Session {
 
   /** A typed key from pasted PEM, JWK, hex or base64, validated by WebCrypto as `algorithm`. */
   async importKey(input: TypedKeyInput & { algorithm: KeyAlgorithm; text: string }): Promise<KeySummary> {
-    this.#key();
+    await this.#authorize('key.create');
     const algorithm = checkAlgorithm(input.algorithm);
     const fields = this.#typedFields(input);
     const material = await importMaterial(input.text, algorithm);
@@ -761,19 +1303,20 @@ export class Session {
       destroyAt: null,
       sealedMeta: new Uint8Array(0),
     };
-    await guarded(async () => {
+    const grant = await guarded(async () => {
       const dek = await generateDataKey();
       const grant: GrantRow = { keyId: id, principalId: userId, permission: 'owner', createdAt: now, wrappedDek: await wrapKey(userKey, dek, aad.dek(id, userId)) };
       row.sealedMeta = await sealMeta(dek, id, fullMeta);
       const version: VersionRow = { keyId: id, version: 1, createdAt: now, origin, sealedValue: await seal(dek, material, aad.value(id, 1)), destroyedAt: null, compromisedAt: null };
       // Keep only a non-extractable copy in memory: unwrap what was just stored, which also proves it opens.
-      const kept = await unwrapDataKey(userKey, grant.wrappedDek, aad.dek(id, userId));
+      const kept = await unwrapDataKey(userKey, grant.wrappedDek!, aad.dek(id, userId));
       await this.#write([S.keys, S.versions, S.grants], [{ action: 'key.create', keyId: id, version: 1, details: { kind: meta.kind, origin, state } }], async (tx) => {
         await allRequests([() => tx.objectStore(S.keys).add(row), () => tx.objectStore(S.versions).add(version), () => tx.objectStore(S.grants).add(grant)]);
       });
       this.#deks.set(id, kept);
+      return grant;
     });
-    const h: Held = { row, meta: fullMeta };
+    const h: Held = { row, meta: fullMeta, permission: 'owner', grant };
     held.set(id, h);
     return this.#summary(h);
   }
@@ -782,7 +1325,7 @@ export class Session {
 
   /** Edits name, tags and notes; for a secret also format, and a new value (stored as a new version). */
   async updateKey(id: KeyId, patch: Partial<KeyInput>): Promise<KeySummary> {
-    const held = await this.#get(id);
+    const held = await this.#authorize('key.manage', id);
     if (!stateAllows(held.row.state, 'edit', held.row.destroyAt !== null)) throw notUsable(held.row.state);
     const { meta } = held;
     if (meta.kind !== 'secret') {
@@ -819,6 +1362,7 @@ export class Session {
    * (the new value from its provider, or the new key as PEM/JWK/hex/base64).
    */
   async rotateKey(id: KeyId, options: { value?: string } = {}): Promise<KeySummary> {
+    await this.#authorize('key.rotate', id);
     return this.#rotateAs(id, options.value, this.user.id);
   }
 
@@ -866,6 +1410,8 @@ export class Session {
    * otherwise it stays compromised until rotated with a new value (`value` here does it in one step).
    */
   async setState(id: KeyId, to: KeyState, options: { reason?: string; value?: string } = {}): Promise<KeySummary> {
+    // Reporting a compromise forces a rotation: a rotate grant is enough. Other state changes are management.
+    await this.#authorize(to === 'compromised' ? 'key.rotate' : 'key.manage', id);
     return this.#setStateAs(id, to, options, this.user.id);
   }
 
@@ -911,7 +1457,7 @@ export class Session {
   }
 
   async setRotationPolicy(id: KeyId, policy: { periodDays: number | null; auto: boolean }): Promise<KeySummary> {
-    const held = await this.#get(id);
+    const held = await this.#authorize('key.rotate', id);
     const clean = checkRotation(policy);
     const now = this.#clock.now();
     return this.#commit(id, held, () => ({
@@ -922,7 +1468,7 @@ export class Session {
 
   /** Retires every version below `version` (Vault's min_decryption_version): kept, no longer usable. */
   async setOldestUsableVersion(id: KeyId, version: number): Promise<KeySummary> {
-    const held = await this.#get(id);
+    const held = await this.#authorize('key.rotate', id);
     if (!Number.isInteger(version) || version < 1 || version > held.row.currentVersion) {
       throw new VaultError('InvalidInput', `the oldest usable version must be from 1 to ${held.row.currentVersion}`, { field: 'oldestUsableVersion' });
     }
@@ -934,14 +1480,14 @@ export class Session {
   }
 
   async setKeepVersions(id: KeyId, count: number): Promise<KeySummary> {
-    const held = await this.#get(id);
+    const held = await this.#authorize('key.rotate', id);
     const keep = checkKeepVersions(count);
     return this.#commit(id, held, () => ({ row: { ...held.row, keepVersions: keep }, meta: held.meta }));
   }
 
   /** Destroys the material of every version older than the last `keepVersions`. Returns how many. */
   async trimVersions(id: KeyId): Promise<number> {
-    const held = await this.#get(id);
+    const held = await this.#authorize('key.rotate', id);
     const cutoff = held.row.currentVersion - held.row.keepVersions; // versions ≤ cutoff go
     if (cutoff < 1) return 0;
     const rows = await guarded(() => this.#db.getAllFromIndex(S.versions, 'byKey', id));
@@ -958,7 +1504,7 @@ export class Session {
 
   /** Deleting a key schedules its destruction after `days` (7–30, default 30), cancellable until then. */
   async scheduleDestruction(id: KeyId, days?: number): Promise<KeySummary> {
-    const held = await this.#get(id);
+    const held = await this.#authorize('key.manage', id);
     if (held.row.state === 'destroyed') throw new VaultError('IllegalTransition', 'this key is already destroyed');
     const wait = checkDestructionDays(days);
     const now = this.#clock.now();
@@ -970,7 +1516,7 @@ export class Session {
   }
 
   async cancelDestruction(id: KeyId): Promise<KeySummary> {
-    const held = await this.#get(id);
+    const held = await this.#authorize('key.manage', id);
     if (held.row.destroyAt === null) throw new VaultError('IllegalTransition', 'no destruction is scheduled for this key');
     const now = this.#clock.now();
     return this.#commit(id, held, () => ({
@@ -981,7 +1527,7 @@ export class Session {
 
   /** Removes a destroyed key's remaining record (its metadata) for good. */
   async deleteKey(id: KeyId): Promise<void> {
-    const held = await this.#get(id);
+    const held = await this.#authorize('key.manage', id);
     if (held.row.state !== 'destroyed') throw new VaultError('IllegalTransition', 'only a destroyed key can be removed; schedule its destruction first');
     await this.#write([S.keys, S.versions, S.grants], [{ action: 'key.remove', keyId: id }], async (tx) => {
       const versions = tx.objectStore(S.versions);
@@ -1003,6 +1549,9 @@ export class Session {
     const done: DueWork = { activated: [], rotated: [], destroyed: [] };
     for (const [id, h] of [...held.entries()]) {
       if (this.locked) break;
+      // Due work is done by whoever holds the key at the level the change needs; others leave it to them.
+      if (!atLeast(h.permission, 'rotate')) continue;
+      if (h.row.destroyAt !== null && h.row.destroyAt <= now && !atLeast(h.permission, 'manage')) continue;
       if (h.row.destroyAt !== null && h.row.destroyAt <= now) {
         await this.#destroy(id, h);
         done.destroyed.push(id);
@@ -1040,7 +1589,7 @@ export class Session {
    * nobody changed the key meanwhile (another tab), and writes the row and version rows.
    */
   async #commit(id: KeyId, held: Held, make: () => Change): Promise<KeySummary> {
-    const dek = await this.#dek(id);
+    const metaKey = await this.#metaKeyOf(id);
     const change = make();
     const now = this.#clock.now();
     const added = change.addVersions?.at(-1);
@@ -1050,7 +1599,7 @@ export class Session {
       updatedAt: now,
       currentOrigin: added?.origin ?? held.row.currentOrigin,
       currentCompromisedAt: added ? added.compromisedAt : currentPut ? currentPut.compromisedAt : held.row.currentCompromisedAt,
-      sealedMeta: await guarded(() => sealMeta(dek, id, change.meta)),
+      sealedMeta: await guarded(() => sealMeta(metaKey, id, change.meta)),
     };
     await this.#write([S.keys, S.versions], auditEventsOf(id, held.meta, change.meta, row.currentVersion), async (tx) => {
       const stored = await tx.objectStore(S.keys).get(id);
@@ -1063,7 +1612,7 @@ export class Session {
         ...(change.putVersions ?? []).map((v) => () => versions.put(v)),
       ]);
     });
-    const next: Held = { row, meta: change.meta };
+    const next: Held = { ...held, row, meta: change.meta };
     this.#held?.set(id, next);
     return this.#summary(next);
   }
@@ -1102,14 +1651,19 @@ export class Session {
     const userKey = this.#key();
     const cached = this.#deks.get(id);
     if (cached) return cached;
-    const grant = await guarded(() => this.#db.get(S.grants, [id, this.user.id]));
-    if (!grant) throw new VaultError('NotFound', 'no such key');
-    const dek = await guarded(() => unwrapDataKey(userKey, grant.wrappedDek, aad.dek(id, this.user.id)));
-    if (this.#userKey !== null) this.#deks.set(id, dek);
-    return dek;
+    const held = await this.#get(id);
+    if (held.grant.wrappedDek === null) throw new VaultError('AccessDenied', 'a "view" grant holds no data key');
+    const { dek } = await guarded(() => openGrant(held.grant, userKey, this.#principals.get(held.grant.principalId)));
+    if (this.#userKey !== null && dek) this.#deks.set(id, dek);
+    return dek!;
   }
 
-  /** Decrypts every key this user holds a grant for, once per unlock; concurrent callers share one load. */
+  /** The key the metadata is sealed under: the meta key where the key has one, else the DEK. */
+  async #metaKeyOf(id: KeyId): Promise<DataKey> {
+    return this.#metaKeys.get(id) ?? this.#dek(id);
+  }
+
+  /** Decrypts every key this user holds a grant for (directly or through a group), once per unlock. */
   #load(): Promise<Map<KeyId, Held>> {
     this.#key();
     if (this.#held) return Promise.resolve(this.#held);
@@ -1117,33 +1671,58 @@ export class Session {
     return this.#loading;
   }
 
+  /** Opens the user's own private key and each of their groups' (for grants made by ECDH). */
+  async #openPrincipals(self: UserRow | undefined, members: MemberRow[], groups: Map<string, GroupRow>): Promise<Map<string, OpenPrincipal>> {
+    const userKey = this.#key();
+    const out = new Map<string, OpenPrincipal>();
+    if (!self?.sealedPrivateKey || !self.publicKey) return out;
+    const me: OpenPrincipal = { id: self.id, publicKey: self.publicKey, privateKey: await openUserPrivate(self.id, userKey, self.sealedPrivateKey) };
+    out.set(self.id, me);
+    for (const m of members) {
+      const group = groups.get(m.groupId);
+      if (group) out.set(group.id, { id: group.id, publicKey: group.publicKey, privateKey: await openAsMember(m, me) });
+    }
+    return out;
+  }
+
   async #loadAll(): Promise<Map<KeyId, Held>> {
     const userKey = this.#key();
     const userId = this.user.id;
     const loaded = await guarded(async () => {
-      // Two requests, whatever the number of keys: this user's grants, and every key row.
+      // A few requests, whatever the number of keys: this user's and their groups' grants, and every key row.
       const prefetched = this.#prefetched;
       this.#prefetched = null;
-      const { grants, keys } = (await prefetched?.catch(() => null)) ?? (await readKeyRows(this.#db, userId));
+      const { grants, keys, principals } = (await prefetched?.catch(() => null)) ?? (await readKeyRows(this.#db, userId));
+      const open_ = await this.#openPrincipals(principals.self, principals.members, principals.groups);
+      // One grant per key: the highest permission; between equals, the user's own wrapping (no ECDH to do).
+      const best = new Map<string, GrantRow>();
+      for (const g of grants) {
+        const cur = best.get(g.keyId);
+        if (!cur || PERMISSIONS.indexOf(g.permission) > PERMISSIONS.indexOf(cur.permission) || (g.permission === cur.permission && !g.epk && cur.epk)) best.set(g.keyId, g);
+      }
       const entries = await Promise.all(
-        grants.map(async (grant): Promise<[KeyId, Held, DataKey] | null> => {
+        [...best.values()].map(async (grant): Promise<[KeyId, Held, DataKey | null, DataKey] | null> => {
           const row = keys.get(grant.keyId);
           if (!row) return null;
           const id = row.id as KeyId;
-          const dek = await unwrapDataKey(userKey, grant.wrappedDek, aad.dek(id, userId));
-          const meta = parseMeta(utf8Decode(await open(dek, row.sealedMeta, aad.meta(id))));
-          return [id, { row, meta }, dek];
+          const { dek, metaKey: granted } = await openGrant(grant, userKey, open_.get(grant.principalId));
+          const metaKey = dek ? (row.wrappedMetaKey ? await openMetaKey(id, dek, row.wrappedMetaKey) : dek) : granted;
+          if (!metaKey) throw new TypeError('a grant holds neither a data key nor a meta key');
+          const meta = parseMeta(utf8Decode(await open(metaKey, row.sealedMeta, aad.meta(id))));
+          return [id, { row, meta, permission: grant.permission, grant }, dek, metaKey];
         }),
       );
-      return entries.filter((e) => e !== null);
+      return { entries: entries.filter((e) => e !== null), principals: open_ };
     });
     // A lock() while decrypting wins: nothing decrypted is kept.
     if (this.#userKey === null) throw new VaultError('Locked', 'the vault is locked');
     if (this.#held) return this.#held;
     const map = new Map<KeyId, Held>();
-    for (const [id, h, dek] of loaded) {
+    this.#principals = loaded.principals;
+    for (const [id, h, dek, metaKey] of loaded.entries) {
       map.set(id, h);
-      this.#deks.set(id, dek);
+      if (dek) this.#deks.set(id, dek);
+      if (metaKey !== dek) this.#metaKeys.set(id, metaKey);
     }
     this.#held = map;
     return map;
@@ -1154,6 +1733,7 @@ export class Session {
     const rotation = rotationOf(row);
     return Object.freeze({
       id: row.id as KeyId,
+      permission: h.permission,
       kind: meta.kind,
       name: meta.name,
       format: meta.format,
@@ -1256,4 +1836,27 @@ async function importMaterial(text: string, algorithm: KeyAlgorithm): Promise<Ke
     }
     throw cause;
   }
+}
+
+/** A group's new key pair, prepared outside the transaction (docs/FORMAT.md §1). */
+interface GroupRekey {
+  group: GroupRow;
+  members: MemberRow[];
+  removed: string[];
+  grants: GrantRow[];
+  at: number;
+}
+
+async function applyGroupRekey(tx: Tx<StoreName[], 'readwrite'>, r: GroupRekey): Promise<void> {
+  const groups = tx.objectStore(S.groups);
+  const members = tx.objectStore(S.members);
+  const grants = tx.objectStore(S.grants);
+  const stored = await grants.index('byPrincipal').count(r.group.id);
+  if (stored !== r.grants.length) throw new VaultError('StorageFailed', 'the group was changed elsewhere (another tab?); try again');
+  await allRequests([
+    () => groups.put(r.group),
+    ...r.removed.map((u) => () => members.delete([r.group.id, u])),
+    ...r.members.map((m) => () => members.put(m)),
+    ...r.grants.map((g) => () => grants.put(g)),
+  ]);
 }

@@ -87,6 +87,8 @@ export interface TypedKeyInput {
 /** A decrypted key record without its value: what the list and detail views show. */
 export interface KeySummary {
   readonly id: KeyId;
+  /** The signed-in user's best grant on this key (direct or through a group). */
+  readonly permission: 'owner' | 'manage' | 'rotate' | 'use' | 'view';
   readonly kind: KeyKind;
   readonly name: string;
   readonly format: ValueFormat;
@@ -122,6 +124,46 @@ export interface SignedInUser {
   readonly id: UserId;
   readonly name: string;
   readonly role: Role;
+  /** Added by an admin with a one-time password: must choose their own before anything else. */
+  readonly mustChangePassword?: boolean;
+}
+
+/** A person or a group that keys can be granted to (issue #6). */
+export interface PrincipalInfo {
+  readonly id: string;
+  readonly kind: 'user' | 'group';
+  readonly name: string;
+  /** Users only. */
+  readonly role?: Role;
+}
+
+export interface UserInfo {
+  readonly id: UserId;
+  readonly name: string;
+  readonly role: Role;
+  readonly createdAt: number;
+  readonly mustChangePassword: boolean;
+  /** Ids of the groups they belong to. */
+  readonly groups: readonly string[];
+}
+
+export interface GroupInfo {
+  readonly id: string;
+  readonly name: string;
+  readonly createdAt: number;
+  readonly members: readonly UserId[];
+  /** Whether the signed-in user is a member (only members can change the membership). */
+  readonly isMember: boolean;
+}
+
+/** One grant on a key, as the Access panel shows it. */
+export interface AccessEntry {
+  readonly principalId: string;
+  readonly kind: 'user' | 'group';
+  readonly name: string;
+  readonly permission: 'owner' | 'manage' | 'rotate' | 'use' | 'view';
+  readonly createdAt: number;
+  readonly grantedBy: string | null;
 }
 
 export interface Settings {

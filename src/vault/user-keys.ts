@@ -10,6 +10,8 @@ import {
   deriveKek,
   generateUserKey,
   newKdfParams,
+  open,
+  seal,
   unwrapDataKey,
   unwrapUserKey,
   wrapKey,
@@ -22,6 +24,7 @@ import { aad } from './context';
 import { VaultError } from './errors';
 import { asVaultError, guarded } from './failures';
 import { checkNewPassword } from './validate';
+import { wrapGrant } from './principals';
 
 const S = DB.stores;
 
@@ -91,7 +94,7 @@ export async function preparePasswordChange(db: KeywardDb, userId: string, curre
   const { userKey } = await openUserKey(user, current, { extractable: true });
   const iterations = Math.max(storedKdf(user).iterations, DEFAULT_ITERATIONS);
   const { kdf, wrappedUserKey } = await wrapUnderPassword(user, userKey, fresh, iterations);
-  return { before: user, update: { kdf, wrappedUserKey }, grants: [], userKey: null, kdf };
+  return { before: user, update: { kdf, wrappedUserKey, mustChangePassword: false }, grants: [], userKey: null, kdf };
 }
 
 /** KDF upgrade at unlock: the same password, more iterations. Takes the user key opened extractable for it. */
@@ -112,16 +115,23 @@ export async function prepareUserKeyRotation(db: KeywardDb, userId: string, pass
   return guarded(async () => {
     const grants = await db.getAllFromIndex(S.grants, 'byPrincipal', userId);
     const newKey = await generateUserKey();
+    // Grants made by ECDH (epk) hang on the user's key pair, which does not change: they are kept as they are.
     const rewrapped = await Promise.all(
-      grants.map(async (g) => {
-        const dek = await unwrapDataKey(oldKey, g.wrappedDek, aad.dek(g.keyId, userId), { extractable: true });
-        return { ...g, wrappedDek: await wrapKey(newKey, dek, aad.dek(g.keyId, userId)) };
+      grants.map(async (g): Promise<GrantRow> => {
+        if (g.epk) return g;
+        const dek = g.wrappedDek ? await unwrapDataKey(oldKey, g.wrappedDek, aad.dek(g.keyId, userId), { extractable: true }) : null;
+        const metaKey = g.wrappedMetaKey ? await unwrapDataKey(oldKey, g.wrappedMetaKey, aad.grantMeta(g.keyId, userId), { extractable: true }) : null;
+        const { wrappedDek: _d, wrappedMetaKey: _m, epk: _e, ...base } = g;
+        return wrapGrant(base, { dek, metaKey }, { userKey: newKey });
       }),
     );
+    const privateKey = user.sealedPrivateKey ? await open(oldKey, user.sealedPrivateKey, aad.userPrivate(userId)) : null;
+    const sealedPrivateKey = privateKey ? await seal(newKey, privateKey, aad.userPrivate(userId)) : undefined;
+    privateKey?.fill(0);
     const auditKey = await unwrapDataKey(oldKey, user.wrappedAuditKey, aad.auditKey(userId), { extractable: true });
     const wrappedAuditKey = await wrapKey(newKey, auditKey, aad.auditKey(userId));
     const { kdf, kek, wrappedUserKey } = await wrapUnderPassword(user, newKey, password, iterations);
     const kept = await unwrapUserKey(kek, wrappedUserKey, aad.userKey(userId));
-    return { before: user, update: { kdf, wrappedUserKey, wrappedAuditKey }, grants: rewrapped, userKey: kept, kdf };
+    return { before: user, update: { kdf, wrappedUserKey, wrappedAuditKey, ...(sealedPrivateKey ? { sealedPrivateKey } : {}) }, grants: rewrapped, userKey: kept, kdf };
   });
 }

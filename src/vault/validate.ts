@@ -45,6 +45,15 @@ export function checkUserName(name: unknown): string {
   return trimmed;
 }
 
+/** A group's name: 1–100 characters (shown to admins; sealed at rest). */
+export function checkGroupName(name: unknown): string {
+  if (typeof name !== 'string') throw invalid('groupName', 'the name must be text');
+  const trimmed = name.trim();
+  if (trimmed.length === 0) throw invalid('groupName', 'the name is empty');
+  if (charCount(trimmed) > 100) throw invalid('groupName', 'the name is longer than 100 characters');
+  return trimmed;
+}
+
 export function checkFormat(format: unknown): ValueFormat {
   if (!VALUE_FORMATS.includes(format as ValueFormat)) throw invalid('format', `the format must be one of ${VALUE_FORMATS.join(', ')}`);
   return format as ValueFormat;

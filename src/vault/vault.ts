@@ -9,6 +9,7 @@ import { readKeyRows, Session } from './session';
 import { openUserKey, storedKdf } from './user-keys';
 import { AuditLog, describeClient } from './audit-log';
 import { createAuditKeys, openAuditKeys } from './audit-keys';
+import { newUserKeyPair } from './principals';
 import { BackupError } from './backup-errors';
 import type { BackupPreview } from './backup';
 import type { MergePlan, Resolution } from './merge';
@@ -105,10 +106,11 @@ export class Vault {
       // The session keeps a non-extractable copy, unwrapped from what is stored (which also proves it opens).
       const userKey = await unwrapUserKey(kek, wrappedUserKey, aad.userKey(userId));
       const audit = await createAuditKeys(vaultId, userId, userKey);
+      const pair = await newUserKeyPair(userId, userKey);
       const log = new AuditLog(audit.keys, audit.meta.head, { clock: this.#clock, actor: userId, client: this.#client });
       const entries = await log.prepare([{ action: 'vault.create', details: { iterations: kdf.iterations } }]);
       const meta: MetaRow = { id: 'vault', vaultId, createdAt: now, settings: { ...DEFAULT_SETTINGS }, audit: { ...audit.meta, head: entries.head } };
-      const user: UserRow = { id: userId, name: ownerName, role: 'owner', createdAt: now, kdf, wrappedUserKey, wrappedAuditKey: audit.wrappedAuditKey };
+      const user: UserRow = { id: userId, name: ownerName, role: 'owner', createdAt: now, kdf, wrappedUserKey, wrappedAuditKey: audit.wrappedAuditKey, publicKey: pair.publicKey, sealedPrivateKey: pair.sealedPrivateKey };
       try {
         await withTx(this.#db, [S.meta, S.users, S.audit], 'readwrite', async (tx) => {
           await allRequests([() => tx.objectStore(S.meta).add(meta), () => tx.objectStore(S.users).add(user), ...entries.rows.map((r) => () => tx.objectStore(S.audit).add(r))]);
@@ -165,7 +167,7 @@ export class Vault {
     const session = new Session({
       db: this.#db,
       clock: this.#clock,
-      user: { id: user.id as UserId, name: user.name, role: user.role },
+      user: { id: user.id as UserId, name: user.name, role: user.role, mustChangePassword: user.mustChangePassword === true },
       userKey,
       settings,
       kdfIterations: iterations,
@@ -209,7 +211,9 @@ export class Vault {
    * failure leaves the vault as it was). Works where no vault exists. Unlock afterwards with the vault
    * password the backup was made with. Any open session must be locked by the caller.
    */
-  async restoreBackup(file: Uint8Array, password: string): Promise<BackupPreview> {
+  async restoreBackup(file: Uint8Array, password: string, session?: Session): Promise<BackupPreview> {
+    // From inside a vault only an admin replaces it (where no vault opens, there is no one to ask).
+    if (session) await session.authorizeRestore();
     const { openBackup, replaceVault } = await backupCode();
     const { preview, payload } = await openBackup(this.#db, file, password);
     await replaceVault(this.#db, payload, this.#clock.now(), this.#client);

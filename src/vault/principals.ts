@@ -1,0 +1,127 @@
+// Owns the keys of principals (users and groups) and the wrappings that give them a record's keys:
+// a user's ECDH key pair sealed under their user key, a group's private key sealed for each member,
+// and grants wrapped either under the signed-in user's own key or, by ECDH, for anyone's public key.
+
+import {
+  exportEcdhPrivate,
+  generateDataKey,
+  generateEcdhKeyPair,
+  importEcdhPrivate,
+  open,
+  seal,
+  unwrapDataKey,
+  wrapKey,
+  wrappingKeyFor,
+  wrappingKeyFrom,
+  type DataKey,
+  type UserKey,
+} from '../crypto';
+import type { GrantRow, MemberRow } from '../storage';
+import { aad } from './context';
+
+/** A principal whose private key is open in this session: the user, and each group they belong to. */
+export interface OpenPrincipal {
+  id: string;
+  publicKey: JsonWebKey;
+  privateKey: CryptoKey;
+}
+
+/** A new ECDH key pair for a user: the public JWK, and the private key sealed under their user key. */
+export async function newUserKeyPair(userId: string, userKey: UserKey): Promise<{ publicKey: JsonWebKey; sealedPrivateKey: Uint8Array; privateKey: CryptoKey }> {
+  const pair = await generateEcdhKeyPair();
+  const pkcs8 = await exportEcdhPrivate(pair.privateKey);
+  const sealedPrivateKey = await seal(userKey, pkcs8, aad.userPrivate(userId));
+  pkcs8.fill(0);
+  return { publicKey: pair.publicKey, sealedPrivateKey, privateKey: await importEcdhPrivate(await open(userKey, sealedPrivateKey, aad.userPrivate(userId))) };
+}
+
+export async function openUserPrivate(userId: string, userKey: UserKey, sealedPrivateKey: Uint8Array, extractable = false): Promise<CryptoKey> {
+  const pkcs8 = await open(userKey, sealedPrivateKey, aad.userPrivate(userId));
+  try {
+    return await importEcdhPrivate(pkcs8, extractable);
+  } finally {
+    pkcs8.fill(0);
+  }
+}
+
+/** The group's private key sealed for one member, through ECDH with the member's public key. */
+export async function sealForMember(groupId: string, userId: string, memberPublic: JsonWebKey, groupPrivate: CryptoKey, at: number): Promise<MemberRow> {
+  const { epk, key } = await wrappingKeyFor(memberPublic);
+  const pkcs8 = await exportEcdhPrivate(groupPrivate);
+  const sealedPrivateKey = await seal(key, pkcs8, aad.member(groupId, userId));
+  pkcs8.fill(0);
+  return { groupId, userId, addedAt: at, epk, sealedPrivateKey };
+}
+
+/** A member opens the group's private key with their own. `extractable` only to seal it for a new member. */
+export async function openAsMember(member: MemberRow, self: OpenPrincipal, extractable = false): Promise<CryptoKey> {
+  const key = await wrappingKeyFrom(self.privateKey, self.publicKey, member.epk);
+  const pkcs8 = await open(key, member.sealedPrivateKey, aad.member(member.groupId, member.userId));
+  try {
+    return await importEcdhPrivate(pkcs8, extractable);
+  } finally {
+    pkcs8.fill(0);
+  }
+}
+
+/** Keys a grant gives: the DEK (null for "view") and, for "view", the meta key. */
+export interface KeySet {
+  dek: DataKey | null;
+  metaKey: DataKey | null;
+}
+
+/**
+ * Wraps a record's keys for a principal. For the signed-in user themself, under their user key (fast to
+ * open at every unlock); for anyone else, by ECDH with their public key — no password of theirs needed.
+ * `dek` and `metaKey` must be extractable.
+ */
+export async function wrapGrant(
+  base: Omit<GrantRow, 'wrappedDek' | 'wrappedMetaKey' | 'epk'>,
+  keys: { dek: DataKey | null; metaKey: DataKey | null },
+  to: { userKey: UserKey } | { publicKey: JsonWebKey },
+): Promise<GrantRow> {
+  const { keyId, principalId } = base;
+  let wrapping: UserKey;
+  let epk: Uint8Array | undefined;
+  if ('userKey' in to) wrapping = to.userKey;
+  else ({ epk, key: wrapping } = await wrappingKeyFor(to.publicKey));
+  const row: GrantRow = { ...base, wrappedDek: keys.dek ? await wrapKey(wrapping, keys.dek, aad.dek(keyId, principalId)) : null };
+  if (keys.metaKey) row.wrappedMetaKey = await wrapKey(wrapping, keys.metaKey, aad.grantMeta(keyId, principalId));
+  if (epk) row.epk = epk;
+  return row;
+}
+
+/** Opens what a grant holds, with the user key (own wrapping) or the principal's private key (ECDH). */
+export async function openGrant(grant: GrantRow, userKey: UserKey, principal: OpenPrincipal | undefined, extractable = false): Promise<KeySet> {
+  let wrapping: UserKey;
+  if (grant.epk) {
+    if (!principal) throw new TypeError('no private key for this grant');
+    wrapping = await wrappingKeyFrom(principal.privateKey, principal.publicKey, grant.epk);
+  } else {
+    wrapping = userKey;
+  }
+  const { keyId, principalId } = grant;
+  return {
+    dek: grant.wrappedDek ? await unwrapDataKey(wrapping, grant.wrappedDek, aad.dek(keyId, principalId), { extractable }) : null,
+    metaKey: grant.wrappedMetaKey ? await unwrapDataKey(wrapping, grant.wrappedMetaKey, aad.grantMeta(keyId, principalId), { extractable }) : null,
+  };
+}
+
+/** A fresh meta key sealed under the DEK (KeyRow.wrappedMetaKey), so "view" grants can hold it alone. */
+export async function newMetaKey(keyId: string, dek: DataKey): Promise<{ metaKey: DataKey; wrappedMetaKey: Uint8Array }> {
+  const metaKey = await generateDataKey();
+  const raw = new Uint8Array(await crypto.subtle.exportKey('raw', metaKey));
+  const wrappedMetaKey = await seal(dek, raw, aad.metaKey(keyId));
+  raw.fill(0);
+  return { metaKey, wrappedMetaKey };
+}
+
+/** The meta key from KeyRow.wrappedMetaKey, opened with the DEK. */
+export async function openMetaKey(keyId: string, dek: DataKey, wrappedMetaKey: Uint8Array, extractable = false): Promise<DataKey> {
+  const raw = await open(dek, wrappedMetaKey, aad.metaKey(keyId));
+  try {
+    return (await crypto.subtle.importKey('raw', raw, { name: 'AES-GCM', length: 256 }, extractable, ['encrypt', 'decrypt'])) as DataKey;
+  } finally {
+    raw.fill(0);
+  }
+}
