@@ -45,8 +45,8 @@ function decodePayloadV1(bytes: Uint8Array): unknown {
 }
 
 /** The payload in either format version: 1 is JSON, 2 the binary tree encoding (payload-codec.ts). */
-function decodePayload(bytes: Uint8Array, version: number): VaultPayload {
-  const p = (version === 1 ? decodePayloadV1(bytes) : decodeTree(bytes)) as Partial<VaultPayload> | null;
+function decodePayload(bytes: Uint8Array, version: number, copyBytes: boolean): VaultPayload {
+  const p = (version === 1 ? decodePayloadV1(bytes) : decodeTree(bytes, { copyBytes })) as Partial<VaultPayload> | null;
   if (!p || typeof p !== 'object' || p.kind !== PAYLOAD_KIND || p.version !== PAYLOAD_VERSION || typeof p.stores !== 'object' || p.stores === null) throw new TypeError('not a vault payload');
   for (const store of BACKUP_STORES) {
     if (p.stores[store] === undefined && LATER_STORES.includes(store)) (p.stores as Record<string, unknown[]>)[store] = [];
@@ -96,11 +96,16 @@ export interface BackupPreview {
 }
 
 /** Decrypts and validates a backup without touching the vault. */
-export async function openBackup(db: KeywardDb, file: Uint8Array, password: string): Promise<{ preview: BackupPreview; payload: VaultPayload }> {
+/**
+ * `inspectOnly`: the payload is decoded and checked but not kept, so its byte strings may be views into
+ * the decrypted buffer instead of copies (each copy is an ArrayBuffer of its own; a restore needs them,
+ * since storing a view stores its whole buffer).
+ */
+export async function openBackup(db: KeywardDb, file: Uint8Array, password: string, inspectOnly = false): Promise<{ preview: BackupPreview; payload: VaultPayload }> {
   const { header, payload: bytes, version } = await readBackupFile(file, password);
   let payload: VaultPayload;
   try {
-    payload = decodePayload(bytes, version);
+    payload = decodePayload(bytes, version, !inspectOnly);
   } catch (cause) {
     throw new BackupError('Damaged', 'the payload is not a vault', { cause });
   }

@@ -28,6 +28,13 @@ describe('encodeTree / decodeTree', () => {
     expect(Object.keys(back.stores.keys[0]!)).toEqual(Object.keys(tree.stores.keys[0]!));
   });
 
+  it('can hand out byte strings as views into the payload, for a tree that is only inspected', () => {
+    const bytes = encodeTree(tree);
+    const back = decodeTree(bytes, { copyBytes: false }) as typeof tree;
+    expect(back).toEqual(tree);
+    expect(back.stores.keys[0]!.sealedMeta.buffer).toBe(bytes.buffer);
+  });
+
   it('keeps -0, NaN and a lone surrogate exactly', () => {
     const back = decodeTree(encodeTree([-0, Number.NaN, 'a\uD800b', '\uDC00'])) as unknown[];
     expect(Object.is(back[0], -0)).toBe(true);

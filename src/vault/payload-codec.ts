@@ -159,8 +159,12 @@ export function encodeTree(value: unknown): Uint8Array<ArrayBuffer> {
   return table.done();
 }
 
-/** Decodes what encodeTree wrote. Any malformation (bad tag, overrun, trailing bytes, bad UTF-8) is a TypeError. */
-export function decodeTree(bytes: Uint8Array): unknown {
+/**
+ * Decodes what encodeTree wrote. Any malformation (bad tag, overrun, trailing bytes, bad UTF-8) is a
+ * TypeError. Byte strings are copies unless `copyBytes` is false: then they are views into `bytes`
+ * (cheaper, for a tree that is only looked at; a view put into IndexedDB would store all of `bytes`).
+ */
+export function decodeTree(bytes: Uint8Array, { copyBytes = true }: { copyBytes?: boolean } = {}): unknown {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let at = 0;
   const fail = (what: string): never => {
@@ -244,7 +248,7 @@ export function decodeTree(bytes: Uint8Array): unknown {
         const n = varint();
         need(n);
         // A copy: a view into the whole payload would be stored (structured-cloned) whole with every row.
-        const out = bytes.slice(at, at + n);
+        const out = copyBytes ? bytes.slice(at, at + n) : bytes.subarray(at, at + n);
         at += n;
         return out;
       }

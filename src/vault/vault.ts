@@ -196,7 +196,7 @@ export class Vault {
   async inspectBackup(file: Uint8Array, password: string, session?: Session): Promise<BackupPreview> {
     try {
       const { openBackup } = await backupCode();
-      const { preview } = await openBackup(this.#db, file, password);
+      const { preview } = await openBackup(this.#db, file, password, true);
       await session?.record({ action: 'backup.verify', details: { counts: preview.counts, createdAt: preview.createdAt, sameVault: preview.sameVault, olderThanVault: preview.olderThanVault } });
       return preview;
     } catch (error) {
