@@ -174,10 +174,13 @@ export class KeysState {
     if (this.#disposed || seq !== this.#loadSeq) return;
     this.#keys = keys;
     this.#loaded = true;
-    // After the list is painted: fold the keys' text for search, so the first keystroke only filters.
-    setTimeout(() => {
+    // When the page is idle after the list is painted: fold the keys' text for search, so the first
+    // keystroke only filters.
+    const warm = () => {
       if (!this.#disposed && this.#keys === keys) IncrementalSearch.warm(keys);
-    }, 0);
+    };
+    if (typeof requestIdleCallback === 'function') requestIdleCallback(warm, { timeout: 2000 });
+    else setTimeout(warm, 200);
   }
 
   /** After work done behind the person's back (due work): the list, the clock and the selected key's versions. */

@@ -85,6 +85,8 @@ import {
 const S = DB.stores;
 /** The actor of work that falls due by itself (activation, automatic rotation, scheduled destruction). */
 export const SYSTEM_ACTOR = 'system';
+/** How long after the first load of the key list the unlock's chain check starts (a few frames). */
+const LOG_CHECK_DELAY_MS = 100;
 
 /** What the first load of the key list reads: this user's and their groups' grants, every key row, and the principals. */
 export interface KeyRows {
@@ -280,7 +282,11 @@ export class Session {
       }
     }
     // The chain check waits for the first load of the key list: unlocking shows keys first, then verifies.
-    this.#logCheck = this.#load().then(() => this.verifyLog());
+    // It starts a moment after that load, not in the same turn: the check reads and MACs every entry, and
+    // started at once it held the main thread while the list was being rendered (issue #7: list_render).
+    this.#logCheck = this.#load()
+      .then(() => new Promise<void>((resolve) => setTimeout(resolve, LOG_CHECK_DELAY_MS)))
+      .then(() => this.verifyLog());
     this.#logCheck.catch(() => undefined);
   }
 
