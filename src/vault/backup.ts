@@ -1,12 +1,13 @@
 // Owns backups of a whole vault: the payload (every store, still encrypted by the vault's own keys),
 // export, a check that touches nothing, and restore by replacing the vault in one transaction.
 
-import { fromBase64Url, toBase64Url, utf8Decode, utf8Encode } from '../crypto';
+import { fromBase64Url, parseJson, toBase64Url, utf8Decode, utf8Encode } from '../crypto';
 import { allRequests, DB, withTx, type KeywardDb, type KeywardSchema, type StoreName } from '../storage';
 import { BackupError, BACKUP_VERSION, readBackupFile, writeBackupFile, type BackupHeader, type HeaderInfo } from './backup-file';
 import { decodeTree, encodeTree } from './payload-codec';
 import { VaultError } from './errors';
 import { guarded } from './failures';
+import { checkPayloadRows } from './payload-rows';
 
 const S = DB.stores;
 /** The stores a backup carries. auditPending is folded at unlock and never backed up. */
@@ -33,19 +34,18 @@ export function encodePayloadV1(p: VaultPayload): Uint8Array {
 }
 
 function decodePayloadV1(bytes: Uint8Array): unknown {
-  return JSON.parse(utf8Decode(bytes), (_k, v: unknown) => {
+  // parseJson drops __proto__, constructor and prototype members before this reviver sees an object.
+  return parseJson(utf8Decode(bytes), (_k, v: unknown) => {
     if (v && typeof v === 'object' && !Array.isArray(v)) {
       const o = v as Record<string, unknown>;
       if (typeof o.$b === 'string' && Object.keys(o).length === 1) return fromBase64Url(o.$b);
-      // JSON.parse makes own "__proto__" keys; drop them so no object is given another prototype later.
-      if (Object.prototype.hasOwnProperty.call(o, '__proto__')) delete o.__proto__;
     }
     return v;
   });
 }
 
 /** The payload in either format version: 1 is JSON, 2 the binary tree encoding (payload-codec.ts). */
-function decodePayload(bytes: Uint8Array, version: number, copyBytes: boolean): VaultPayload {
+export function decodePayload(bytes: Uint8Array, version = 1, copyBytes = true): VaultPayload {
   const p = (version === 1 ? decodePayloadV1(bytes) : decodeTree(bytes, { copyBytes })) as Partial<VaultPayload> | null;
   if (!p || typeof p !== 'object' || p.kind !== PAYLOAD_KIND || p.version !== PAYLOAD_VERSION || typeof p.stores !== 'object' || p.stores === null) throw new TypeError('not a vault payload');
   for (const store of BACKUP_STORES) {
@@ -54,6 +54,9 @@ function decodePayload(bytes: Uint8Array, version: number, copyBytes: boolean): 
   }
   const meta = p.stores.meta;
   if (meta.length !== 1 || meta[0]?.id !== 'vault' || p.stores.users.length === 0) throw new TypeError('the payload has no vault');
+  // Every row has its fields' types before a restore writes it (found by fuzzing: a version row without its key
+  // failed inside the transaction and was reported as a storage failure).
+  checkPayloadRows(p.stores as Record<string, unknown[]>);
   return p as VaultPayload;
 }
 

@@ -52,7 +52,7 @@ describe('encodeTree / decodeTree', () => {
 
   it('leaves out undefined properties (as JSON did) and drops "__proto__" keys on reading', () => {
     expect(decodeTree(encodeTree({ a: 1, b: undefined }))).toEqual({ a: 1 });
-    const hostile = JSON.parse('{"__proto__": {"polluted": true}, "ok": 1}') as Record<string, unknown>;
+    const hostile = JSON.parse('{"__proto__": {"polluted": true}, "constructor": {"prototype": 1}, "prototype": 2, "ok": 1}') as Record<string, unknown>;
     const back = decodeTree(encodeTree(hostile)) as Record<string, unknown>;
     expect(back).toEqual({ ok: 1 });
     expect(Object.getPrototypeOf(back)).toBe(Object.prototype);

@@ -266,8 +266,8 @@ export function decodeTree(bytes: Uint8Array, { copyBytes = true }: { copyBytes?
         for (let i = 0; i < n; i++) {
           const key = string();
           const value = read(depth + 1);
-          // As version 1's reader: no object is given another prototype through a "__proto__" key.
-          if (key !== '__proto__') out[key] = value;
+          // As version 1's reader (parseJson): "__proto__", "constructor" and "prototype" members are dropped.
+          if (key !== '__proto__' && key !== 'constructor' && key !== 'prototype') out[key] = value;
         }
         return out;
       }

@@ -687,6 +687,8 @@ export class Session {
     this.#principals.clear();
     this.#held = null;
     this.#reportIndex = null;
+    // logCheck() after lock must refuse like everything else, not hand back the last result.
+    this.#logCheck = null;
     for (const fn of this.#onLock) fn();
     this.#onLock.clear();
     return entry;
