@@ -1,10 +1,17 @@
-// Writes test/fixtures/golden-v1.kwbak: a backup made by format version 1 with the password
-// "correct horse battery staple" (vault and backup alike). Run once per format version with
-// `npx tsx scripts/make-golden-backup.ts`; the file is committed and must keep restoring forever.
+// Writes test/fixtures/golden-v<N>.kwbak, N = the format version this code writes (BACKUP_VERSION): a
+// backup with the password "correct horse battery staple" (vault and backup alike). Run once per format
+// version with `npx tsx scripts/make-golden-backup.ts`; the file is committed and must keep restoring
+// forever. It refuses to overwrite an existing golden file.
 
 import 'fake-indexeddb/auto';
-import { writeFileSync } from 'node:fs';
-import { openVault } from '../src/vault';
+import { existsSync, writeFileSync } from 'node:fs';
+import { BACKUP_VERSION, openVault } from '../src/vault';
+
+const out = new URL(`../test/fixtures/golden-v${BACKUP_VERSION}.kwbak`, import.meta.url);
+if (existsSync(out)) {
+  process.stderr.write(`${out.pathname} exists: golden files are never regenerated\n`);
+  process.exit(1);
+}
 
 const PASSWORD = 'correct horse battery staple';
 let now = Date.UTC(2026, 10, 28, 12, 0, 0);
@@ -21,5 +28,5 @@ await s.exportKey(signer.id, { part: 'public', format: 'pem' });
 await s.revealValue(stripe.id);
 now += 3_600_000;
 const { bytes } = await s.exportBackup({ password: PASSWORD, useVaultPassword: true });
-writeFileSync(new URL('../test/fixtures/golden-v1.kwbak', import.meta.url), bytes);
+writeFileSync(out, bytes);
 process.stdout.write(`wrote ${bytes.length} bytes\n`);

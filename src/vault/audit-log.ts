@@ -72,12 +72,14 @@ export class AuditLog {
   /** Seals and chains entries from the in-memory head. Nothing is written yet. */
   async prepare(events: readonly AuditEvent[]): Promise<PreparedEntries> {
     const expect = this.#head;
+    // Details are sealed concurrently (each under its own seq's context); only the MACs form a chain.
+    const sealed = await Promise.all(
+      events.map((ev, i) => seal(this.#keys.dek, utf8Encode(JSON.stringify({ client: this.#client, ...(ev.details ?? {}) })), aad.auditDetails(expect.seq + 1 + i))),
+    );
     let prev = expect;
     const rows: AuditRow[] = [];
-    for (const ev of events) {
+    for (const [i, ev] of events.entries()) {
       const seq = prev.seq + 1;
-      const details = { client: this.#client, ...(ev.details ?? {}) };
-      const sealedDetails = await seal(this.#keys.dek, utf8Encode(JSON.stringify(details)), aad.auditDetails(seq));
       const fields = {
         seq,
         at: ev.at ?? this.#clock.now(),
@@ -86,7 +88,7 @@ export class AuditLog {
         keyId: ev.keyId ?? null,
         version: ev.version ?? null,
         outcome: ev.outcome ?? 'ok',
-        sealedDetails,
+        sealedDetails: sealed[i]!,
       };
       const mac = await chainMac(this.#keys.macKey, fields, prev.mac);
       rows.push({ ...fields, mac });

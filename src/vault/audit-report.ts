@@ -6,6 +6,52 @@ import { DAY_MS } from './lifecycle';
 /** The plaintext fields of a stored entry that reports use (details stay sealed until a page is shown). */
 export type ReportRow = Pick<AuditRow, 'seq' | 'at' | 'actor' | 'action' | 'keyId' | 'version' | 'outcome'>;
 
+/**
+ * The plaintext fields of every entry after `startAfter` (an archive checkpoint's seq, or 0), in seq
+ * order, held by an unlocked session so that a report does not read (and structured-clone) every row
+ * with its sealed details and MAC. Repeated strings (actors, actions, key ids) are shared.
+ */
+export class ReportIndex {
+  readonly rows: ReportRow[] = [];
+  readonly #strings = new Map<string, string>();
+
+  constructor(readonly startAfter: number) {}
+
+  static from(rows: readonly ReportRow[], startAfter: number): ReportIndex {
+    const index = new ReportIndex(startAfter);
+    index.append(rows);
+    return index;
+  }
+
+  /** The newest entry's seq (startAfter when empty). */
+  get lastSeq(): number {
+    return this.rows.at(-1)?.seq ?? this.startAfter;
+  }
+
+  /** Adds entries newer than lastSeq, in seq order (older ones are ignored). */
+  append(rows: readonly ReportRow[]): void {
+    for (const r of rows) {
+      if (r.seq <= this.lastSeq) continue;
+      this.rows.push({
+        seq: r.seq,
+        at: r.at,
+        actor: this.#intern(r.actor),
+        action: this.#intern(r.action),
+        keyId: r.keyId === null ? null : this.#intern(r.keyId),
+        version: r.version,
+        outcome: r.outcome,
+      });
+    }
+  }
+
+  #intern(s: string): string {
+    const known = this.#strings.get(s);
+    if (known !== undefined) return known;
+    this.#strings.set(s, s);
+    return s;
+  }
+}
+
 export interface AuditFilter {
   /** Inclusive start, ms since the epoch. */
   from?: number | null;

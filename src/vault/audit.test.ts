@@ -229,6 +229,57 @@ describe('reports from the session', () => {
   });
 });
 
+describe('large logs', () => {
+  async function bulk(count: number) {
+    const c = await created();
+    const events = Array.from({ length: count }, (_, i) => ({ action: 'key.reveal' as const, keyId: `k${i % 7}`, version: 1, outcome: i % 11 === 0 ? ('denied' as const) : ('ok' as const), details: { n: i } }));
+    for (let i = 0; i < count; i += 2000) await c.session.recordMany(events.slice(i, i + 2000));
+    return c;
+  }
+
+  it('recordMany writes real chained entries, in one transaction per call', async () => {
+    const { session, dbName } = await bulk(2500);
+    const log = await rows(dbName);
+    expect(log.length).toBe(2501); // vault.create + 2500
+    expect(log.map((r) => r.seq)).toEqual(log.map((_, i) => i + 1));
+    expect(await session.verifyLog()).toMatchObject({ ok: true, count: 2501 });
+    const page = await session.auditReport({}, { limit: 2 });
+    expect(page.page.map((e) => [e.seq, e.keyId, e.details.n])).toEqual([
+      [2501, 'k0', 2499],
+      [2500, 'k6', 2498],
+    ]);
+    await expect(session.recordMany(Array.from({ length: 10_001 }, () => ({ action: 'key.reveal' as const })))).rejects.toThrow(RangeError);
+  });
+
+  it('verification in batches reports the first bad entry beyond the first batch', async () => {
+    const { session, dbName } = await bulk(4500);
+    const log = await rows(dbName);
+    await edit(dbName, (db) => db.put(DB.stores.audit, { ...log[3999]!, at: 1 }).then(() => undefined));
+    await edit(dbName, (db) => db.put(DB.stores.audit, { ...log[4199]!, at: 1 }).then(() => undefined));
+    expect(await session.verifyLog()).toEqual({ ok: false, kind: 'modified', seq: 4000 });
+    await edit(dbName, (db) => db.delete(DB.stores.audit, 3001));
+    expect(await session.verifyLog()).toEqual({ ok: false, kind: 'missing', seq: 3001 });
+  });
+
+  it('reports stay exact as entries are appended, by this session and by another tab', async () => {
+    const { session, vault } = await bulk(3000);
+    const before = await session.auditReport();
+    expect([before.total, before.denied, before.byAction['key.reveal']]).toEqual([3001, 273, 3000]);
+    const k = await session.createKey(pasted());
+    const other = await vault.unlock({ password: PASSWORD });
+    await other.revealValue(k.id);
+    const after = await session.auditReport({ keyId: k.id });
+    expect(after.total).toBe(2);
+    expect(after.page.map((e) => e.action)).toEqual(['key.reveal', 'key.create']);
+    // The other tabs' entries are there too: every figure agrees with a fresh session's, read from storage.
+    const fresh = await vault.unlock({ password: PASSWORD });
+    const { page: _a, ...mine } = await session.auditReport();
+    const { page: _b, ...theirs } = await fresh.auditReport();
+    expect(mine.total).toBe(3001 + 1 + 2 + 1);
+    expect(mine).toEqual(theirs);
+  });
+});
+
 describe('archive and trim', () => {
   it('exports the old entries first, removes them, and keeps the chain verifiable from a checkpoint', async () => {
     const { session, dbName, vault } = await created();

@@ -18,10 +18,14 @@ import {
   type KdfParams,
 } from '../crypto';
 
+import { BackupError, BACKUP_VERSION, MAX_BACKUP_BYTES } from './backup-errors';
+
+// Kept importable from here as before; they live apart so that the app's first bundle needs only them.
+export { BackupError, BACKUP_ERROR_WORDS, BACKUP_VERSION, MAX_BACKUP_BYTES, type BackupErrorCode } from './backup-errors';
+
 /** "\x89KWBAK\r\n": a non-ASCII first byte and a CRLF catch text-mode mangling, as PNG's signature does. */
 export const BACKUP_MAGIC = Uint8Array.of(0x89, 0x4b, 0x57, 0x42, 0x41, 0x4b, 0x0d, 0x0a);
-export const BACKUP_VERSION = 1;
-export const MAX_BACKUP_BYTES = 256 * 1024 * 1024;
+export const READABLE_VERSIONS: readonly number[] = [1, 2];
 export const MAX_HEADER_BYTES = 64 * 1024;
 export const CHUNK_SIZE = 64 * 1024;
 const TAG = 16;
@@ -29,39 +33,6 @@ const PREFIX = BACKUP_MAGIC.length + 1 + 4;
 const MAC_BYTES = 32;
 /** An unkeyed SHA-256 of prefix ‖ header, then the keyed MAC: damage is told apart before any password is tried. */
 const SUM_BYTES = 32;
-
-export type BackupErrorCode =
-  | 'Empty'
-  | 'TooLarge'
-  | 'NotBackup'
-  | 'NewerVersion'
-  | 'KdfOutOfBounds'
-  | 'WrongPassword'
-  | 'Damaged'
-  | 'Truncated';
-
-export class BackupError extends Error {
-  override readonly name = 'BackupError';
-  constructor(
-    readonly code: BackupErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}
-
-/** Plain words for each code: the same in the app and in `npm run decrypt-backup`. */
-export const BACKUP_ERROR_WORDS: Readonly<Record<BackupErrorCode, string>> = Object.freeze({
-  Empty: 'The file is empty.',
-  TooLarge: `The file is larger than ${MAX_BACKUP_BYTES / 1024 / 1024} MiB, more than any Keyward backup can be.`,
-  NotBackup: 'This is not a Keyward backup file.',
-  NewerVersion: 'This backup was made by a newer version of Keyward. Update Keyward to read it.',
-  KdfOutOfBounds: 'The backup asks for key-derivation settings outside the safe range; it was not made by Keyward or was altered.',
-  WrongPassword: 'That password does not open this backup.',
-  Damaged: 'The backup file is damaged or was altered; it cannot be trusted.',
-  Truncated: 'The backup file is incomplete: it was cut off (an interrupted download or copy?).',
-});
 
 /** The authenticated, self-describing header. */
 export interface BackupHeader {
@@ -87,18 +58,46 @@ interface FileKeys {
   payload: CryptoKey;
 }
 
-/** PBKDF2 → 96 bytes: check key ‖ header MAC key ‖ payload key (FORMAT.md §6.3). */
-async function deriveFileKeys(password: string, kdf: KdfParams): Promise<FileKeys> {
-  const bits = await pbkdf2Sha256(utf8Encode(password.normalize('NFC')), kdf.salt, kdf.iterations, 96);
+/**
+ * FORMAT.md §6.3. Version 1: PBKDF2 → 96 bytes, cut into check key ‖ header MAC key ‖ payload key —
+ * which costs three PBKDF2 runs (one per 32-byte block) for one password guess, and as much again to
+ * every honest reader. Version 2: PBKDF2 → 32 bytes, expanded with HKDF-SHA256 into the three keys: one
+ * PBKDF2 run (issue #7: backup export, check and restore each paid 3× the derivation).
+ */
+async function deriveFileKeys(password: string, kdf: KdfParams, version: number): Promise<FileKeys> {
   const hmac = { name: 'HMAC', hash: 'SHA-256' } as const;
+  const secret = utf8Encode(password.normalize('NFC'));
+  if (version === 1) {
+    const bits = await pbkdf2Sha256(secret, kdf.salt, kdf.iterations, 96);
+    try {
+      return {
+        check: await crypto.subtle.importKey('raw', bits.slice(0, 32), hmac, false, ['sign']),
+        header: await crypto.subtle.importKey('raw', bits.slice(32, 64), hmac, false, ['sign']),
+        payload: await crypto.subtle.importKey('raw', bits.slice(64, 96), 'AES-GCM', false, ['encrypt', 'decrypt']),
+      };
+    } finally {
+      bits.fill(0);
+    }
+  }
+  const ikm = await pbkdf2Sha256(secret, kdf.salt, kdf.iterations, 32);
   try {
-    return {
-      check: await crypto.subtle.importKey('raw', bits.slice(0, 32), hmac, false, ['sign']),
-      header: await crypto.subtle.importKey('raw', bits.slice(32, 64), hmac, false, ['sign']),
-      payload: await crypto.subtle.importKey('raw', bits.slice(64, 96), 'AES-GCM', false, ['encrypt', 'decrypt']),
-    };
+    const prk = await crypto.subtle.importKey('raw', ikm, 'HKDF', false, ['deriveBits']);
+    const expand = async (info: string): Promise<Uint8Array<ArrayBuffer>> =>
+      new Uint8Array(await crypto.subtle.deriveBits({ name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(0), info: utf8Encode(info) }, prk, 256));
+    const [check, header, payload] = await Promise.all([expand('kwbak2|check'), expand('kwbak2|header'), expand('kwbak2|payload')]);
+    try {
+      return {
+        check: await crypto.subtle.importKey('raw', check, hmac, false, ['sign']),
+        header: await crypto.subtle.importKey('raw', header, hmac, false, ['sign']),
+        payload: await crypto.subtle.importKey('raw', payload, 'AES-GCM', false, ['encrypt', 'decrypt']),
+      };
+    } finally {
+      check.fill(0);
+      header.fill(0);
+      payload.fill(0);
+    }
   } finally {
-    bits.fill(0);
+    ikm.fill(0);
   }
 }
 
@@ -113,15 +112,21 @@ function nonce(counter: number, last: boolean): Uint8Array<ArrayBuffer> {
   return n;
 }
 
+/** WebCrypto takes views of an ArrayBuffer: a view of one is passed as it is (no copy), anything else copied. */
+function ownBuffer(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
+  return bytes.buffer instanceof ArrayBuffer ? (bytes as Uint8Array<ArrayBuffer>) : new Uint8Array(bytes);
+}
+
 function checkPassword(password: string): void {
   if (typeof password !== 'string' || password.length === 0 || !isWellFormed(password)) throw new BackupError('WrongPassword', 'the password is empty or malformed');
 }
 
 /** Encrypts `payload` under `password` with a fresh salt (so a fresh key) into a backup file. */
-export async function writeBackupFile(payload: Uint8Array, password: string, info: HeaderInfo, iterations: number): Promise<Uint8Array<ArrayBuffer>> {
+export async function writeBackupFile(payload: Uint8Array, password: string, info: HeaderInfo, iterations: number, version = BACKUP_VERSION): Promise<Uint8Array<ArrayBuffer>> {
+  if (!READABLE_VERSIONS.includes(version)) throw new RangeError(`"version" must be one of ${READABLE_VERSIONS.join(', ')}, got ${version}`);
   checkPassword(password);
   const kdf = checkKdfParams({ name: KDF_NAME, iterations, salt: randomBytes(SALT_BYTES) });
-  const keys = await deriveFileKeys(password, kdf);
+  const keys = await deriveFileKeys(password, kdf, version);
   const chunks = Math.max(1, Math.ceil(payload.length / CHUNK_SIZE));
   const header: BackupHeader = {
     kdf: { name: KDF_NAME, iterations: kdf.iterations, salt: toBase64Url(kdf.salt) },
@@ -135,17 +140,24 @@ export async function writeBackupFile(payload: Uint8Array, password: string, inf
   if (headerBytes.length > MAX_HEADER_BYTES) throw new RangeError('the backup header is too large');
   const prefix = new Uint8Array(PREFIX);
   prefix.set(BACKUP_MAGIC);
-  prefix[BACKUP_MAGIC.length] = BACKUP_VERSION;
+  prefix[BACKUP_MAGIC.length] = version;
   new DataView(prefix.buffer).setUint32(BACKUP_MAGIC.length + 1, headerBytes.length);
   const authenticated = concatBytes(prefix, headerBytes);
   const sum = new Uint8Array(await crypto.subtle.digest('SHA-256', authenticated));
   const mac = await hmac(keys.header, authenticated);
-  const parts: Uint8Array[] = [authenticated, sum, mac];
+  // Written straight into the file's one buffer: no per-chunk copies and no final concatenation.
+  const out = new Uint8Array(authenticated.length + SUM_BYTES + MAC_BYTES + header.payloadBytes);
+  out.set(authenticated);
+  out.set(sum, authenticated.length);
+  out.set(mac, authenticated.length + SUM_BYTES);
+  let at = authenticated.length + SUM_BYTES + MAC_BYTES;
   for (let i = 0; i < chunks; i++) {
     const plain = payload.subarray(i * CHUNK_SIZE, (i + 1) * CHUNK_SIZE);
-    parts.push(new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv: nonce(i, i === chunks - 1), additionalData: mac }, keys.payload, new Uint8Array(plain))));
+    const sealed = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv: nonce(i, i === chunks - 1), additionalData: mac }, keys.payload, ownBuffer(plain)));
+    out.set(sealed, at);
+    at += sealed.length;
   }
-  return concatBytes(...parts);
+  return out;
 }
 
 export interface ParsedHeader {
@@ -155,6 +167,8 @@ export interface ParsedHeader {
   authenticated: Uint8Array;
   mac: Uint8Array;
   body: Uint8Array;
+  /** The file's format version (one of READABLE_VERSIONS): how the payload is encoded. */
+  version: number;
 }
 
 /** Reads and checks everything that can be checked without the password. */
@@ -166,7 +180,7 @@ export async function readBackupHeader(file: Uint8Array): Promise<ParsedHeader> 
   if (file.length < PREFIX) throw new BackupError('Truncated', 'the file ends inside its prefix');
   const version = file[BACKUP_MAGIC.length]!;
   if (version > BACKUP_VERSION) throw new BackupError('NewerVersion', `format version ${version}`);
-  if (version !== BACKUP_VERSION) throw new BackupError('Damaged', `format version ${version} does not exist`);
+  if (!READABLE_VERSIONS.includes(version)) throw new BackupError('Damaged', `format version ${version} does not exist`);
   const headerLength = new DataView(file.buffer, file.byteOffset + BACKUP_MAGIC.length + 1, 4).getUint32(0);
   if (headerLength === 0 || headerLength > MAX_HEADER_BYTES) throw new BackupError('Damaged', `header length ${headerLength} is out of bounds`);
   if (file.length < PREFIX + headerLength + SUM_BYTES + MAC_BYTES) throw new BackupError('Truncated', 'the file ends inside its header');
@@ -189,30 +203,32 @@ export async function readBackupHeader(file: Uint8Array): Promise<ParsedHeader> 
   const body = file.subarray(bodyStart);
   if (body.length < header.payloadBytes) throw new BackupError('Truncated', `the payload has ${body.length} of ${header.payloadBytes} bytes`);
   if (body.length > header.payloadBytes) throw new BackupError('Damaged', `${body.length - header.payloadBytes} bytes follow the end of the backup`);
-  return { header, kdf, authenticated, mac: file.subarray(bodyStart - MAC_BYTES, bodyStart), body };
+  return { header, kdf, authenticated, mac: file.subarray(bodyStart - MAC_BYTES, bodyStart), body, version };
 }
 
 /** Decrypts a backup file; any failure is a BackupError with a code from BACKUP_ERROR_WORDS. */
-export async function readBackupFile(file: Uint8Array, password: string): Promise<{ header: BackupHeader; payload: Uint8Array<ArrayBuffer> }> {
+export async function readBackupFile(file: Uint8Array, password: string): Promise<{ header: BackupHeader; payload: Uint8Array<ArrayBuffer>; version: number }> {
   const parsed = await readBackupHeader(file);
   checkPassword(password);
-  const keys = await deriveFileKeys(password, parsed.kdf);
+  const keys = await deriveFileKeys(password, parsed.kdf, parsed.version);
   const check = await hmac(keys.check, utf8Encode('kwbak1|check'));
   if (!bytesEqual(check, safeB64(parsed.header.check))) throw new BackupError('WrongPassword', 'the password check failed');
   if (!bytesEqual(await hmac(keys.header, parsed.authenticated), parsed.mac)) throw new BackupError('Damaged', 'the header MAC does not match');
   const { body, header } = parsed;
   const full = header.chunkSize + TAG;
   const chunks = Math.max(1, Math.ceil(body.length / full));
-  const out: Uint8Array[] = [];
+  // Decrypted straight into one buffer (each chunk's plaintext is its ciphertext less the tag).
+  const payload = new Uint8Array(body.length - chunks * TAG);
+  const additionalData = new Uint8Array(parsed.mac);
   for (let i = 0; i < chunks; i++) {
     const piece = body.subarray(i * full, (i + 1) * full);
     try {
-      out.push(new Uint8Array(await crypto.subtle.decrypt({ name: 'AES-GCM', iv: nonce(i, i === chunks - 1), additionalData: new Uint8Array(parsed.mac) }, keys.payload, new Uint8Array(piece))));
+      payload.set(new Uint8Array(await crypto.subtle.decrypt({ name: 'AES-GCM', iv: nonce(i, i === chunks - 1), additionalData }, keys.payload, ownBuffer(piece))), i * header.chunkSize);
     } catch (cause) {
       throw new BackupError('Damaged', `chunk ${i} failed to authenticate`, { cause });
     }
   }
-  return { header, payload: concatBytes(...out) };
+  return { header, payload, version: parsed.version };
 }
 
 function safeB64(text: string): Uint8Array {

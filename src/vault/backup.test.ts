@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FakeClock, newVault, PASSWORD, TEST_ITERATIONS } from '../../test/unit/helpers';
 import { DB, openKeywardDb } from '../storage';
 import { BackupError, MAX_BACKUP_BYTES, openVault, type KeyInput } from './index';
-import { readBackupFile, writeBackupFile, CHUNK_SIZE } from './backup-file';
+import { readBackupFile, writeBackupFile, BACKUP_VERSION, CHUNK_SIZE } from './backup-file';
+import { makeBackupFile, readVaultPayload } from './backup';
 
 const BACKUP_PW = 'backup passphrase 42';
 const pasted = (over: Partial<KeyInput> = {}): KeyInput => ({ name: 'Stripe', value: 'sk_live_1', format: 'text', tags: ['pay'], notes: 'n', ...over });
@@ -154,8 +155,8 @@ describe('damaged files are each refused with their own error, changing nothing'
       ['text file', Buffer.from('hello, this is not a backup\n'), 'NotBackup'],
       ['a PNG', Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'), 'NotBackup'],
       ['flipped bit in the magic', flip(bytes, 2), 'NotBackup'],
-      ['newer format version', (() => { const c = new Uint8Array(bytes); c[8] = 2; return c; })(), 'NewerVersion'],
-      ['version 0', flip(bytes, 8), 'Damaged'],
+      ['newer format version', (() => { const c = new Uint8Array(bytes); c[8] = BACKUP_VERSION + 1; return c; })(), 'NewerVersion'],
+      ['version 0', (() => { const c = new Uint8Array(bytes); c[8] = 0; return c; })(), 'Damaged'],
       ['flipped bit in the header length', flip(bytes, 12, 7), 'Damaged'],
       ['flipped bit in the header', flip(bytes, 40), 'Damaged'],
       ['flipped bit in the header checksum', flip(bytes, sumAt + 3), 'Damaged'],
@@ -238,6 +239,63 @@ describe('the golden file', () => {
     expect(await s.revealValue(stripe.id, 1)).toBe('sk_live_golden_v1');
     expect(await s.verifyLog()).toMatchObject({ ok: true });
     expect((await s.auditReport()).total).toBeGreaterThan(5);
+  });
+});
+
+describe('format versions', () => {
+  it('writes version 2, and a version-1 file of the same vault restores to the same rows', async () => {
+    const { session, vault, dbName, clock } = await filled();
+    const v2 = (await session.exportBackup({ password: BACKUP_PW })).bytes;
+    expect(v2[8]).toBe(2);
+    const db = await openKeywardDb({ name: dbName });
+    const v1 = await makeBackupFile(await readVaultPayload(db), BACKUP_PW, clock.now(), TEST_ITERATIONS, 1);
+    db.close();
+    expect(v1[8]).toBe(1);
+    // The binary payload is smaller than JSON with base64 byte strings.
+    expect(v2.length).toBeLessThan(v1.length);
+    await session.lock();
+
+    const restored: string[] = [];
+    for (const file of [v1, v2]) {
+      expect((await vault.inspectBackup(file, BACKUP_PW)).counts).toMatchObject({ keys: 3 });
+      await vault.restoreBackup(file, BACKUP_PW);
+      // Every row as stored, apart from the restore's own pending entry (its time differs).
+      const db = await openKeywardDb({ name: dbName });
+      const out: unknown[] = [];
+      for (const store of Object.values(DB.stores)) if (store !== DB.stores.auditPending) out.push(await db.getAll(store));
+      db.close();
+      restored.push(JSON.stringify(out, (_k, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v)));
+    }
+    expect(restored[1]).toBe(restored[0]);
+    const s = await vault.unlock({ password: PASSWORD });
+    expect((await s.listKeys()).map((k) => k.name).sort()).toEqual(['Signer', 'Stripe', 'Webhook']);
+    expect(await s.verifyLog()).toMatchObject({ ok: true });
+  });
+
+  it('refuses a version-2 payload that is not a vault, as Damaged', async () => {
+    const { vault } = await filled();
+    const info = { createdAt: 'x', appVersion: 'x', vaultId: 'v', counts: {}, auditHead: null };
+    for (const payload of [Uint8Array.of(0, 0, 0), Uint8Array.of(0, 0, 8, 0), new TextEncoder().encode('{"kind":"keyward-vault"}')]) {
+      const file = await writeBackupFile(payload, BACKUP_PW, info, TEST_ITERATIONS);
+      expect(await codeOf(vault.inspectBackup(file, BACKUP_PW))).toBe('Damaged');
+    }
+  });
+});
+
+describe('the golden file of version 2', () => {
+  it('still restores', async () => {
+    const { readFileSync } = await import('node:fs');
+    const bytes = new Uint8Array(readFileSync(new URL('../../test/fixtures/golden-v2.kwbak', import.meta.url)));
+    expect(bytes[8]).toBe(2);
+    const { vault } = await newVault();
+    await vault.restoreBackup(bytes, 'correct horse battery staple');
+    const s = await vault.unlock({ password: 'correct horse battery staple' });
+    const keys = await s.listKeys();
+    expect(keys.map((k) => k.name).sort()).toEqual(['GitHub deploy token', 'Release signing key', 'Stripe live key']);
+    const stripe = keys.find((k) => k.name === 'Stripe live key')!;
+    expect(await s.revealValue(stripe.id)).toBe('sk_live_golden_v3');
+    expect(await s.revealValue(stripe.id, 1)).toBe('sk_live_golden_v1');
+    expect(await s.verifyLog()).toMatchObject({ ok: true });
   });
 });
 

@@ -3,7 +3,8 @@
 
 import { fromBase64Url, parseJson, toBase64Url, utf8Decode, utf8Encode } from '../crypto';
 import { allRequests, DB, withTx, type KeywardDb, type KeywardSchema, type StoreName } from '../storage';
-import { BackupError, readBackupFile, writeBackupFile, type BackupHeader, type HeaderInfo } from './backup-file';
+import { BackupError, BACKUP_VERSION, readBackupFile, writeBackupFile, type BackupHeader, type HeaderInfo } from './backup-file';
+import { decodeTree, encodeTree } from './payload-codec';
 import { VaultError } from './errors';
 import { guarded } from './failures';
 import { checkPayloadRows } from './payload-rows';
@@ -24,21 +25,29 @@ export interface VaultPayload {
   stores: { [K in BackedUp]: KeywardSchema[K]['value'][] };
 }
 
-/** Bytes travel as {"$b": base64url} inside the payload JSON. */
-function encodePayload(p: VaultPayload): Uint8Array {
+/**
+ * Format version 1 (FORMAT.md §6.5): UTF-8 JSON, bytes as {"$b": base64url}. Still read; written only
+ * by tests (and by makeBackupFile's `version` option), so that both readers stay covered.
+ */
+export function encodePayloadV1(p: VaultPayload): Uint8Array {
   return utf8Encode(JSON.stringify(p, (_k, v: unknown) => (v instanceof Uint8Array ? { $b: toBase64Url(v) } : v)));
 }
 
-export function decodePayload(bytes: Uint8Array): VaultPayload {
+function decodePayloadV1(bytes: Uint8Array): unknown {
   // parseJson drops __proto__, constructor and prototype members before this reviver sees an object.
-  const p = parseJson(utf8Decode(bytes), (_k, v: unknown) => {
+  return parseJson(utf8Decode(bytes), (_k, v: unknown) => {
     if (v && typeof v === 'object' && !Array.isArray(v)) {
       const o = v as Record<string, unknown>;
       if (typeof o.$b === 'string' && Object.keys(o).length === 1) return fromBase64Url(o.$b);
     }
     return v;
-  }) as Partial<VaultPayload> | null;
-  if (!p || p.kind !== PAYLOAD_KIND || p.version !== PAYLOAD_VERSION || typeof p.stores !== 'object' || p.stores === null) throw new TypeError('not a vault payload');
+  });
+}
+
+/** The payload in either format version: 1 is JSON, 2 the binary tree encoding (payload-codec.ts). */
+export function decodePayload(bytes: Uint8Array, version = 1, copyBytes = true): VaultPayload {
+  const p = (version === 1 ? decodePayloadV1(bytes) : decodeTree(bytes, { copyBytes })) as Partial<VaultPayload> | null;
+  if (!p || typeof p !== 'object' || p.kind !== PAYLOAD_KIND || p.version !== PAYLOAD_VERSION || typeof p.stores !== 'object' || p.stores === null) throw new TypeError('not a vault payload');
   for (const store of BACKUP_STORES) {
     if (p.stores[store] === undefined && LATER_STORES.includes(store)) (p.stores as Record<string, unknown[]>)[store] = [];
     if (!Array.isArray(p.stores[store])) throw new TypeError(`the payload lacks the ${store} store`);
@@ -72,8 +81,10 @@ export function headerInfo(p: VaultPayload, createdAt: number): HeaderInfo {
   };
 }
 
-export async function makeBackupFile(payload: VaultPayload, password: string, createdAt: number, iterations: number): Promise<Uint8Array> {
-  return writeBackupFile(encodePayload(payload), password, headerInfo(payload, createdAt), iterations);
+/** Generic over the stores' rows: whatever readVaultPayload returns is encoded as it is. */
+export async function makeBackupFile(payload: VaultPayload, password: string, createdAt: number, iterations: number, version = BACKUP_VERSION): Promise<Uint8Array> {
+  const bytes = version === 1 ? encodePayloadV1(payload) : encodeTree(payload);
+  return writeBackupFile(bytes, password, headerInfo(payload, createdAt), iterations, version);
 }
 
 export interface BackupPreview {
@@ -88,11 +99,16 @@ export interface BackupPreview {
 }
 
 /** Decrypts and validates a backup without touching the vault. */
-export async function openBackup(db: KeywardDb, file: Uint8Array, password: string): Promise<{ preview: BackupPreview; payload: VaultPayload }> {
-  const { header, payload: bytes } = await readBackupFile(file, password);
+/**
+ * `inspectOnly`: the payload is decoded and checked but not kept, so its byte strings may be views into
+ * the decrypted buffer instead of copies (each copy is an ArrayBuffer of its own; a restore needs them,
+ * since storing a view stores its whole buffer).
+ */
+export async function openBackup(db: KeywardDb, file: Uint8Array, password: string, inspectOnly = false): Promise<{ preview: BackupPreview; payload: VaultPayload }> {
+  const { header, payload: bytes, version } = await readBackupFile(file, password);
   let payload: VaultPayload;
   try {
-    payload = decodePayload(bytes);
+    payload = decodePayload(bytes, version, !inspectOnly);
   } catch (cause) {
     throw new BackupError('Damaged', 'the payload is not a vault', { cause });
   }

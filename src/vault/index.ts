@@ -5,7 +5,7 @@ export { VaultError, isVaultError, type VaultErrorCode } from './errors';
 export { openVault, Vault, type OpenVaultOptions, type CreateVaultInput, type UnlockInput } from './vault';
 export { Session, SYSTEM_ACTOR } from './session';
 export { PERMISSIONS, GRANTABLE, ASSIGNABLE_ROLES, ROLES, OPERATIONS, atLeast, isAdmin, roleAllows, denial, type Permission, type Operation } from './access';
-export { searchKeys, sortKeys, type KeySort, type SortDirection } from './search';
+export { IncrementalSearch, searchKeys, sortKeys, type KeySort, type SortDirection } from './search';
 export { IdleLock, type IdleLockOptions } from './idle-lock';
 export { allowedTransitions, isLegalTransition, dueStatus, nextRotationAt, stateAllows, addDays, DAY_MS, type DueStatus, type KeyUse } from './lifecycle';
 export type { DueWork, ExportPart, ExportFormat, AuditEntryView, AuditArchive, AuditArchivePlan } from './session';
@@ -15,7 +15,7 @@ export { verifyExport, fingerprintOf, EXPORT_FORMAT, type AuditExport, type Expo
 // Secret generation is re-exported so the UI's generator panel never imports the crypto layer.
 export { generateSecret, SECRET_FORMATS, SECRET_MIN_BYTES, SECRET_MAX_BYTES, SECRET_DEFAULT_BYTES, type SecretFormat } from '../crypto';
 export { describeAlgorithm, RSA_SIZES, type KeyAlgorithm, type KeyAlgorithmKind, type RsaSize } from '../crypto';
-export { BackupError, BACKUP_ERROR_WORDS, MAX_BACKUP_BYTES, type BackupErrorCode } from './backup-file';
+export { BackupError, BACKUP_ERROR_WORDS, BACKUP_VERSION, MAX_BACKUP_BYTES, type BackupErrorCode } from './backup-errors';
 export { type BackupPreview } from './backup';
 export { type MergePlan, type MergeConflict, type Resolution, type KeySide } from './merge';
 export type { KeyDump } from './session';

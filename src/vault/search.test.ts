@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { searchKeys, sortKeys } from './search';
+import { compareNames, IncrementalSearch, searchKeys, sortKeys } from './search';
 import type { KeyId, KeySummary } from './types';
 
 const key = (id: string, name: string, over: Partial<KeySummary> = {}): KeySummary => ({
@@ -68,5 +68,42 @@ describe('sortKeys', () => {
     const copy = [...keys];
     sortKeys(keys, 'name', 'asc');
     expect(keys).toEqual(copy);
+  });
+});
+
+describe('IncrementalSearch', () => {
+  const many = Array.from({ length: 60 }, (_, i) =>
+    key(String(i), `${['Stripe', 'Quay', 'Café', 'Qdrant'][i % 4]} ${['live', 'test', 'équipe'][i % 3]} ${i}`, { tags: i % 5 === 0 ? ['prod'] : [], notes: i % 7 === 0 ? 'Zoë' : '' }),
+  );
+
+  it('answers every query of a typing session exactly as searchKeys does, in the input order', () => {
+    const search = new IncrementalSearch();
+    // Typing on, backspacing, replacing, adding and removing words, and an unchanged query.
+    for (const query of ['', 'q', 'qu', 'qua', 'quay', 'quay ', 'quay l', 'quay li', 'quay l', 'qua', 'q', '', 'e', 'eq', 'equipe', 'equipe 1', 'equipe 1', 'zoe', 'zo', 'ZOË prod', 'x', 'xy', '']) {
+      expect(names([...search.run(many, query)])).toEqual(names(searchKeys(many, query)));
+    }
+  });
+
+  it('searches the whole list again when the list changed', () => {
+    const search = new IncrementalSearch();
+    expect(names([...search.run(many.slice(0, 10), 'quay')])).toEqual(names(searchKeys(many.slice(0, 10), 'quay')));
+    // A narrower query over a different (longer) list must not be answered from the shorter list's result.
+    expect(names([...search.run(many, 'quay l')])).toEqual(names(searchKeys(many, 'quay l')));
+  });
+});
+
+describe('compareNames', () => {
+  const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
+
+  it('orders names exactly as Intl.Collator does (random names of letters, digits, spaces and a few others)', () => {
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const alphabet = 'aAbByYzZ0019  -_.é';
+    const word = () => Array.from({ length: Math.floor(rand() * 9) }, () => alphabet[Math.floor(rand() * alphabet.length)]).join('');
+    for (let n = 0; n < 5000; n++) {
+      const a = word();
+      const b = word();
+      expect([a, b, Math.sign(compareNames(a, b))]).toEqual([a, b, Math.sign(collator.compare(a, b))]);
+    }
   });
 });

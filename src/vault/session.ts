@@ -39,10 +39,9 @@ import { applyUserKeyChange, openUserKey, readUser, prepareKdfUpgrade, preparePa
 import { AuditLog, HeadMoved, type AuditEvent } from './audit-log';
 import { verifyChain, type AuditAction, type AuditEntryView, type ChainResult } from './audit-chain';
 export type { AuditEntryView } from './audit-chain';
-import { buildReport, matches, type AuditFilter, type AuditReport } from './audit-report';
+import { buildReport, matches, ReportIndex, type AuditFilter, type AuditReport, type ReportRow } from './audit-report';
 import { buildExport, fingerprintOf, toCsv } from './audit-export';
 import { openSigningKey } from './audit-keys';
-import { backupFilename, makeBackupFile, readVaultPayload } from './backup';
 import {
   checkActivation,
   checkAlgorithm,
@@ -108,8 +107,39 @@ export interface AuditArchive {
 }
 /** The actor of work that falls due by itself (activation, automatic rotation, scheduled destruction). */
 export const SYSTEM_ACTOR = 'system';
+/** How long after the first load of the key list the unlock's chain check starts (a few frames). */
+const LOG_CHECK_DELAY_MS = 100;
+
+/** What the first load of the key list reads: this user's and their groups' grants, every key row, and the principals. */
+export interface KeyRows {
+  grants: GrantRow[];
+  keys: Map<string, KeyRow>;
+  principals: { self: UserRow | undefined; members: MemberRow[]; groups: Map<string, GroupRow> };
+}
+
+/** A few requests, whatever the number of keys: this user's and their groups' grants, and every key row. */
+export function readKeyRows(db: KeywardDb, userId: string): Promise<KeyRows> {
+  return withTx(db, [S.grants, S.keys, S.users, S.members, S.groups], 'readonly', async (tx) => {
+    const byPrincipal = tx.objectStore(S.grants).index('byPrincipal');
+    const [own, rows, self, members, groups] = await Promise.all([
+      byPrincipal.getAll(userId),
+      tx.objectStore(S.keys).getAll(),
+      tx.objectStore(S.users).get(userId),
+      tx.objectStore(S.members).index('byUser').getAll(userId),
+      tx.objectStore(S.groups).getAll(),
+    ]);
+    const viaGroups = await Promise.all(members.map((m) => byPrincipal.getAll(m.groupId)));
+    return { grants: [...own, ...viaGroups.flat()], keys: new Map(rows.map((r) => [r.id, r])), principals: { self, members, groups: new Map(groups.map((g) => [g.id, g])) } };
+  });
+}
 
 export interface SessionInit {
+  /**
+   * The key rows, read while the password was being checked (Vault.unlock starts the read before the
+   * key derivation, which runs off the main thread): the first load of the list uses them instead of
+   * reading again. Rows only — nothing here is decrypted before the password has opened the user key.
+   */
+  prefetched?: Promise<KeyRows>;
   db: KeywardDb;
   clock: Clock;
   user: SignedInUser;
@@ -178,6 +208,9 @@ export class Session {
   #onLock = new Set<() => void>();
   /** Bumped by forgetCached(): a load started before it must not keep what it read. */
   #generation = 0;
+  /** The plaintext fields of every audit entry, for reports (no details, no MACs); dropped on lock. */
+  #reportIndex: ReportIndex | null = null;
+  #prefetched: Promise<KeyRows> | null;
 
   constructor(init: SessionInit) {
     this.#db = init.db;
@@ -187,6 +220,7 @@ export class Session {
     this.#settings = { ...init.settings };
     this.#kdfIterations = init.kdfIterations;
     this.#audit = init.audit;
+    this.#prefetched = init.prefetched ?? null;
     this.#mustChange = init.user.mustChangePassword === true;
   }
 
@@ -266,13 +300,19 @@ export class Session {
         const from = up.user.kdf.iterations;
         await this.#write([S.users, S.grants], [{ action: 'kdf.upgrade', details: { from, to: change.kdf.iterations } }], (tx) => applyUserKeyChange(tx, change));
         this.#kdfUpgrade = { from, to: change.kdf.iterations };
+        // The upgrade re-wrote this user's rows: read them again rather than use the early read.
+        this.#prefetched = null;
         this.#kdfIterations = change.kdf.iterations;
       } catch {
         this.#kdfUpgrade = null;
       }
     }
     // The chain check waits for the first load of the key list: unlocking shows keys first, then verifies.
-    this.#logCheck = this.#load().then(() => this.verifyLog());
+    // It starts a moment after that load, not in the same turn: the check reads and MACs every entry, and
+    // started at once it held the main thread while the list was being rendered (issue #7: list_render).
+    this.#logCheck = this.#load()
+      .then(() => new Promise<void>((resolve) => setTimeout(resolve, LOG_CHECK_DELAY_MS)))
+      .then(() => this.verifyLog());
     this.#logCheck.catch(() => undefined);
   }
 
@@ -325,6 +365,8 @@ export class Session {
       withTx(this.#db, [S.audit, S.meta], 'readonly', async (tx) => ({ rows: await tx.objectStore(S.audit).getAll(), audit: (await tx.objectStore(S.meta).get('vault'))?.audit ?? null })),
     );
     const start = audit?.checkpoint ?? undefined;
+    // The rows are read anyway: the report index is built from the same snapshot (reports then read no row).
+    this.#reportIndex = ReportIndex.from(rows, audit?.checkpoint?.seq ?? 0);
     const result = await verifyChain(log.macKey, rows, audit?.head ?? null, start);
     if (!result.ok || !start) return result;
     const marker = rows.findLast((r) => r.action === 'audit.checkpoint');
@@ -474,6 +516,8 @@ export class Session {
       if (!meta) throw new VaultError('NoVault', 'the vault is gone from storage');
       await tx.objectStore(S.meta).put({ ...meta, lastBackup: { at: now, headSeq: meta.audit.head.seq } });
     });
+    // Loaded on first use: the unlock screen's bundle does not carry the backup code (issue #7).
+    const { backupFilename, makeBackupFile, readVaultPayload } = await import('./backup');
     const payload = await readVaultPayload(this.#db);
     const bytes = await guarded(() => makeBackupFile(payload, options.password, now, Math.max(this.#kdfIterations, DEFAULT_ITERATIONS)));
     return { filename: backupFilename(now), bytes };
@@ -573,13 +617,46 @@ export class Session {
    */
   async auditReport(filter: AuditFilter = {}, page: { offset?: number; limit?: number } = {}): Promise<AuditReport & { page: AuditEntryView[] }> {
     await this.#authorize('audit.read');
-    const rows = await guarded(() => this.#db.getAll(S.audit));
-    const report = buildReport(rows, filter);
+    const report = buildReport(await this.#reportRows(), filter);
     const offset = Math.max(0, page.offset ?? 0);
     const limit = Math.min(500, Math.max(1, page.limit ?? 50));
-    const bySeq = new Map(rows.map((r) => [r.seq, r]));
-    const views = await this.#views(report.matches.slice(offset, offset + limit).map((m) => bySeq.get(m.seq)!));
+    // Only the page's entries are read in full (their details are decrypted for display).
+    const seqs = report.matches.slice(offset, offset + limit).map((m) => m.seq);
+    const rows = await guarded(() =>
+      withTx(this.#db, [S.audit], 'readonly', async (tx) => {
+        const store = tx.objectStore(S.audit);
+        return Promise.all(seqs.map((seq) => store.get(seq)));
+      }),
+    );
+    const views = await this.#views(rows.filter((r): r is AuditRow => r !== undefined));
     return { ...report, page: views };
+  }
+
+  /**
+   * Every entry's plaintext fields, newest included. The index is built by the chain check at unlock
+   * (or here, once, from one getAll); later calls read only the entries appended since (by this tab or
+   * another), so a report over 100,000 entries does not read 100,000 rows again (issue #7: ≤ 250 ms).
+   * A trim (a checkpoint beyond the index's start) rebuilds it.
+   */
+  async #reportRows(): Promise<readonly ReportRow[]> {
+    const index = this.#reportIndex;
+    const { meta, newer } = await guarded(() =>
+      withTx(this.#db, [S.audit, S.meta], 'readonly', async (tx) => {
+        const meta = await tx.objectStore(S.meta).get('vault');
+        const from = meta?.audit.checkpoint?.seq ?? 0;
+        const usable = index !== null && index.startAfter === from && index.lastSeq <= (meta?.audit.head.seq ?? 0);
+        const newer = await tx.objectStore(S.audit).getAll(usable ? IDBKeyRange.lowerBound(index.lastSeq, true) : undefined);
+        return { meta, newer: { usable, rows: newer } };
+      }),
+    );
+    if (this.#userKey === null) throw new VaultError('Locked', 'the vault is locked');
+    if (newer.usable && index !== null) {
+      index.append(newer.rows);
+      return index.rows;
+    }
+    const rebuilt = ReportIndex.from(newer.rows, meta?.audit.checkpoint?.seq ?? 0);
+    this.#reportIndex = rebuilt;
+    return rebuilt.rows;
   }
 
   /** Matching entries as CSV or as signed JSON (verifiable offline with `npm run verify-audit`). */
@@ -695,6 +772,15 @@ export class Session {
     await this.#write([], [event], async () => undefined);
   }
 
+  /**
+   * Records several events as consecutive, chained entries in one transaction (all or none). Used to
+   * seed large logs (the benchmark's 100,000 entries); at most 10,000 per call.
+   */
+  async recordMany(events: readonly AuditEvent[]): Promise<void> {
+    if (events.length > 10_000) throw new RangeError(`"events" must hold at most 10,000 events, got ${events.length}`);
+    await this.#write([], events, async () => undefined);
+  }
+
   get locked(): boolean {
     return this.#userKey === null;
   }
@@ -729,6 +815,7 @@ export class Session {
     this.#metaKeys.clear();
     this.#principals.clear();
     this.#held = null;
+    this.#reportIndex = null;
     // logCheck() after lock must refuse like everything else, not hand back the last result.
     this.#logCheck = null;
     for (const fn of this.#onLock) fn();
@@ -1741,18 +1828,9 @@ export class Session {
     const userId = this.user.id;
     const loaded = await guarded(async () => {
       // A few requests, whatever the number of keys: this user's and their groups' grants, and every key row.
-      const { grants, keys, principals } = await withTx(this.#db, [S.grants, S.keys, S.users, S.members, S.groups], 'readonly', async (tx) => {
-        const byPrincipal = tx.objectStore(S.grants).index('byPrincipal');
-        const [own, rows, self, members, groups] = await Promise.all([
-          byPrincipal.getAll(userId),
-          tx.objectStore(S.keys).getAll(),
-          tx.objectStore(S.users).get(userId),
-          tx.objectStore(S.members).index('byUser').getAll(userId),
-          tx.objectStore(S.groups).getAll(),
-        ]);
-        const viaGroups = await Promise.all(members.map((m) => byPrincipal.getAll(m.groupId)));
-        return { grants: [...own, ...viaGroups.flat()], keys: new Map(rows.map((r) => [r.id, r])), principals: { self, members, groups: new Map(groups.map((g) => [g.id, g])) } };
-      });
+      const prefetched = this.#prefetched;
+      this.#prefetched = null;
+      const { grants, keys, principals } = (await prefetched?.catch(() => null)) ?? (await readKeyRows(this.#db, userId));
       const open_ = await this.#openPrincipals(principals.self, principals.members, principals.groups);
       // One grant per key: the highest permission; between equals, the user's own wrapping (no ECDH to do).
       const best = new Map<string, GrantRow>();

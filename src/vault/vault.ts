@@ -5,13 +5,18 @@ import { allRequests, DB, deleteKeywardDb, openKeywardDb, StorageError, withTx, 
 import { aad } from './context';
 import { VaultError } from './errors';
 import { asVaultError, guarded } from './failures';
-import { Session } from './session';
+import { readKeyRows, Session } from './session';
 import { openUserKey, storedKdf } from './user-keys';
 import { AuditLog, describeClient } from './audit-log';
 import { createAuditKeys, openAuditKeys } from './audit-keys';
 import { newUserKeyPair } from './principals';
-import { BackupError, openBackup, replaceVault, type BackupPreview } from './backup';
-import { planMerge, resolveMerge, type MergePlan, type Resolution } from './merge';
+import { BackupError } from './backup-errors';
+import type { BackupPreview } from './backup';
+import type { MergePlan, Resolution } from './merge';
+
+// Backups and merges load on first use: the unlock screen's bundle does not carry them (issue #7).
+const backupCode = () => import('./backup');
+const mergeCode = () => import('./merge');
 import { checkNewPassword, checkSettings, checkUserName } from './validate';
 import { DEFAULT_SETTINGS, systemClock, type Clock, type UserId } from './types';
 
@@ -147,6 +152,9 @@ export class Vault {
     })();
     const iterations = storedKdf(user).iterations;
     const needsUpgrade = iterations < this.#kdfFloor;
+    // The key rows are read while PBKDF2 runs (off the main thread), instead of after it (issue #7: unlock).
+    const prefetched = readKeyRows(this.#db, user.id);
+    prefetched.catch(() => undefined);
     let opened;
     try {
       opened = await openUserKey(user, password, { extractable: needsUpgrade });
@@ -166,6 +174,7 @@ export class Vault {
       settings,
       kdfIterations: iterations,
       audit: log,
+      prefetched,
     });
     await session.start({ pending, kdfUpgrade: needsUpgrade ? { user, extractableUserKey: opened.userKey, password, floor: this.#kdfFloor } : null });
     return session;
@@ -188,7 +197,8 @@ export class Vault {
   /** "Check backup file": decrypts and validates a backup without touching the vault. */
   async inspectBackup(file: Uint8Array, password: string, session?: Session): Promise<BackupPreview> {
     try {
-      const { preview } = await openBackup(this.#db, file, password);
+      const { openBackup } = await backupCode();
+      const { preview } = await openBackup(this.#db, file, password, true);
       await session?.record({ action: 'backup.verify', details: { counts: preview.counts, createdAt: preview.createdAt, sameVault: preview.sameVault, olderThanVault: preview.olderThanVault } });
       return preview;
     } catch (error) {
@@ -206,6 +216,7 @@ export class Vault {
   async restoreBackup(file: Uint8Array, password: string, session?: Session): Promise<BackupPreview> {
     // From inside a vault only an admin replaces it (where no vault opens, there is no one to ask).
     if (session) await session.authorizeRestore();
+    const { openBackup, replaceVault } = await backupCode();
     const { preview, payload } = await openBackup(this.#db, file, password);
     await replaceVault(this.#db, payload, this.#clock.now(), this.#client);
     return preview;
@@ -216,6 +227,7 @@ export class Vault {
    * made with) in a temporary database, and compares its keys with this session's by id.
    */
   async previewMerge(session: Session, file: Uint8Array, backupPassword: string, backupVaultPassword: string): Promise<{ preview: BackupPreview; plan: MergePlan; apply: (choices: Record<string, Resolution>) => Promise<void> }> {
+    const [{ openBackup, replaceVault }, { planMerge, resolveMerge }] = await Promise.all([backupCode(), mergeCode()]);
     const { preview, payload } = await openBackup(this.#db, file, backupPassword);
     const tmpName = `keyward-merge-${randomId()}`;
     const tmp = await guarded(() => openKeywardDb({ name: tmpName }));
