@@ -119,3 +119,57 @@ test('a key granted to a second user is theirs to use until it is revoked', asyn
   await expect(keyInList(page, KEY.name)).toHaveCount(0);
   await expect(page.getByText(KEY.value)).toHaveCount(0);
 });
+
+test('an auditor granted "view" sees the key without its value, and reads the log', async ({ page }) => {
+  // Five password derivations (create, add user, unlock, the password change's two).
+  test.setTimeout(3 * KDF_TIMEOUT);
+  const AUDITOR = 'Ivy Auditor';
+  await page.goto('/');
+  await createVault(page);
+  await addKey(page, KEY.name, KEY.value);
+
+  await nav(page).getByRole('button', { name: 'Users & groups', exact: true }).click();
+  await page.getByLabel('Name', { exact: true }).fill(AUDITOR);
+  await page.getByLabel('One-time password', { exact: true }).fill(ONE_TIME);
+  await page.getByLabel('Role', { exact: true }).selectOption({ label: 'Auditor' });
+  await page.getByRole('button', { name: 'Add user', exact: true }).click();
+  await expect(page.getByRole('status').filter({ hasText: `${AUDITOR} was added as auditor` })).toBeVisible({ timeout: KDF_TIMEOUT });
+  await page.getByRole('button', { name: 'Back to keys', exact: true }).click();
+
+  // An auditor can be granted "View" only: it is the one level offered.
+  await keyInList(page, KEY.name).click();
+  const access = keyDetail(page, KEY.name).getByRole('region', { name: 'Access', exact: true });
+  await access.getByLabel('User or group', { exact: true }).selectOption({ label: `${AUDITOR} (Auditor)` });
+  await expect(access.getByLabel('Access level', { exact: true }).getByRole('option')).toHaveText(['View']);
+  await access.getByRole('button', { name: 'Grant access', exact: true }).click();
+  await expect(access.getByRole('status')).toHaveText(`Granted “View” to ${AUDITOR}: name and metadata only.`);
+
+  await signInAs(page, AUDITOR, ONE_TIME);
+  await page.getByLabel('One-time password', { exact: true }).fill(ONE_TIME, { timeout: KDF_TIMEOUT });
+  await page.getByLabel('New password', { exact: true }).fill(OWN);
+  await page.getByLabel('Confirm new password', { exact: true }).fill(OWN);
+  await page.getByRole('button', { name: 'Set password', exact: true }).click();
+  await expect(page.getByText(`Signed in as ${AUDITOR} (Auditor)`)).toBeVisible({ timeout: KDF_TIMEOUT });
+
+  await expect(nav(page).getByRole('button', { name: 'New key' })).toHaveCount(0);
+  await expect(nav(page).getByRole('button', { name: 'Backups' })).toHaveCount(0);
+  await expect(nav(page).getByRole('button', { name: 'Users & groups' })).toHaveCount(0);
+
+  // Name and metadata, no value controls.
+  await keyInList(page, KEY.name).click();
+  const detail = keyDetail(page, KEY.name);
+  await expect(detail).toContainText('Your access is “View”: name and metadata only.');
+  for (const name of ['Reveal', 'Copy', 'Rotate now', 'Edit', 'Delete']) {
+    await expect(detail.getByRole('button', { name, exact: true })).toHaveCount(0);
+  }
+  await expect(detail.getByRole('region', { name: 'Access', exact: true })).toHaveCount(0);
+  await expect(detail.getByRole('region', { name: 'Rotation policy', exact: true })).toHaveCount(0);
+  await expect(page.getByText(KEY.value)).toHaveCount(0);
+
+  // The log is theirs to read, and nothing they were offered was refused.
+  await nav(page).getByRole('button', { name: 'Audit', exact: true }).click();
+  await page.getByLabel('Action', { exact: true }).selectOption('key.grant');
+  await expect(page.getByText('Showing 1–1 of 1, newest first')).toBeVisible();
+  await page.getByLabel('Action', { exact: true }).selectOption('access.denied');
+  await expect(page.getByText('No entries match.')).toBeVisible();
+});
