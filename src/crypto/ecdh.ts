@@ -47,7 +47,11 @@ async function importPublic(jwk: JsonWebKey): Promise<CryptoKey> {
   if (typeof jwk !== 'object' || jwk === null || jwk.kty !== 'EC' || jwk.crv !== 'P-256' || typeof jwk.x !== 'string' || typeof jwk.y !== 'string') {
     throw new TypeError('"publicKey" must be an EC P-256 public JWK');
   }
-  return crypto.subtle.importKey('jwk', { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y }, P256, true, []);
+  try {
+    return await crypto.subtle.importKey('jwk', { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y }, P256, true, []);
+  } catch (cause) {
+    throw new TypeError('"publicKey" is not a point on P-256', { cause });
+  }
 }
 
 async function agree(privateKey: CryptoKey, publicKey: CryptoKey, epk: Uint8Array, recipient: Uint8Array): Promise<UserKey> {

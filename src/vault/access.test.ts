@@ -246,6 +246,55 @@ async function reopen(dbName: string, userId: string): Promise<Session> {
   return v.unlock({ userId: userId as UserId, password: OWN });
 }
 
+describe('edges that would leak or lose a key', () => {
+  it('lowering a grant to "view" takes the data key away and re-keys, like a revoke', async () => {
+    const { session, key, bob, dbName } = await setup();
+    await session.grantAccess(key.id, bob.id, 'use');
+    const before = (await rows(dbName, 'versions')).find((v) => v.keyId === key.id)!.sealedValue!;
+    await session.grantAccess(key.id, bob.id, 'view');
+    const grant = (await rows(dbName, 'grants')).find((g) => g.principalId === bob.id)!;
+    expect([grant.permission, grant.wrappedDek]).toEqual(['view', null]);
+    const after = (await rows(dbName, 'versions')).find((v) => v.keyId === key.id)!.sealedValue!;
+    expect(Buffer.from(after).equals(Buffer.from(before))).toBe(false);
+    expect(await session.revealValue(key.id)).toBe('sk_live_secret_1');
+  });
+
+  it('an auditor never holds a data key through a group', async () => {
+    const { vault, session, key } = await setup();
+    const audi = await addAndSignIn(vault, session, 'Audi', 'auditor');
+    const group = await session.createGroup('readers', [audi.id]);
+    await rejectsWith(session.grantAccess(key.id, group.id, 'use'), 'InvalidInput', 'permission');
+    await session.grantAccess(key.id, group.id, 'view');
+    const ops = await session.createGroup('ops');
+    await session.grantAccess(key.id, ops.id, 'use');
+    await rejectsWith(session.addMember(ops.id, audi.id), 'InvalidInput', 'members');
+    const carol = await addAndSignIn(vault, session, 'Carol', 'member');
+    await session.addMember(ops.id, carol.id);
+    await rejectsWith(session.setUserRole(carol.id, 'auditor'), 'InvalidInput', 'role');
+  });
+
+  it('a manager who holds the key through a group cannot revoke that group', async () => {
+    const { vault, session, key, bob } = await setup();
+    const carol = await addAndSignIn(vault, session, 'Carol', 'member');
+    const group = await session.createGroup('ops', [carol.id]);
+    await session.grantAccess(key.id, group.id, 'manage');
+    await session.grantAccess(key.id, bob.id, 'use');
+    await carol.session.lock();
+    const c = await vault.unlock({ userId: carol.id, password: OWN });
+    await rejectsWith(c.revokeAccess(key.id, group.id), 'InvalidInput', 'principal');
+    expect(await c.revokeAccess(key.id, bob.id)).toEqual({ rekeyed: true, rotated: false });
+    expect(await c.revealValue(key.id)).toBe('sk_live_secret_1');
+    expect(await session.revealValue(key.id)).toBe('sk_live_secret_1');
+  });
+
+  it("a removed user's open session locks at its next operation", async () => {
+    const { session, bob } = await setup();
+    await session.removeUser(bob.id);
+    await rejectsWith(bob.session.listKeys(), 'Locked');
+    expect(bob.session.locked).toBe(true);
+  });
+});
+
 describe('groups', () => {
   it('a key granted to a group opens for its members; a removed member loses it and the group is re-keyed', async () => {
     const { vault, session, key, bob, dbName } = await setup();
@@ -341,6 +390,15 @@ describe('backups and upgrades', () => {
     const owner = await fresh.vault.unlock({ password: PASSWORD });
     expect((await owner.listGroups()).map((g) => g.name)).toEqual(['security']);
     void vault;
+  });
+
+  it('from inside a vault only an admin replaces it or merges into it', async () => {
+    const { session, vault, bob } = await setup();
+    const { bytes } = await session.exportBackup({ password: 'a backup passphrase' });
+    await rejectsWith(vault.restoreBackup(bytes, 'a backup passphrase', bob.session), 'AccessDenied');
+    await rejectsWith(vault.previewMerge(bob.session, bytes, 'a backup passphrase', PASSWORD), 'AccessDenied');
+    await rejectsWith(bob.session.exportBackup({ password: 'a backup passphrase' }), 'AccessDenied');
+    expect((await session.auditReport({ actions: ['access.denied'], actors: [bob.id] })).total).toBe(3);
   });
 
   it('a user row from schema version 1 gets its key pair at the next unlock', async () => {

@@ -772,6 +772,10 @@ export class Session {
     if (role === 'auditor') {
       const grants = await guarded(() => this.#db.getAllFromIndex(S.grants, 'byPrincipal', userId));
       if (grants.some((g) => g.permission !== 'view')) throw new VaultError('InvalidInput', 'an auditor sees no key material: revoke their grants above "view" first', { field: 'role' });
+      const memberships = await guarded(() => this.#db.getAllFromIndex(S.members, 'byUser', userId));
+      for (const m of memberships) {
+        if (await this.#groupHoldsData(m.groupId)) throw new VaultError('InvalidInput', 'an auditor sees no key material: remove them from groups holding keys above "view" first', { field: 'role' });
+      }
     }
     await this.#write([S.users], [{ action: 'user.role', details: { userId, from: user.role, to: role } }], async (tx) => {
       const stored = await tx.objectStore(S.users).get(userId);
@@ -843,6 +847,7 @@ export class Session {
     const self = await this.#memberOf(groupId);
     const user = await readUser(this.#db, userId);
     if (!user.publicKey) throw new VaultError('InvalidInput', 'this user has not signed in since the upgrade', { field: 'members' });
+    if (user.role === 'auditor' && (await this.#groupHoldsData(groupId))) throw new VaultError('InvalidInput', 'this group holds keys above "view"; an auditor cannot join it', { field: 'members' });
     const now = this.#clock.now();
     const row = await guarded(async () => sealForMember(groupId, userId, user.publicKey!, await openAsMember(self.member, self.me, true), now));
     await this.#write([S.members], [{ action: 'group.member.add', details: { groupId, userId } }], async (tx) => {
@@ -949,6 +954,15 @@ export class Session {
     if (principalId === this.user.id) throw new VaultError('InvalidInput', 'you cannot change your own grant', { field: 'principal' });
     const target = await this.#principalKey(principalId);
     if (target.role && !atLeast(maxPermission(target.role), permission)) throw new VaultError('InvalidInput', 'an auditor can be granted "view" only', { field: 'permission' });
+    if (target.kind === 'group' && permission !== 'view' && (await this.#hasAuditor(principalId))) {
+      throw new VaultError('InvalidInput', 'an auditor is in this group: it can be granted "view" only', { field: 'permission' });
+    }
+    const existing = await guarded(() => this.#db.get(S.grants, [id, principalId]));
+    if (existing?.wrappedDek && permission === 'view') {
+      // Lowering to "view" takes the data key away: like a revoke, the key is re-keyed (and rotated) first.
+      await this.revokeAccess(id, principalId);
+      return this.grantAccess(id, principalId, 'view');
+    }
     const now = this.#clock.now();
     const mine = await guarded(() => openGrant(held.grant, userKey, this.#principals.get(held.grant.principalId), true));
     if (!mine.dek) throw new VaultError('AccessDenied', 'a "view" grant holds no data key');
@@ -982,6 +996,18 @@ export class Session {
     }
   }
 
+  /** Whether an auditor belongs to the group (an auditor must never hold a data key, even through a group). */
+  async #hasAuditor(groupId: string): Promise<boolean> {
+    const [members, users] = await guarded(() => Promise.all([this.#db.getAll(S.members, IDBKeyRange.bound([groupId, ''], [groupId, '\uffff'])), this.#db.getAll(S.users)]));
+    return members.some((m) => users.find((u) => u.id === m.userId)?.role === 'auditor');
+  }
+
+  /** Whether the group holds a grant above "view" (then no auditor may join it). */
+  async #groupHoldsData(groupId: string): Promise<boolean> {
+    const grants = await guarded(() => this.#db.getAllFromIndex(S.grants, 'byPrincipal', groupId));
+    return grants.some((g) => g.wrappedDek !== null);
+  }
+
   async #principalKey(principalId: string): Promise<{ kind: 'user' | 'group'; publicKey: JsonWebKey; role?: Role }> {
     const [user, group] = await guarded(() => Promise.all([this.#db.get(S.users, principalId), this.#db.get(S.groups, principalId)]));
     if (user) {
@@ -1001,6 +1027,7 @@ export class Session {
     const held = await this.#authorize('key.manage', id);
     const userKey = this.#key();
     if (principalId === this.user.id) throw new VaultError('InvalidInput', 'you cannot revoke your own grant', { field: 'principal' });
+    if (principalId === held.grant.principalId) throw new VaultError('InvalidInput', 'you hold this key through this group; ask another manager to revoke it', { field: 'principal' });
     const grants = await guarded(() => this.#db.getAllFromIndex(S.grants, 'byKey', id));
     const gone = grants.find((g) => g.principalId === principalId);
     if (!gone) throw new VaultError('NotFound', 'no such grant');

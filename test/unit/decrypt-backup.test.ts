@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BACKUP_ERROR_WORDS } from '../../src/vault';
+import { createdVault } from './helpers';
 
 const GOLDEN = new URL('../fixtures/golden-v1.kwbak', import.meta.url).pathname;
 const run = (args: string[], env: Record<string, string>) =>
@@ -36,6 +37,27 @@ describe('npm run decrypt-backup', () => {
     expect(r.status).not.toBe(0);
     expect(r.stderr).toContain(words);
     expect(existsSync(out)).toBe(false);
+  });
+
+  it('--user opens the keys granted to that user, with their own password (a member gets no audit log)', async () => {
+    const { session, vault } = await createdVault();
+    const k = await session.createKey({ name: 'shared', value: 'shared-value-1', format: 'text', tags: [], notes: '' });
+    await session.createKey({ name: 'owner only', value: 'owner-only-value', format: 'text', tags: [], notes: '' });
+    const bob = await session.addUser({ name: 'Bob', password: 'one-time password 1', role: 'member' });
+    const first = await vault.unlock({ userId: bob.id, password: 'one-time password 1' });
+    await first.changePassword('one-time password 1', 'bob own passphrase');
+    await session.grantAccess(k.id, bob.id, 'use');
+    const { bytes } = await session.exportBackup({ password: 'a backup passphrase' });
+    const dir = mkdtempSync(join(tmpdir(), 'kw-'));
+    const out = join(dir, 'plain.json');
+    const r = run([write(dir, bytes), '--user', 'Bob', '--out', out], { KEYWARD_BACKUP_PASSWORD: 'a backup passphrase', KEYWARD_VAULT_PASSWORD: 'bob own passphrase' });
+    expect(r.stderr).toContain('wrote');
+    const data = JSON.parse(readFileSync(out, 'utf8')) as { keys: { name: string; versions: { value?: string }[] }[]; audit: unknown[] };
+    expect(data.keys.map((x) => [x.name, x.versions[0]!.value])).toEqual([['shared', 'shared-value-1']]);
+    expect(data.audit).toEqual([]);
+    const nobody = run([write(dir, bytes), '--user', 'Nobody'], { KEYWARD_BACKUP_PASSWORD: 'a backup passphrase', KEYWARD_VAULT_PASSWORD: 'x' });
+    expect(nobody.status).not.toBe(0);
+    expect(nobody.stderr).toContain('no user named "Nobody"');
   });
 });
 
