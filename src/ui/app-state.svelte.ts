@@ -290,7 +290,7 @@ export class AppState {
             : '';
       this.#screen = 'unlock';
       // An admin may have added or removed people meanwhile: the picker lists who can unlock now.
-      void this.#refreshUsers();
+      void this.refreshUsers();
     }
     return this.#clipboard.clear();
   }
@@ -469,7 +469,8 @@ export class AppState {
     );
   }
 
-  async #refreshUsers(): Promise<void> {
+  /** Reads again who can unlock (for the picker); after an admin's change, and at every lock. Never rejects. */
+  async refreshUsers(): Promise<void> {
     try {
       if (this.#vault !== null) this.#users = await this.#vault.users();
     } catch {

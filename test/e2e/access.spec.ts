@@ -173,3 +173,66 @@ test('an auditor granted "view" sees the key without its value, and reads the lo
   await page.getByLabel('Action', { exact: true }).selectOption('access.denied');
   await expect(page.getByText('No entries match.')).toBeVisible();
 });
+
+test('groups: add with members, change members, a group holding a grant is not deleted until it is revoked', async ({ page }) => {
+  // Two password derivations (create, add user); the group changes are ECDH only, but the machine may be busy.
+  test.setTimeout(3 * KDF_TIMEOUT);
+  await page.goto('/');
+  await createVault(page);
+  await addKey(page, KEY.name, KEY.value);
+
+  await nav(page).getByRole('button', { name: 'Users & groups', exact: true }).click();
+  await page.getByLabel('Name', { exact: true }).fill(MEMBER);
+  await page.getByLabel('One-time password', { exact: true }).fill(ONE_TIME);
+  await page.getByRole('button', { name: 'Add user', exact: true }).click();
+  await expect(page.getByRole('status').filter({ hasText: `${MEMBER} was added as member` })).toBeVisible({ timeout: KDF_TIMEOUT });
+
+  // "Add group" with the member ticked; its creator is always a member.
+  await page.getByLabel('Group name', { exact: true }).fill('security');
+  await page.getByRole('checkbox', { name: MEMBER }).check();
+  await page.getByRole('button', { name: 'Add group', exact: true }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Group security was created with 2 members' })).toBeVisible();
+  const group = page.getByRole('region', { name: 'security', exact: true });
+  await expect(group.getByRole('list', { name: 'Members of security' }).getByRole('listitem')).toHaveText([new RegExp(OWNER), new RegExp(MEMBER)]);
+  await expect(page.getByRole('table', { name: 'Users' }).getByRole('row', { name: new RegExp(MEMBER) })).toContainText('security');
+
+  // Remove the member, then add them back.
+  await group.getByRole('button', { name: `Remove ${MEMBER} from security`, exact: true }).click();
+  await expect(page.getByRole('status').filter({ hasText: `${MEMBER} was removed from security` })).toBeVisible();
+  await expect(group.getByRole('list', { name: 'Members of security' }).getByRole('listitem')).toHaveCount(1);
+  await group.getByLabel('User to add to security', { exact: true }).selectOption({ label: MEMBER });
+  await group.getByRole('button', { name: 'Add member to security', exact: true }).click();
+  await expect(page.getByRole('status').filter({ hasText: `${MEMBER} was added to security` })).toBeVisible();
+  await expect(group.getByRole('list', { name: 'Members of security' }).getByRole('listitem')).toHaveCount(2);
+
+  // Grant the key to the group.
+  await page.getByRole('button', { name: 'Back to keys', exact: true }).click();
+  await keyInList(page, KEY.name).click();
+  const access = keyDetail(page, KEY.name).getByRole('region', { name: 'Access', exact: true });
+  await access.getByLabel('User or group', { exact: true }).selectOption({ label: 'security (group)' });
+  await access.getByLabel('Access level', { exact: true }).selectOption({ label: 'Rotate' });
+  await access.getByRole('button', { name: 'Grant access', exact: true }).click();
+  await expect(access.getByRole('table').getByRole('row', { name: /security/ })).toContainText('Rotate');
+
+  // While the group holds the grant, it is not deleted: the vault's reason shows in the dialog.
+  await nav(page).getByRole('button', { name: 'Users & groups', exact: true }).click();
+  await page.getByRole('button', { name: 'Delete group security', exact: true }).click();
+  const confirmDelete = page.getByRole('dialog', { name: 'Confirm delete group' });
+  await confirmDelete.getByRole('button', { name: 'Delete group', exact: true }).click();
+  await expect(confirmDelete.getByRole('alert')).toHaveText('This group holds 1 grant(s): revoke them first.');
+  await confirmDelete.getByRole('button', { name: 'Cancel', exact: true }).click();
+
+  // Revoke the group's grant (without re-keying, to show the choice), then the group goes.
+  await page.getByRole('button', { name: 'Back to keys', exact: true }).click();
+  await keyInList(page, KEY.name).click();
+  await access.getByRole('button', { name: 'Revoke access of security', exact: true }).click();
+  const confirmRevoke = page.getByRole('dialog', { name: 'Confirm revoke' });
+  await confirmRevoke.getByLabel(/Do not re-key or rotate/).check();
+  await confirmRevoke.getByRole('button', { name: 'Revoke', exact: true }).click();
+  await expect(access.getByRole('status')).toContainText('Access of security revoked. The key was not re-keyed or rotated');
+  await nav(page).getByRole('button', { name: 'Users & groups', exact: true }).click();
+  await page.getByRole('button', { name: 'Delete group security', exact: true }).click();
+  await page.getByRole('dialog', { name: 'Confirm delete group' }).getByRole('button', { name: 'Delete group', exact: true }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Group security was deleted.' })).toBeVisible();
+  await expect(page.getByText('No groups yet.')).toBeVisible();
+});
