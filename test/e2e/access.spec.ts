@@ -214,6 +214,19 @@ test('groups: add with members, change members, a group holding a grant is not d
   await access.getByRole('button', { name: 'Grant access', exact: true }).click();
   await expect(access.getByRole('table').getByRole('row', { name: /security/ })).toContainText('Rotate');
 
+  // A member of a group holding key material cannot become an auditor: refused with the vault's reason, role unchanged.
+  await nav(page).getByRole('button', { name: 'Users & groups', exact: true }).click();
+  const role = page.getByLabel(`Role of ${MEMBER}`, { exact: true });
+  await role.selectOption({ label: 'Auditor' });
+  await expect(page.getByRole('alert')).toHaveText(
+    `The role of ${MEMBER} was not changed: An auditor sees no key material: remove them from groups holding keys above "view" first.`,
+  );
+  await expect(role).toHaveValue('member');
+  await role.selectOption({ label: 'Admin' });
+  await expect(page.getByRole('status').filter({ hasText: `${MEMBER} is now admin.` })).toBeVisible();
+  await page.getByRole('button', { name: 'Back to keys', exact: true }).click();
+  await keyInList(page, KEY.name).click();
+
   // While the group holds the grant, it is not deleted: the vault's reason shows in the dialog.
   await nav(page).getByRole('button', { name: 'Users & groups', exact: true }).click();
   await page.getByRole('button', { name: 'Delete group security', exact: true }).click();
