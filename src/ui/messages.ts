@@ -177,6 +177,7 @@ export const FORM_MESSAGES = Object.freeze({
   dateOrder: '“To” must not be before “From”.',
   userRequired: 'Choose who you are.',
   userNameRequired: 'Enter the person’s name.',
+  userNameInvalid: 'Enter a name of 1 to 100 characters.',
   oneTimePasswordRequired: `Give them a one-time password of at least ${MIN_PASSWORD_LENGTH} characters.`,
   newPasswordSameAsGiven: 'Choose a password other than the one you were given.',
   groupNameRequired: 'Give the group a name.',
