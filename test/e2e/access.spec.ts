@@ -187,7 +187,7 @@ test('groups: add with members, change members, a group holding a grant is not d
   await page.getByRole('button', { name: 'Add user', exact: true }).click();
   await expect(page.getByRole('status').filter({ hasText: `${MEMBER} was added as member` })).toBeVisible({ timeout: KDF_TIMEOUT });
 
-  // "Add group" with the member ticked; its creator is always a member.
+  // "Add group" with the member ticked; its creator is always a member. Members are listed by name.
   await page.getByLabel('Group name', { exact: true }).fill('security');
   await page.getByRole('checkbox', { name: MEMBER }).check();
   await page.getByRole('button', { name: 'Add group', exact: true }).click();
