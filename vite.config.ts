@@ -22,6 +22,13 @@ const CONTENT_SECURITY_POLICY = [
   "object-src 'none'",
   "base-uri 'none'",
   "form-action 'none'",
+  // Trusted Types (issue 8): a string can no longer reach an HTML or script sink (innerHTML, script src,
+  // serviceWorker.register, importScripts). Two policies exist: Svelte's own, through which its compiled
+  // templates are cloned (node_modules/svelte/src/internal/client/dom/reconciler.js; Keyward uses no {@html}),
+  // and ours for the service worker URL (src/shell/trusted-types.ts). No 'allow-duplicates': a second policy
+  // of either name, or any other name, is refused.
+  "require-trusted-types-for 'script'",
+  'trusted-types svelte-trusted-html keyward-sw',
 ].join('; ');
 
 const SECURITY_HEADERS: Record<string, string> = {
@@ -67,6 +74,9 @@ export default defineConfig({
         globPatterns: ['**/*.{js,css,html,svg,png,webmanifest,ico,woff2}'],
         navigateFallback: 'index.html',
         cleanupOutdatedCaches: true,
+        // One self-contained sw.js: the split runtime is loaded with importScripts(string), a Trusted Types
+        // sink that the CSP header (which the worker gets too) refuses.
+        inlineWorkboxRuntime: true,
         // The zxcvbn dictionaries chunk is 1–2 MB; the workbox default (2 MiB) is too close.
         maximumFileSizeToCacheInBytes: 8 * 1024 * 1024,
         // Prompt mode: the new worker waits until the person clicks "Update".

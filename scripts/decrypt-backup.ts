@@ -9,6 +9,7 @@ import 'fake-indexeddb/auto';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
+import { parseJson } from '../src/crypto';
 import { BACKUP_ERROR_WORDS, BackupError, MAX_BACKUP_BYTES, openVault, VaultError, type Session, type UserId } from '../src/vault';
 
 function fail(words: string): never {
@@ -46,7 +47,7 @@ async function plaintext(session: Session, headSeq: number) {
       if (v.status !== 'destroyed') {
         // Retired versions are read too: recovery must not lose them.
         const open = async () =>
-          k.kind === 'secret' ? await session.revealValue(k.id, v.version) : JSON.parse(await session.exportKey(k.id, { part: k.algorithm && (k.algorithm.kind === 'aes-gcm' || k.algorithm.kind === 'hmac') ? 'secret' : k.hasPrivate ? 'private' : 'public', format: 'jwk', version: v.version }));
+          k.kind === 'secret' ? await session.revealValue(k.id, v.version) : parseJson(await session.exportKey(k.id, { part: k.algorithm && (k.algorithm.kind === 'aes-gcm' || k.algorithm.kind === 'hmac') ? 'secret' : k.hasPrivate ? 'private' : 'public', format: 'jwk', version: v.version }));
         // Needs a "rotate" grant; with less, a retired version stays unread (null), the rest still comes out.
         if (v.status === 'retired') await session.setOldestUsableVersion(k.id, v.version).catch(() => undefined);
         material = await open().catch(() => null);

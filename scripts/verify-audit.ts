@@ -2,7 +2,7 @@
 // Prints "OK <count> entries, signed by <fingerprint>" and exits 0, or names the first bad entry and exits 1.
 
 import { readFileSync } from 'node:fs';
-import { verifyExport } from '../src/vault/audit-export';
+import { verifyExportText } from '../src/vault/audit-export';
 
 async function main(argv: string[]): Promise<number> {
   const file = argv.find((a) => !a.startsWith('-'));
@@ -10,14 +10,14 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write('usage: npm run verify-audit -- FILE\n');
     return 2;
   }
-  let data: unknown;
+  let text: string;
   try {
-    data = JSON.parse(readFileSync(file, 'utf8'));
+    text = readFileSync(file, 'utf8');
   } catch (error) {
-    process.stderr.write(`FAILED: ${file} is not readable JSON (${(error as Error).message})\n`);
+    process.stderr.write(`FAILED: ${file} is not readable (${(error as Error).message})\n`);
     return 1;
   }
-  const result = await verifyExport(data);
+  const result = await verifyExportText(text);
   if (result.ok) {
     process.stdout.write(`OK ${result.count} entries, signed by ${result.fingerprint}\n`);
     return 0;

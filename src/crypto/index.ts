@@ -1,6 +1,7 @@
 // Public face of the crypto layer: WebCrypto only, no DOM, no storage.
 
 export { CryptoError, type CryptoErrorCode } from './errors';
+export { parseJson, POISONED_JSON_KEYS } from './json';
 export { utf8Encode, utf8Decode, toHex, fromHex, toBase64, fromBase64, toBase64Url, fromBase64Url, concatBytes, bytesEqual } from './bytes';
 export {
   randomBytes,

@@ -1,6 +1,7 @@
 // Owns typed keys: WebCrypto generation of symmetric keys and key pairs, JWK/PEM export, and validated import.
 
 import { fromBase64, fromBase64Url, fromHex, toBase64 } from './bytes';
+import { parseJson } from './json';
 
 export const RSA_SIZES = [2048, 3072, 4096] as const;
 export type RsaSize = (typeof RSA_SIZES)[number];
@@ -238,7 +239,7 @@ export async function importKeyMaterial(text: string, algorithm: KeyAlgorithm): 
   if (input.startsWith('{')) {
     let jwk: unknown;
     try {
-      jwk = JSON.parse(input);
+      jwk = parseJson(input);
     } catch (cause) {
       throw new TypedKeyError('Malformed', 'the JWK is not valid JSON', { cause });
     }

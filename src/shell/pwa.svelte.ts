@@ -2,6 +2,7 @@
 // the "update available" state (prompt mode: never reloads by itself) and the deferred install event.
 import { Workbox } from 'workbox-window';
 import type { PwaControls } from '../ui';
+import { trustedServiceWorkerUrl, type TrustedTypesLike } from './trusted-types';
 
 /** Chromium's install event; not in lib.dom (https://wicg.github.io/manifest-incubations/). */
 interface BeforeInstallPromptEvent extends Event {
@@ -93,7 +94,10 @@ export class PwaController implements PwaControls {
   }
 
   #registerServiceWorker(): void {
-    const workbox = new Workbox(this.#options.serviceWorkerUrl);
+    const win = this.#options.window;
+    // The CSP requires Trusted Types: register() takes a TrustedScriptURL from our one named policy.
+    const trustedTypes = (win as Window & { trustedTypes?: TrustedTypesLike }).trustedTypes;
+    const workbox = new Workbox(trustedServiceWorkerUrl(this.#options.serviceWorkerUrl, win.location.href, trustedTypes));
     this.#workbox = workbox;
     // Prompt mode (vite-plugin-pwa registerType 'prompt'): a new version waits until the person
     // chooses to update, because reloading would drop an unlocked vault and unsaved edits.

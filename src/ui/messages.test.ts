@@ -41,7 +41,7 @@ describe('messages', () => {
     expect(errorField(new VaultError('InvalidInput', 'x', { field: 'tags' }))).toBe('tags');
     expect(errorField(new VaultError('PasswordTooShort', 'x'))).toBe('password');
     expect(errorField(new VaultError('WrongPassword', 'x'))).toBeUndefined();
-    expect(invalidInputMessage('tags')).toBe('Use at most 20 tags of up to 50 characters each.');
+    expect(invalidInputMessage('tags')).toBe('Use at most 20 tags of up to 50 characters each, with no broken characters (shown as �).');
     expect(invalidInputMessage('somethingElse')).toBe('Check this entry and try again.');
   });
 

@@ -24,16 +24,16 @@ export function invalidInputMessage(field: string | undefined): string {
     case 'password':
       return `Use at least ${MIN_PASSWORD_LENGTH} characters.`;
     case 'name':
-      return `Give the key a name of 1 to ${grouped.format(LIMITS.nameMaxChars)} characters.`;
+      return `Give the key a name of 1 to ${grouped.format(LIMITS.nameMaxChars)} characters, with no broken characters (shown as �).`;
     case 'value':
-      return `Enter a value of at most ${grouped.format(LIMITS.valueMaxBytes / 1024)} KB that is valid for the chosen format.`;
+      return `Enter a value of at most ${grouped.format(LIMITS.valueMaxBytes / 1024)} KB that is valid for the chosen format, with no broken characters (shown as �).`;
     case 'format':
       // Also a generated value whose format was changed away from the generator's encoding, and PEM for a symmetric key.
       return 'Choose one of the listed formats. A generated value keeps the encoding it was generated in; symmetric keys export as JWK only.';
     case 'tags':
-      return `Use at most ${LIMITS.tagsMax} tags of up to ${LIMITS.tagMaxChars} characters each.`;
+      return `Use at most ${LIMITS.tagsMax} tags of up to ${LIMITS.tagMaxChars} characters each, with no broken characters (shown as �).`;
     case 'notes':
-      return `Keep notes to ${grouped.format(LIMITS.notesMaxChars)} characters or fewer.`;
+      return `Keep notes to ${grouped.format(LIMITS.notesMaxChars)} characters or fewer, with no broken characters (shown as �).`;
     case 'autoLockMinutes':
       return `Choose from ${SETTINGS_BOUNDS.autoLockMinutes.min} to ${grouped.format(SETTINGS_BOUNDS.autoLockMinutes.max)} minutes.`;
     case 'clipboardClearSeconds':
@@ -52,7 +52,7 @@ export function invalidInputMessage(field: string | undefined): string {
     case 'keepVersions':
       return `Keep from ${KEEP_VERSIONS.min} to ${KEEP_VERSIONS.max} versions.`;
     case 'reason':
-      return `Say why the key is compromised, in at most ${LIMITS.reasonMaxChars} characters.`;
+      return `Say why the key is compromised, in at most ${LIMITS.reasonMaxChars} characters, with no broken characters (shown as �).`;
     case 'oldestUsableVersion':
       return 'Choose a version from 1 to the current version.';
     case 'recipe':

@@ -1,6 +1,6 @@
 // Owns audit exports: CSV for people, and signed JSON that anyone can verify offline without the vault.
 
-import { fromBase64Url, toBase64Url, toHex, utf8Encode } from '../crypto';
+import { fromBase64Url, parseJson, toBase64Url, toHex, utf8Encode } from '../crypto';
 import type { AuditEntryView } from './audit-chain';
 
 export const EXPORT_FORMAT = 'keyward-audit-export';
@@ -80,6 +80,33 @@ export async function buildExport(input: {
   return { ...base, signer: { publicKey, fingerprint: await fingerprintOf(publicKey) }, entries, signature: toBase64Url(sig) };
 }
 
+/**
+ * Every field of an exported entry present, with its type. Without this a missing field hashed like a null one
+ * (canonicalJson writes undefined in an array as null), so deleting a null field went unnoticed.
+ */
+function isExportEntry(e: unknown): e is ExportEntry {
+  if (typeof e !== 'object' || e === null || Array.isArray(e)) return false;
+  const o = e as Record<string, unknown>;
+  const text = (v: unknown) => typeof v === 'string';
+  const textOrNull = (v: unknown) => v === null || typeof v === 'string';
+  return (
+    Number.isSafeInteger(o.seq) &&
+    text(o.at) &&
+    text(o.actor) &&
+    textOrNull(o.actorName) &&
+    text(o.action) &&
+    textOrNull(o.keyId) &&
+    textOrNull(o.keyName) &&
+    (o.version === null || Number.isSafeInteger(o.version)) &&
+    text(o.outcome) &&
+    typeof o.details === 'object' &&
+    o.details !== null &&
+    !Array.isArray(o.details) &&
+    text(o.prev) &&
+    text(o.hash)
+  );
+}
+
 export type VerifyResult = { ok: true; count: number; fingerprint: string } | { ok: false; reason: string; seq?: number };
 
 /** Checks an export with nothing but WebCrypto: the shape, every entry's hash chain, and the signature. */
@@ -87,13 +114,24 @@ export async function verifyExport(data: unknown): Promise<VerifyResult> {
   const x = data as Partial<AuditExport> | null;
   if (typeof x !== 'object' || x === null || x.format !== EXPORT_FORMAT) return { ok: false, reason: 'not a Keyward audit export' };
   if (x.version !== EXPORT_VERSION) return { ok: false, reason: `export format version ${String(x.version)} is not supported` };
-  if (!Array.isArray(x.entries) || typeof x.head !== 'string' || typeof x.signature !== 'string' || typeof x.vaultId !== 'string' || typeof x.exportedAt !== 'string' || !x.signer?.publicKey) {
+  if (
+    !Array.isArray(x.entries) ||
+    typeof x.head !== 'string' ||
+    typeof x.signature !== 'string' ||
+    typeof x.vaultId !== 'string' ||
+    typeof x.exportedAt !== 'string' ||
+    !x.signer?.publicKey ||
+    typeof x.filter !== 'object' ||
+    x.filter === null ||
+    Array.isArray(x.filter)
+  ) {
     return { ok: false, reason: 'the export is missing fields' };
   }
   let prev = GENESIS_HASH;
-  for (const e of x.entries as ExportEntry[]) {
-    const seq = typeof e?.seq === 'number' ? e.seq : undefined;
-    if (typeof e !== 'object' || e === null || e.prev !== prev) return { ok: false, reason: 'entry is out of chain (removed, inserted or reordered)', seq };
+  for (const e of x.entries as unknown[]) {
+    const seq = typeof (e as ExportEntry | null)?.seq === 'number' ? (e as ExportEntry).seq : undefined;
+    if (!isExportEntry(e)) return { ok: false, reason: 'entry has an impossible shape (a field is missing or of the wrong type)', seq };
+    if (e.prev !== prev) return { ok: false, reason: 'entry is out of chain (removed, inserted or reordered)', seq };
     const { prev: _p, hash, ...fields } = e;
     if ((await entryHash(fields, prev)) !== hash) return { ok: false, reason: 'entry was modified', seq };
     prev = hash;
@@ -106,13 +144,27 @@ export async function verifyExport(data: unknown): Promise<VerifyResult> {
     const { key_ops: _o, ext: _e, ...bare } = x.signer.publicKey;
     const key = await crypto.subtle.importKey('jwk', bare, { name: 'ECDSA', namedCurve: 'P-256' }, false, ['verify']);
     const sig = fromBase64Url(x.signature);
-    valid = await crypto.subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, key, sig, signedBytes({ format: EXPORT_FORMAT, version: EXPORT_VERSION, vaultId: x.vaultId, exportedAt: x.exportedAt, filter: x.filter ?? {}, head: x.head, count: x.entries.length }));
+    valid = await crypto.subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, key, sig, signedBytes({ format: EXPORT_FORMAT, version: EXPORT_VERSION, vaultId: x.vaultId, exportedAt: x.exportedAt, filter: x.filter, head: x.head, count: x.entries.length }));
   } catch {
     return { ok: false, reason: 'the signer key or signature is malformed' };
   }
   if (!valid) return { ok: false, reason: 'the signature does not match (header or entries changed, or another key signed)' };
   if (x.signer.fingerprint !== fingerprint) return { ok: false, reason: 'the stated fingerprint is not that of the signing key' };
   return { ok: true, count: x.entries.length, fingerprint };
+}
+
+/**
+ * Checks an export given as the text of its file (what `npm run verify-audit` reads): parsed with parseJson, so a
+ * hostile file's __proto__/constructor/prototype members are dropped and never copied onto anything.
+ */
+export async function verifyExportText(text: string): Promise<VerifyResult> {
+  let data: unknown;
+  try {
+    data = parseJson(text);
+  } catch {
+    return { ok: false, reason: 'the file is not JSON' };
+  }
+  return verifyExport(data);
 }
 
 function csvCell(v: unknown): string {

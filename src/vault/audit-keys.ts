@@ -4,6 +4,7 @@ import {
   generateDataKey,
   generateTypedKey,
   open,
+  parseJson,
   randomBytes,
   seal,
   unwrapDataKey,
@@ -50,7 +51,7 @@ export async function openAuditKeys(vaultId: string, meta: AuditMeta, userId: st
 
 /** The export signing key, opened only for the moment an export is signed. */
 export async function openSigningKey(vaultId: string, meta: AuditMeta, dek: DataKey): Promise<CryptoKey> {
-  const jwk = JSON.parse(utf8Decode(await open(dek, meta.sealedSigningKey, aad.auditSecret(vaultId, 'signingKey')))) as JsonWebKey;
+  const jwk = parseJson(utf8Decode(await open(dek, meta.sealedSigningKey, aad.auditSecret(vaultId, 'signingKey')))) as JsonWebKey;
   const { key_ops: _o, ext: _e, ...bare } = jwk;
   return crypto.subtle.importKey('jwk', bare, { name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign']);
 }

@@ -1,6 +1,6 @@
 // Owns writing the audit log: sealing details, chaining MACs from the head, and the head check inside each transaction.
 
-import { bytesEqual, open, seal, utf8Decode, utf8Encode, type DataKey } from '../crypto';
+import { bytesEqual, open, parseJson, seal, utf8Decode, utf8Encode, type DataKey } from '../crypto';
 import { allRequests, DB, type AuditRow, type KeywardDb, type Tx, type StoreName } from '../storage';
 import { chainMac, verifyChain, type AuditAction, type AuditOutcome, type ChainHead } from './audit-chain';
 import { aad } from './context';
@@ -130,7 +130,7 @@ export class AuditLog {
 
   async openDetails(row: AuditRow): Promise<Record<string, unknown>> {
     const json = utf8Decode(await open(this.#keys.dek, row.sealedDetails, aad.auditDetails(row.seq)));
-    const parsed: unknown = JSON.parse(json);
+    const parsed: unknown = parseJson(json);
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new TypeError('audit details are not an object');
     return parsed as Record<string, unknown>;
   }

@@ -8,6 +8,7 @@ import {
   fromBase64Url,
   isWellFormed,
   KDF_NAME,
+  parseJson,
   pbkdf2Sha256,
   randomBytes,
   SALT_BYTES,
@@ -223,7 +224,7 @@ function safeB64(text: string): Uint8Array {
 }
 
 function parseHeader(json: string): BackupHeader {
-  const h = JSON.parse(json) as Partial<BackupHeader> | null;
+  const h = parseJson(json) as Partial<BackupHeader> | null;
   const isInt = (n: unknown, min: number, max: number) => typeof n === 'number' && Number.isInteger(n) && n >= min && n <= max;
   if (
     typeof h !== 'object' ||

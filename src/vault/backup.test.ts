@@ -200,6 +200,25 @@ describe('damaged files are each refused with their own error, changing nothing'
     const cut = file.subarray(0, file.length - (100 + 16));
     expect(await codeOf(readBackupFile(cut, BACKUP_PW))).toBe('Truncated');
   });
+
+  // Found by fuzzing (src/vault/fuzz.test.ts): a payload row without its key failed inside the restore's
+  // transaction and was reported as "your browser refused to save". It is a damaged file, refused before writing.
+  it.each<[string, string, (row: Record<string, unknown>) => void]>([
+    ['a version row without its key id', 'versions', (row) => delete row.keyId],
+    ['a key row whose sealed metadata is text', 'keys', (row) => (row.sealedMeta = 'not bytes')],
+    ['a user row without its wrapped user key', 'users', (row) => delete row.wrappedUserKey],
+    ['an audit row whose sequence number is a string', 'audit', (row) => (row.seq = '1')],
+  ])('refuses a payload with %s as Damaged, writing nothing', async (_what, store, edit) => {
+    const { bytes, vault, dbName } = await sample();
+    const { header, payload } = await readBackupFile(bytes, BACKUP_PW);
+    const { kdf: _k, cipher: _c, chunkSize: _s, payloadBytes: _p, check: _x, ...info } = header;
+    const json = JSON.parse(Buffer.from(payload).toString('utf8')) as { stores: Record<string, Record<string, unknown>[]> };
+    edit(json.stores[store]![0]!);
+    const file = await writeBackupFile(new TextEncoder().encode(JSON.stringify(json)), BACKUP_PW, info, TEST_ITERATIONS);
+    const before = await dumpAll(dbName);
+    expect(await codeOf(vault.restoreBackup(file, BACKUP_PW))).toBe('Damaged');
+    expect(await dumpAll(dbName)).toBe(before);
+  });
 });
 
 describe('the golden file', () => {

@@ -1,11 +1,12 @@
 // Owns backups of a whole vault: the payload (every store, still encrypted by the vault's own keys),
 // export, a check that touches nothing, and restore by replacing the vault in one transaction.
 
-import { fromBase64Url, toBase64Url, utf8Decode, utf8Encode } from '../crypto';
+import { fromBase64Url, parseJson, toBase64Url, utf8Decode, utf8Encode } from '../crypto';
 import { allRequests, DB, withTx, type KeywardDb, type KeywardSchema, type StoreName } from '../storage';
 import { BackupError, readBackupFile, writeBackupFile, type BackupHeader, type HeaderInfo } from './backup-file';
 import { VaultError } from './errors';
 import { guarded } from './failures';
+import { checkPayloadRows } from './payload-rows';
 
 const S = DB.stores;
 /** The stores a backup carries. auditPending is folded at unlock and never backed up. */
@@ -28,13 +29,12 @@ function encodePayload(p: VaultPayload): Uint8Array {
   return utf8Encode(JSON.stringify(p, (_k, v: unknown) => (v instanceof Uint8Array ? { $b: toBase64Url(v) } : v)));
 }
 
-function decodePayload(bytes: Uint8Array): VaultPayload {
-  const p = JSON.parse(utf8Decode(bytes), (_k, v: unknown) => {
+export function decodePayload(bytes: Uint8Array): VaultPayload {
+  // parseJson drops __proto__, constructor and prototype members before this reviver sees an object.
+  const p = parseJson(utf8Decode(bytes), (_k, v: unknown) => {
     if (v && typeof v === 'object' && !Array.isArray(v)) {
       const o = v as Record<string, unknown>;
       if (typeof o.$b === 'string' && Object.keys(o).length === 1) return fromBase64Url(o.$b);
-      // JSON.parse makes own "__proto__" keys; drop them so no object is given another prototype later.
-      if (Object.prototype.hasOwnProperty.call(o, '__proto__')) delete o.__proto__;
     }
     return v;
   }) as Partial<VaultPayload> | null;
@@ -45,6 +45,9 @@ function decodePayload(bytes: Uint8Array): VaultPayload {
   }
   const meta = p.stores.meta;
   if (meta.length !== 1 || meta[0]?.id !== 'vault' || p.stores.users.length === 0) throw new TypeError('the payload has no vault');
+  // Every row has its fields' types before a restore writes it (found by fuzzing: a version row without its key
+  // failed inside the transaction and was reported as a storage failure).
+  checkPayloadRows(p.stores as Record<string, unknown[]>);
   return p as VaultPayload;
 }
 

@@ -1,6 +1,6 @@
 // Owns the decrypted shapes of stored records (key metadata, typed-key material) and their checks on read.
 
-import { checkKeyAlgorithm, type KeyAlgorithm, type KeyMaterial } from '../crypto';
+import { checkKeyAlgorithm, parseJson, type KeyAlgorithm, type KeyMaterial } from '../crypto';
 import { KEY_KINDS, KEY_STATES, VALUE_FORMATS, type KeyEvent, type KeyKind, type SecretRecipe, type ValueFormat } from './types';
 
 /** What is sealed in KeyRow.sealedMeta (docs/FORMAT.md §1). */
@@ -46,7 +46,7 @@ function isRecipe(v: unknown): v is SecretRecipe {
 
 /** Parses decrypted metadata; an impossible shape is a TypeError, reported by the vault as Corrupt. */
 export function parseMeta(json: string): SealedMeta {
-  const m: unknown = JSON.parse(json);
+  const m: unknown = parseJson(json);
   if (!isObject(m)) throw new TypeError('key metadata is not an object');
   const { kind, name, format, tags, notes, algorithm, recipe, hasPrivate, compromiseReason, history } = m;
   if (
@@ -71,7 +71,7 @@ export function parseMeta(json: string): SealedMeta {
 
 /** Parses a typed key's decrypted material (JWKs). */
 export function parseMaterial(json: string): KeyMaterial {
-  const m: unknown = JSON.parse(json);
+  const m: unknown = parseJson(json);
   if (!isObject(m)) throw new TypeError('key material is not an object');
   const out: { secret?: JsonWebKey; privateKey?: JsonWebKey; publicKey?: JsonWebKey } = {};
   for (const part of ['secret', 'privateKey', 'publicKey'] as const) {

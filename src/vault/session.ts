@@ -599,6 +599,8 @@ export class Session {
     this.#metaKeys.clear();
     this.#principals.clear();
     this.#held = null;
+    // logCheck() after lock must refuse like everything else, not hand back the last result.
+    this.#logCheck = null;
     for (const fn of this.#onLock) fn();
     this.#onLock.clear();
     return entry;

@@ -21,6 +21,14 @@ function invalid(field: string, message: string): VaultError {
   return new VaultError('InvalidInput', message, { field });
 }
 
+/**
+ * Text a person typed must be well-formed UTF-16: records are sealed as UTF-8, which would replace a lone surrogate
+ * with U+FFFD, so the key would silently come back different from what was saved (found by fuzzing).
+ */
+function checkWellFormed(field: string, text: string, what: string): void {
+  if (!isWellFormed(text)) throw invalid(field, `${what} contains a broken character (a lone surrogate)`);
+}
+
 /** Characters as a person counts them (code points, not UTF-16 units). */
 function charCount(text: string): number {
   let n = 0;
@@ -42,6 +50,7 @@ export function checkUserName(name: unknown): string {
   const trimmed = name.trim();
   if (trimmed.length === 0) throw invalid('ownerName', 'the name is empty');
   if (charCount(trimmed) > 100) throw invalid('ownerName', 'the name is longer than 100 characters');
+  checkWellFormed('ownerName', trimmed, 'the name');
   return trimmed;
 }
 
@@ -51,6 +60,7 @@ export function checkGroupName(name: unknown): string {
   const trimmed = name.trim();
   if (trimmed.length === 0) throw invalid('groupName', 'the name is empty');
   if (charCount(trimmed) > 100) throw invalid('groupName', 'the name is longer than 100 characters');
+  checkWellFormed('groupName', trimmed, 'the name');
   return trimmed;
 }
 
@@ -63,6 +73,9 @@ export function checkFormat(format: unknown): ValueFormat {
 export function checkValue(value: unknown, format: ValueFormat): string {
   if (typeof value !== 'string') throw invalid('value', 'the value must be text');
   if (value.length === 0) throw invalid('value', 'the value is empty');
+  // Size first: a 1 MB paste is refused without scanning it further.
+  if (value.length > LIMITS.valueMaxBytes) throw invalid('value', `the value is larger than ${LIMITS.valueMaxBytes / 1024} KiB`);
+  checkWellFormed('value', value, 'the value');
   if (utf8Encode(value).length > LIMITS.valueMaxBytes) throw invalid('value', `the value is larger than ${LIMITS.valueMaxBytes / 1024} KiB`);
   const decoders: Record<Exclude<ValueFormat, 'text'>, (s: string) => Uint8Array> = { hex: fromHex, base64: fromBase64, base64url: fromBase64Url };
   if (format !== 'text') {
@@ -79,18 +92,22 @@ export function checkName(name: unknown): string {
   if (typeof name !== 'string') throw invalid('name', 'the name must be text');
   const trimmed = name.trim();
   if (trimmed.length === 0) throw invalid('name', 'the name is empty');
-  if (charCount(trimmed) > LIMITS.nameMaxChars) throw invalid('name', `the name is longer than ${LIMITS.nameMaxChars} characters`);
+  if (trimmed.length > LIMITS.nameMaxChars * 2 || charCount(trimmed) > LIMITS.nameMaxChars) throw invalid('name', `the name is longer than ${LIMITS.nameMaxChars} characters`);
+  checkWellFormed('name', trimmed, 'the name');
   return trimmed;
 }
 
 export function checkTags(tags: unknown): string[] {
   if (!Array.isArray(tags)) throw invalid('tags', 'the tags must be a list');
+  // Far more entries than allowed are refused before each is looked at.
+  if (tags.length > LIMITS.tagsMax * 10) throw invalid('tags', `at most ${LIMITS.tagsMax} tags`);
   const out: string[] = [];
   for (const tag of tags) {
     if (typeof tag !== 'string') throw invalid('tags', 'every tag must be text');
     const t = tag.trim();
     if (t.length === 0) continue;
     if (charCount(t) > LIMITS.tagMaxChars) throw invalid('tags', `a tag is longer than ${LIMITS.tagMaxChars} characters`);
+    checkWellFormed('tags', t, 'a tag');
     if (!out.includes(t)) out.push(t);
   }
   if (out.length > LIMITS.tagsMax) throw invalid('tags', `at most ${LIMITS.tagsMax} tags`);
@@ -99,7 +116,8 @@ export function checkTags(tags: unknown): string[] {
 
 export function checkNotes(notes: unknown): string {
   if (typeof notes !== 'string') throw invalid('notes', 'the notes must be text');
-  if (charCount(notes) > LIMITS.notesMaxChars) throw invalid('notes', `the notes are longer than ${LIMITS.notesMaxChars} characters`);
+  if (notes.length > LIMITS.notesMaxChars * 2 || charCount(notes) > LIMITS.notesMaxChars) throw invalid('notes', `the notes are longer than ${LIMITS.notesMaxChars} characters`);
+  checkWellFormed('notes', notes, 'the notes');
   return notes;
 }
 
@@ -169,6 +187,7 @@ export function checkReason(reason: unknown): string {
   if (typeof reason !== 'string' || reason.trim().length === 0) throw invalid('reason', 'say why the key is compromised');
   const r = reason.trim();
   if (charCount(r) > LIMITS.reasonMaxChars) throw invalid('reason', `the reason is longer than ${LIMITS.reasonMaxChars} characters`);
+  checkWellFormed('reason', r, 'the reason');
   return r;
 }
 

@@ -14,6 +14,11 @@ export const OWNER = 'Ada Lovelace';
 interface Guard {
   /** Requests seen so far, by URL, for tests that want to assert on them. */
   readonly requests: readonly string[];
+  /**
+   * Hands over (and forgets) the CSP violations seen so far, for a test that provokes one on purpose and asserts
+   * on it; every violation not taken still fails the test at its end.
+   */
+  takeCspViolations(): string[];
 }
 
 function isAllowedUrl(url: string): boolean {
@@ -52,7 +57,7 @@ export const test = base.extend<{ guard: Guard }>({
       context.on('page', watchPage);
       await installCspViolationProbe(context, cspViolations);
 
-      await use({ requests });
+      await use({ requests, takeCspViolations: () => cspViolations.splice(0) });
 
       if (requests.length > 0) {
         await testInfo.attach('requests', { body: requests.join('\n'), contentType: 'text/plain' });

@@ -28,6 +28,10 @@ describe('the committed example export', () => {
     }, { reason: /signature/ }],
     ['a changed header', (x) => void (x.vaultId = 'another-vault'), { reason: /signature/ }],
     ['a swapped fingerprint', (x) => void (x.signer.fingerprint = '0000'), { reason: /fingerprint/ }],
+    // Found by fuzzing (src/vault/fuzz.test.ts): a missing field hashed like null, so this verified.
+    ['a null field removed', (x) => void delete (x.entries[0] as Partial<AuditExport['entries'][number]>).version, { reason: /impossible shape/, seq: 1 }],
+    ['a field of the wrong type', (x) => void ((x.entries[3] as unknown as { details: unknown }).details = 'x'), { reason: /impossible shape/, seq: 4 }],
+    ['the filter removed', (x) => void delete (x as Partial<AuditExport>).filter, { reason: /missing fields/ }],
     ['another format', (x) => void ((x as { format: string }).format = 'something-else'), { reason: /not a Keyward audit export/ }],
   ])('refuses %s', async (_what, tamper, expected) => {
     const x = fixture();

@@ -48,3 +48,39 @@ export async function rejectsWith(promise: Promise<unknown>, code: string, field
   expect((error as VaultError).code).toBe(code);
   if (field) expect((error as VaultError).field).toBe(field);
 }
+
+/**
+ * Every row of every store, as one string (bytes as hex): equal dumps before and after an operation prove it
+ * wrote nothing. Opens its own connection, so the vault under test may stay open.
+ */
+export async function dumpDb(dbName: string): Promise<string> {
+  const { DB, openKeywardDb } = await import('../../src/storage');
+  const db = await openKeywardDb({ name: dbName });
+  try {
+    const out: Record<string, unknown[]> = {};
+    for (const store of Object.values(DB.stores)) out[store] = await db.getAll(store);
+    return JSON.stringify(out, (_k, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v));
+  } finally {
+    db.close();
+  }
+}
+
+/** Paths at which `value` (at any depth) holds an own `__proto__`, `constructor` or `prototype` member. */
+export function poisonedPaths(value: unknown, path = '$'): string[] {
+  if (value === null || typeof value !== 'object' || ArrayBuffer.isView(value)) return [];
+  const out: string[] = [];
+  for (const key of Reflect.ownKeys(value)) {
+    if (typeof key !== 'string') continue;
+    if (['__proto__', 'constructor', 'prototype'].includes(key)) out.push(`${path}.${key}`);
+    out.push(...poisonedPaths((value as Record<string, unknown>)[key], `${path}.${key}`));
+  }
+  return out;
+}
+
+/** Object.prototype and Array.prototype hold nothing a hostile document could have put there. */
+export function expectNoGlobalPollution(): void {
+  for (const probe of [{}, [], Object.create(Object.prototype)]) {
+    expect((probe as Record<string, unknown>).polluted).toBeUndefined();
+  }
+  expect(Object.prototype).not.toHaveProperty('polluted');
+}
