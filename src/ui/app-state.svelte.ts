@@ -4,6 +4,7 @@
 
 import {
   IdleLock,
+  roleAllows,
   systemClock,
   TabSync,
   VaultError,
@@ -27,11 +28,15 @@ import { dueWorkSentence } from './lifecycle-text';
 import { errorMessage, TAB_MESSAGES } from './messages';
 import type { MergePreview } from './restore-state.svelte';
 
-export type Screen = 'loading' | 'create' | 'unlock' | 'vault' | 'removed' | 'error' | 'reload';
-/** 'other-tab': "Lock" or auto-lock in another tab; 'rekeyed': another tab rotated the user key or replaced the vault. */
-export type LockReason = 'manual' | 'idle' | 'update' | 'other-tab' | 'rekeyed';
+/** 'password': a user added with a one-time password chooses their own before anything else (issue #6). */
+export type Screen = 'loading' | 'create' | 'unlock' | 'password' | 'vault' | 'removed' | 'error' | 'reload';
+/**
+ * 'other-tab': "Lock" or auto-lock in another tab; 'rekeyed': another tab rotated the user key or replaced
+ * the vault; 'switch': "Switch user" locked so that someone else can sign in.
+ */
+export type LockReason = 'manual' | 'idle' | 'update' | 'other-tab' | 'rekeyed' | 'switch';
 /** What the unlocked vault screen shows below its header. */
-export type VaultView = 'keys' | 'audit' | 'backup';
+export type VaultView = 'keys' | 'audit' | 'backup' | 'users';
 
 /** A backup is due when the last one is older than this (or keys changed since, or there is none). */
 export const BACKUP_REMINDER_DAYS = 7;
@@ -87,6 +92,8 @@ export class AppState {
   #keys = $state.raw<KeysState | null>(null);
   #settings = $state.raw<Settings | null>(null);
   #users = $state.raw<readonly { id: UserId; name: string }[]>([]);
+  /** Who the unlock screen's picker starts on: the person who was signed in (none after "Switch user"). */
+  #lastUserId = $state<UserId | null>(null);
   #iterations = $state<number | null>(null);
   #persisted = $state<boolean | undefined>(undefined);
   #lockNotice = $state('');
@@ -134,6 +141,10 @@ export class AppState {
   /** People who can unlock this vault (one, the owner, until more users exist). */
   get users(): readonly { id: UserId; name: string }[] {
     return this.#users;
+  }
+  /** The person the unlock screen's picker starts on; null: nobody chosen yet. */
+  get lastUserId(): UserId | null {
+    return this.#lastUserId;
   }
   /** PBKDF2 iterations a new vault will use here, once measured. */
   get calibratedIterations(): number | null {
@@ -248,6 +259,25 @@ export class AppState {
   }
 
   /**
+   * The first unlock of a user added with a one-time password: their own password replaces it, then the vault opens.
+   * Throws VaultError: WrongPassword for `current`, PasswordTooShort or InvalidInput('password') for `next`.
+   */
+  async completePasswordChange(current: string, next: string): Promise<void> {
+    const session = this.#requireSession();
+    await session.changePassword(current, next);
+    if (this.#session !== session) return;
+    this.#kdfIterations = session.kdfIterations;
+    this.#enterVault(session);
+  }
+
+  /** "Switch user": locks (dropping every value) and shows the unlock screen with the picker, nobody chosen. */
+  switchUser(): Promise<void> {
+    const done = this.lock('switch');
+    this.#lastUserId = null;
+    return done;
+  }
+
+  /**
    * Drops the session and every value in memory, clears the clipboard if we wrote to it and shows the unlock screen.
    * The screen changes at once; the promise settles when the clipboard is cleared.
    */
@@ -276,6 +306,7 @@ export class AppState {
       // Already locked: nothing left to drop.
     }
     if (session !== null) {
+      this.#lastUserId = session.user.id;
       this.#lockNotice =
         reason === 'idle'
           ? 'Locked after a period without activity.'
@@ -287,6 +318,8 @@ export class AppState {
                 ? TAB_MESSAGES.rekeyedElsewhere
                 : '';
       this.#screen = 'unlock';
+      // An admin may have added or removed people meanwhile: the picker lists who can unlock now.
+      void this.refreshUsers();
     }
     return this.#clipboard.clear();
   }
@@ -364,10 +397,10 @@ export class AppState {
     }
   }
 
-  /** Reads when the last backup was made and whether one is due. Never rejects. */
+  /** Reads when the last backup was made and whether one is due (admins only: others are refused). Never rejects. */
   async refreshBackupStatus(): Promise<void> {
     const session = this.#session;
-    if (session === null) return;
+    if (session === null || this.#screen !== 'vault' || !roleAllows(session.user.role, 'backup.export')) return;
     try {
       const status = await session.backupStatus(BACKUP_REMINDER_DAYS);
       if (this.#session === session) this.#backup = status;
@@ -402,7 +435,8 @@ export class AppState {
    */
   async restoreBackup(bytes: Uint8Array, password: string): Promise<void> {
     const vault = this.#requireVault();
-    await vault.restoreBackup(bytes, password);
+    // From inside the vault only an admin may replace it: the session lets the vault check (and log a refusal).
+    await vault.restoreBackup(bytes, password, this.#session ?? undefined);
     this.#tabs?.announce({ type: 'rekeyed' });
     this.#device.vaultMarker.set();
     if (this.#session !== null) void this.lock();
@@ -540,10 +574,24 @@ export class AppState {
     );
   }
 
+  /** Reads again who can unlock (for the picker); after an admin's change, and at every lock. Never rejects. */
+  async refreshUsers(): Promise<void> {
+    try {
+      if (this.#vault !== null) this.#users = await this.#vault.users();
+    } catch {
+      // The list read at start stays.
+    }
+  }
+
+  /**
+   * A session opened: auto-lock and the lock hook start at once. Someone still holding a one-time password gets the
+   * 'password' screen and nothing else — no key list, no log or backup reads, no due work — until they choose their own.
+   */
   #begin(session: Session): void {
     const settings = session.settings();
     this.#session = session;
     this.#settings = settings;
+    this.#lastUserId = session.user.id;
     this.#lockNotice = '';
     this.#kdfIterations = session.kdfIterations;
     this.#kdfNotice = session.kdfUpgrade ? kdfUpgradeText(session.kdfUpgrade.from, session.kdfUpgrade.to) : '';
@@ -552,23 +600,6 @@ export class AppState {
     this.#view = 'keys';
     this.#logBreak = null;
     this.#backup = null;
-    this.#keys = new KeysState({
-      session,
-      clipboard: this.#clipboard,
-      clipboardSeconds: () => this.#settings?.clipboardClearSeconds ?? 30,
-      clock: this.#clock,
-      // A change to a key may make a backup due ("Keys changed since your last backup").
-      onChange: () => void this.refreshBackupStatus(),
-    });
-    this.#audit = new AuditState({ session, onChainResult: (result) => this.noteChainResult(result) });
-    // docs/AUDIT.md §2: the chain is verified at every unlock, in the background; a break stays on screen.
-    session.logCheck().then(
-      (result) => {
-        if (this.#session === session) this.noteChainResult(result);
-      },
-      () => undefined,
-    );
-    void this.refreshBackupStatus();
     this.#idle = new IdleLock({
       timeoutMs: settings.autoLockMinutes * 60_000,
       onIdle: () => void this.lock('idle'),
@@ -579,7 +610,31 @@ export class AppState {
     session.onLock(() => {
       if (this.#session === session) void this.lock();
     });
+    if (session.mustChangePassword) this.#screen = 'password';
+    else this.#enterVault(session);
+  }
+
+  /** Opens the vault screen for a session whose person may use it: keys, the log check, the backup status, due work. */
+  #enterVault(session: Session): void {
+    this.#keys = new KeysState({
+      session,
+      clipboard: this.#clipboard,
+      clipboardSeconds: () => this.#settings?.clipboardClearSeconds ?? 30,
+      clock: this.#clock,
+      // A change to a key may make a backup due ("Keys changed since your last backup").
+      onChange: () => void this.refreshBackupStatus(),
+    });
+    // Only roles that may read the log get the Audit screen's state (a member's report would be refused and logged).
+    this.#audit = roleAllows(session.user.role, 'audit.read') ? new AuditState({ session, onChainResult: (result) => this.noteChainResult(result) }) : null;
+    // docs/AUDIT.md §2: the chain is verified at every unlock, in the background; a break stays on screen.
+    session.logCheck().then(
+      (result) => {
+        if (this.#session === session) this.noteChainResult(result);
+      },
+      () => undefined,
+    );
     this.#screen = 'vault';
+    void this.refreshBackupStatus();
     // Right after unlock, then every minute while unlocked; lock() stops it.
     this.#stopDueWork();
     void this.runDueWork();

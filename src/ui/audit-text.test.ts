@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { DAY_MS } from '../vault';
+import { AUDIT_ACTIONS, DAY_MS } from '../vault';
 import {
+  ACTION_LABELS,
+  actionLabel,
+  actionWords,
   actorLabel,
   backupReminderText,
   chartSummary,
@@ -15,6 +18,17 @@ import {
 } from './audit-text';
 
 describe('audit text', () => {
+  it('has words for every action the log writes, access control included', () => {
+    for (const action of AUDIT_ACTIONS) expect(actionWords(action), action).not.toBe('');
+    expect(Object.keys(ACTION_LABELS).sort()).toEqual([...AUDIT_ACTIONS].sort());
+    expect(actionLabel('key.grant')).toBe('Access granted (key.grant)');
+    expect(actionLabel('access.denied')).toBe('Access denied (access.denied)');
+    expect(actionLabel('group.member.remove')).toBe('Group member removed (group.member.remove)');
+    // Unknown (newer) actions and prototype names show as they are.
+    expect(actionLabel('future.thing')).toBe('future.thing');
+    expect(actionWords('toString')).toBe('');
+  });
+
   it('names actors, with scheduled work as Keyward', () => {
     expect(actorLabel('system', null)).toBe('Keyward (automatic)');
     expect(actorLabel('u1', 'Ada')).toBe('Ada');

@@ -1,7 +1,7 @@
 // Owns the words of the Audit screen and of backups: who did it, entry details as text, chain check results,
 // the backup reminder, a backup's preview and a merge's outcome. Plain text only: nothing here is ever HTML.
 
-import { SYSTEM_ACTOR, type BackupPreview, type ChainResult, type DayBucket, type Resolution } from '../vault';
+import { SYSTEM_ACTOR, type AuditAction, type BackupPreview, type ChainResult, type DayBucket, type Resolution } from '../vault';
 import { formatCount } from './format';
 
 /** Who an entry names: "Keyward (automatic)" for scheduled work, the person's name, or the raw id. */
@@ -10,6 +10,61 @@ export function actorLabel(actor: string, name: string | null): string {
   if (name !== null && name !== '') return name;
   if (actor === 'unknown') return 'Unknown person';
   return actor;
+}
+
+/** Words for each action the log writes; the id stays the filter's value and the exports' field. */
+export const ACTION_LABELS: Readonly<Record<AuditAction, string>> = Object.freeze({
+  'vault.create': 'Vault created',
+  unlock: 'Unlocked',
+  'unlock.failed': 'Unlock failed',
+  lock: 'Locked',
+  'lock.auto': 'Locked automatically',
+  'key.create': 'Key created',
+  'key.reveal': 'Value revealed',
+  'key.copy': 'Value copied',
+  'key.export': 'Key exported',
+  'key.update': 'Key edited',
+  'key.rotate': 'Key rotated',
+  'key.state': 'Key state changed',
+  'key.policy': 'Rotation policy changed',
+  'key.destruction.schedule': 'Destruction scheduled',
+  'key.destruction.cancel': 'Destruction cancelled',
+  'key.destroy': 'Key destroyed',
+  'key.trim': 'Old versions trimmed',
+  'key.remove': 'Key record removed',
+  'password.change': 'Password changed',
+  'kdf.upgrade': 'Key derivation strengthened',
+  'userkey.rotate': 'User key replaced',
+  'settings.change': 'Settings changed',
+  'backup.export': 'Backup exported',
+  'backup.verify': 'Backup file checked',
+  'backup.restore': 'Backup restored',
+  'access.denied': 'Access denied',
+  'audit.verify': 'Audit log verified',
+  'audit.export': 'Audit log exported',
+  'audit.checkpoint': 'Audit log archived and trimmed',
+  'user.add': 'User added',
+  'user.remove': 'User removed',
+  'user.role': 'User role changed',
+  'user.keys': 'User key pair made',
+  'group.create': 'Group created',
+  'group.delete': 'Group deleted',
+  'group.member.add': 'Group member added',
+  'group.member.remove': 'Group member removed',
+  'key.grant': 'Access granted',
+  'key.revoke': 'Access revoked',
+  'key.rekey': 'Key re-keyed',
+});
+
+/** "Access granted" for key.grant; '' for an action this version does not know. */
+export function actionWords(action: string): string {
+  return Object.hasOwn(ACTION_LABELS, action) ? ACTION_LABELS[action as AuditAction] : '';
+}
+
+/** "Access granted (key.grant)"; an action this version does not know shows as its id. */
+export function actionLabel(action: string): string {
+  const words = actionWords(action);
+  return words === '' ? action : `${words} (${action})`;
 }
 
 /** One value of an entry's details as text: arrays joined, objects as compact JSON, nothing else special. */

@@ -7,6 +7,7 @@ import {
   sortKeys,
   systemClock,
   VaultError,
+  type AccessEntry,
   type Clock,
   type ExportFormat,
   type KeyAlgorithm,
@@ -16,6 +17,8 @@ import {
   type KeyState,
   type KeySummary,
   type KeyVersionInfo,
+  type Permission,
+  type PrincipalInfo,
   type RotationPolicy,
   type Session,
   type SortDirection,
@@ -369,6 +372,33 @@ export class KeysState {
 
   cancelDestruction(): Promise<KeySummary> {
     return this.#change((id) => this.#session.cancelDestruction(id), false);
+  }
+
+  // ── access (issue #6): who holds the selected key, grants and revokes ──
+
+  /** Who holds the selected key and at what level (needs "manage" on it). */
+  listAccess(): Promise<AccessEntry[]> {
+    return this.#session.listAccess(this.#requireSelected());
+  }
+
+  /** Everyone a key can be granted to. */
+  principals(): Promise<PrincipalInfo[]> {
+    return this.#session.principals();
+  }
+
+  /** Grants the selected key to a user or group (replacing an earlier grant of theirs). */
+  async grant(principalId: string, permission: Permission): Promise<void> {
+    const id = this.#requireSelected();
+    await this.#session.grantAccess(id, principalId, permission);
+    await this.#afterChange(await this.#session.getKey(id), false);
+  }
+
+  /** Revokes a grant; by default the key is re-keyed and, where it can make its own material, rotated. */
+  async revoke(principalId: string, options: { rotate: boolean }): Promise<{ rekeyed: boolean; rotated: boolean }> {
+    const id = this.#requireSelected();
+    const result = await this.#session.revokeAccess(id, principalId, { rotate: options.rotate });
+    await this.#afterChange(await this.#session.getKey(id), true);
+    return result;
   }
 
   /** Removes a destroyed key's record for good. */

@@ -24,7 +24,7 @@ const CODES: VaultErrorCode[] = [
 const FIELDS = [
   'ownerName', 'password', 'name', 'value', 'format', 'tags', 'notes', 'autoLockMinutes', 'clipboardClearSeconds',
   'material', 'algorithm', 'rotation', 'activationAt', 'destructionDays', 'keepVersions', 'reason', 'oldestUsableVersion',
-  'recipe', 'part', 'kind',
+  'recipe', 'part', 'kind', 'userName', 'groupName', 'role', 'user', 'members', 'group', 'principal', 'permission',
 ];
 
 describe('messages', () => {
@@ -74,6 +74,17 @@ describe('messages', () => {
     );
     // Other fields never echo the vault's text.
     expect(errorMessage(new VaultError('InvalidInput', 'hunter2', { field: 'value' }))).not.toContain('hunter2');
+  });
+
+  it('shows the vault’s reasons for access-control refusals (issue #6)', () => {
+    expect(errorMessage(new VaultError('InvalidInput', 'the vault must keep at least one admin', { field: 'user' }))).toBe('The vault must keep at least one admin.');
+    expect(errorMessage(new VaultError('InvalidInput', 'this user is the only manager of 2 key(s): have them grant "manage" to someone first', { field: 'user' }))).toBe(
+      'This user is the only manager of 2 key(s): have them grant "manage" to someone first.',
+    );
+    expect(errorMessage(new VaultError('InvalidInput', 'you cannot remove yourself; ask another admin', { field: 'user' }))).toBe('You cannot remove yourself; ask another admin.');
+    expect(errorMessage(new VaultError('InvalidInput', 'someone must keep "manage" on this key', { field: 'principal' }))).toBe('Someone must keep "manage" on this key.');
+    expect(errorMessage(new VaultError('InvalidInput', '', { field: 'role' }))).toBe(invalidInputMessage('role'));
+    expect(errorMessage(new VaultError('AccessDenied', 'a member cannot manage users'))).toMatch(/recorded in the audit log/);
   });
 });
 

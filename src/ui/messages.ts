@@ -66,6 +66,23 @@ export function invalidInputMessage(field: string | undefined): string {
       return ARCHIVE_WORDS.nothingBefore;
     case 'archive':
       return 'The log changed since that archive was made, so nothing was trimmed. Download a new archive.';
+    case 'userName':
+      return 'A user of that name exists already: choose another name.';
+    case 'groupName':
+      return 'Give the group a name of 1 to 100 characters that no other group has.';
+    // The next fields stand in when the vault gives no reason (errorMessage shows the vault's own sentence for them).
+    case 'role':
+      return 'That role cannot be given to this user.';
+    case 'user':
+      return 'This user cannot be removed.';
+    case 'members':
+      return 'That membership change is not possible.';
+    case 'group':
+      return 'This group cannot be deleted while it holds grants: revoke them first.';
+    case 'principal':
+      return 'Choose another user or group.';
+    case 'permission':
+      return 'Choose one of the listed access levels (an auditor can be granted "View" only).';
     default:
       return 'Check this entry and try again.';
   }
@@ -112,6 +129,13 @@ export function codeMessage(code: VaultErrorCode, field?: string): string {
   }
 }
 
+/**
+ * Access-control refusals whose reason the vault states itself (issue #6): "the vault must keep at least one admin",
+ * "this user is the only manager of 2 key(s)…", "you cannot revoke your own grant". The vault builds these from counts
+ * and fixed words, never from input, so they are shown as they are.
+ */
+const VAULT_WORDED_FIELDS: ReadonlySet<string> = new Set(['role', 'user', 'members', 'group', 'principal', 'permission', 'userName', 'groupName']);
+
 /** Words for anything thrown at the UI. Unknown errors get a generic sentence: their text might carry input. */
 export function errorMessage(error: unknown): string {
   // A backup file's problem: the same words as `npm run decrypt-backup` prints (vault/backup-file.ts).
@@ -120,6 +144,7 @@ export function errorMessage(error: unknown): string {
     // These codes carry a specific, secret-free reason from the vault ("version 2 is retired", "a suspended key cannot
     // become deactivated", "this RSA key has 2048 bits, not 4096"): the vault never puts input or material in them.
     if (error.code === 'IllegalTransition' || error.code === 'KeyNotUsable' || (error.code === 'InvalidInput' && error.field === 'material')) return sentence(error.message);
+    if (error.code === 'InvalidInput' && error.field !== undefined && VAULT_WORDED_FIELDS.has(error.field) && error.message.trim() !== '') return sentence(error.message);
     // "this browser cannot make Ed25519 keys": names the type, then what to do.
     if (error.code === 'Unsupported') return `${sentence(error.message)} Choose another type, or use a current Chrome, Edge, Firefox or Safari.`;
     return codeMessage(error.code, error.field);
@@ -170,6 +195,13 @@ export const FORM_MESSAGES = Object.freeze({
   backupVaultPasswordWrong: 'That password does not open the vault in the backup. Use the vault password you had when the backup was made.',
   dateInvalid: 'Enter a date, or leave the field empty.',
   dateOrder: '“To” must not be before “From”.',
+  userRequired: 'Choose who you are.',
+  userNameRequired: 'Enter the person’s name.',
+  userNameInvalid: 'Enter a name of 1 to 100 characters.',
+  oneTimePasswordRequired: `Give them a one-time password of at least ${MIN_PASSWORD_LENGTH} characters.`,
+  newPasswordSameAsGiven: 'Choose a password other than the one you were given.',
+  groupNameRequired: 'Give the group a name.',
+  granteeRequired: 'Choose a user or a group.',
 });
 
 /** "Archive and trim" on the Audit screen (docs/AUDIT.md §6): every sentence of its dialog. */
