@@ -20,6 +20,8 @@ interface MarkedWindow {
 }
 
 test('a new version waits for the person, and the app reloads only when asked', async ({ page }) => {
+  // The banner's accessibility scan (axe) takes tens of seconds on a busy 2-core machine.
+  test.setTimeout(180_000);
   await page.goto('/');
   await page.evaluate(async () => {
     await navigator.serviceWorker.ready;
