@@ -1,7 +1,7 @@
 // Composition root: builds the shell's PWA and device controls and mounts the UI with the vault.
 import { mount } from 'svelte';
 import { App } from './ui';
-import { openVault } from './vault';
+import { openVault, type OpenVaultOptions } from './vault';
 import { createDeviceControls, createPwaControls } from './shell';
 
 const target = document.getElementById('app');
@@ -22,5 +22,5 @@ const device = createDeviceControls({
 
 mount(App, {
   target,
-  props: { loadVault: (hooks) => openVault(hooks), pwa, device },
+  props: { loadVault: (hooks: OpenVaultOptions) => openVault(hooks), pwa, device },
 });

@@ -5,6 +5,9 @@ import type { Page } from '@playwright/test';
 import { DB } from '../../src/storage/schema';
 import { addKey, createVault, expect, keyInList, KDF_TIMEOUT, revealValue, test, unlockAndWait } from './fixtures';
 
+// Two key derivations (create, then unlock in the second tab) and up to eight saves on a shared 2-core machine.
+test.describe.configure({ timeout: 120_000 });
+
 /** Tab A creates the vault; tab B opens the app and unlocks it. */
 async function twoUnlockedTabs(page: Page): Promise<Page> {
   await page.goto('/');
