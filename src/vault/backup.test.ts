@@ -3,7 +3,7 @@ import { FakeClock, newVault, PASSWORD, TEST_ITERATIONS } from '../../test/unit/
 import { DB, openKeywardDb } from '../storage';
 import { BackupError, MAX_BACKUP_BYTES, openVault, type KeyInput } from './index';
 import { readBackupFile, writeBackupFile, BACKUP_VERSION, CHUNK_SIZE } from './backup-file';
-import { makeBackupFile, readVaultPayload } from './backup';
+import { decodePayload, encodePayloadV1, makeBackupFile, readVaultPayload, type VaultPayload } from './backup';
 
 const BACKUP_PW = 'backup passphrase 42';
 const pasted = (over: Partial<KeyInput> = {}): KeyInput => ({ name: 'Stripe', value: 'sk_live_1', format: 'text', tags: ['pay'], notes: 'n', ...over });
@@ -213,9 +213,10 @@ describe('damaged files are each refused with their own error, changing nothing'
     const { bytes, vault, dbName } = await sample();
     const { header, payload } = await readBackupFile(bytes, BACKUP_PW);
     const { kdf: _k, cipher: _c, chunkSize: _s, payloadBytes: _p, check: _x, ...info } = header;
-    const json = JSON.parse(Buffer.from(payload).toString('utf8')) as { stores: Record<string, Record<string, unknown>[]> };
-    edit(json.stores[store]![0]!);
-    const file = await writeBackupFile(new TextEncoder().encode(JSON.stringify(json)), BACKUP_PW, info, TEST_ITERATIONS);
+    // Backups are written in format 2 (binary payload); the edited copy is written as format 1 (JSON), which is still read.
+    const decoded = decodePayload(payload, 2) as unknown as VaultPayload & { stores: Record<string, Record<string, unknown>[]> };
+    edit(decoded.stores[store]![0]!);
+    const file = await writeBackupFile(encodePayloadV1(decoded), BACKUP_PW, info, TEST_ITERATIONS, 1);
     const before = await dumpAll(dbName);
     expect(await codeOf(vault.restoreBackup(file, BACKUP_PW))).toBe('Damaged');
     expect(await dumpAll(dbName)).toBe(before);

@@ -8,7 +8,7 @@ import { createdVault, expectNoGlobalPollution, freshDbName, poisonedPaths, TEST
 import { importKeyMaterial, parseJson, utf8Decode, utf8Encode } from '../crypto';
 import { openKeywardDb } from '../storage';
 import { verifyExport, verifyExportText } from './audit-export';
-import { openBackup } from './backup';
+import { decodePayload, encodePayloadV1, openBackup } from './backup';
 import { readBackupFile, readBackupHeader, writeBackupFile, type HeaderInfo } from './backup-file';
 import { parseMaterial, parseMeta } from './records';
 
@@ -71,10 +71,11 @@ describe('backup files', () => {
     await session.createKey({ name: 'k', value: 'v', format: 'text', tags: [], notes: '' });
     const { bytes } = await session.exportBackup({ password: BACKUP_PW });
     const { header, payload } = await readBackupFile(bytes, BACKUP_PW);
-    const json = poison(poison(poison(utf8Decode(payload), 'id'), 'kind'), 'meta');
+    // Poisoned as format 1 (JSON payload, still read): backups are written in format 2 (binary).
+    const json = poison(poison(poison(utf8Decode(encodePayloadV1(decodePayload(payload, 2))), 'id'), 'kind'), 'meta');
     expect(json).toContain('"constructor"');
     const { kdf: _k, cipher: _c, chunkSize: _s, payloadBytes: _p, check: _x, ...info } = header;
-    const hostile = await writeBackupFile(utf8Encode(json), BACKUP_PW, info, TEST_ITERATIONS);
+    const hostile = await writeBackupFile(utf8Encode(json), BACKUP_PW, info, TEST_ITERATIONS, 1);
     const db = await openKeywardDb({ name: freshDbName() });
     try {
       const opened = await openBackup(db, hostile, BACKUP_PW);
