@@ -50,15 +50,15 @@ export function initialJs(distDir) {
   return { files: perFile, gzipBytes: perFile.reduce((s, f) => s + f.gzip, 0), bytes: perFile.reduce((s, f) => s + f.bytes, 0) };
 }
 
-/** Sum of the sizes of the files in sw.js's precache manifest (workbox generateSW: `precacheAndRoute([{url:"…",revision:…},…])`). */
+/**
+ * Sum of the sizes of the files in sw.js's precache manifest: workbox generateSW writes it as an array
+ * of `{url:"…",revision:…}` objects — passed to `precacheAndRoute([...])`, or, with the runtime inlined
+ * and minified (inlineWorkboxRuntime), to a renamed function; the objects are the same either way.
+ */
 export function precache(distDir) {
   const sw = readFileSync(join(distDir, 'sw.js'), 'utf8');
-  const start = sw.indexOf('precacheAndRoute(');
-  if (start < 0) throw new Error('sw.js has no precacheAndRoute([...]) manifest');
-  const end = sw.indexOf(']', start);
-  const list = sw.slice(start, end);
-  const urls = [...list.matchAll(/url\s*:\s*(["'])([^"']+)\1/g)].map((m) => m[2]);
-  if (urls.length === 0) throw new Error('sw.js precache manifest lists no files');
+  const urls = [...sw.matchAll(/\{\s*url\s*:\s*(["'])([^"']+)\1\s*,\s*revision\s*:/g)].map((m) => m[2]);
+  if (urls.length === 0) throw new Error('sw.js has no precache manifest ([{url:…,revision:…},…])');
   const files = urls.map((url) => {
     const file = join(distDir, decodeURIComponent(url.replace(/^\//, '').split(/[?#]/)[0]));
     if (!existsSync(file)) throw new Error(`precached file ${url} is not in ${distDir}`);

@@ -3,7 +3,8 @@ import { FakeClock, newVault, PASSWORD, TEST_ITERATIONS } from '../../test/unit/
 import { DB, openKeywardDb } from '../storage';
 import { BackupError, MAX_BACKUP_BYTES, openVault, type KeyInput } from './index';
 import { readBackupFile, writeBackupFile, BACKUP_VERSION, CHUNK_SIZE } from './backup-file';
-import { decodePayload, encodePayloadV1, makeBackupFile, readVaultPayload, type VaultPayload } from './backup';
+import { encodePayloadV1, makeBackupFile, readVaultPayload, type VaultPayload } from './backup';
+import { decodeTree, encodeTree } from './payload-codec';
 
 const BACKUP_PW = 'backup passphrase 42';
 const pasted = (over: Partial<KeyInput> = {}): KeyInput => ({ name: 'Stripe', value: 'sk_live_1', format: 'text', tags: ['pay'], notes: 'n', ...over });
@@ -110,7 +111,7 @@ describe('export, check and restore', () => {
       if (++n === 6) throw new DOMException('injected: disk full', 'QuotaExceededError');
       return realPut.apply(this, args);
     });
-    await expect(other.vault.restoreBackup(bytes, BACKUP_PW)).rejects.toMatchObject({ code: 'StorageFull' });
+    await expect(other.vault.restoreBackup(bytes, BACKUP_PW)).rejects.toMatchObject({ code: 'StorageFailed' });
     vi.restoreAllMocks();
     expect(await dumpAll(other.dbName)).toBe(before);
     expect((await os.listKeys()).map((k) => k.name)).toEqual(['Eve key']);
@@ -213,12 +214,17 @@ describe('damaged files are each refused with their own error, changing nothing'
     const { bytes, vault, dbName } = await sample();
     const { header, payload } = await readBackupFile(bytes, BACKUP_PW);
     const { kdf: _k, cipher: _c, chunkSize: _s, payloadBytes: _p, check: _x, ...info } = header;
-    // Backups are written in format 2 (binary payload); the edited copy is written as format 1 (JSON), which is still read.
-    const decoded = decodePayload(payload, 2) as unknown as VaultPayload & { stores: Record<string, Record<string, unknown>[]> };
-    edit(decoded.stores[store]![0]!);
-    const file = await writeBackupFile(encodePayloadV1(decoded), BACKUP_PW, info, TEST_ITERATIONS, 1);
+    // The same damage in both format versions: the binary payload (2) and the JSON one (1).
+    const tree = decodeTree(payload) as VaultPayload;
+    const v1 = JSON.parse(new TextDecoder().decode(encodePayloadV1(tree))) as { stores: Record<string, Record<string, unknown>[]> };
+    edit((tree.stores as unknown as Record<string, Record<string, unknown>[]>)[store]![0]!);
+    edit(v1.stores[store]![0]!);
+    const files = [
+      await writeBackupFile(encodeTree(tree), BACKUP_PW, info, TEST_ITERATIONS, 2),
+      await writeBackupFile(new TextEncoder().encode(JSON.stringify(v1)), BACKUP_PW, info, TEST_ITERATIONS, 1),
+    ];
     const before = await dumpAll(dbName);
-    expect(await codeOf(vault.restoreBackup(file, BACKUP_PW))).toBe('Damaged');
+    for (const file of files) expect(await codeOf(vault.restoreBackup(file, BACKUP_PW))).toBe('Damaged');
     expect(await dumpAll(dbName)).toBe(before);
   });
 });
@@ -351,7 +357,7 @@ describe('merge into this vault', () => {
       if (++n === 4) throw new DOMException('injected', 'QuotaExceededError');
       return realAdd.apply(this, args);
     });
-    await expect(m.apply({})).rejects.toMatchObject({ code: 'StorageFull' });
+    await expect(m.apply({})).rejects.toMatchObject({ code: 'StorageFailed' });
     vi.restoreAllMocks();
     expect(await dumpAll(dst.dbName)).toBe(before);
     await m.apply({});

@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createdVault, dumpDb, PASSWORD, TEST_ITERATIONS } from '../../test/unit/helpers';
 import { bytesEqual, concatBytes, utf8Decode, utf8Encode } from '../crypto';
 import { verifyExport, verifyExportText } from './audit-export';
-import { decodePayload, encodePayloadV1 } from './backup';
+import { decodePayload, encodePayloadV1, type VaultPayload } from './backup';
+import { decodeTree } from './payload-codec';
 import { BackupError, readBackupFile, readBackupHeader, writeBackupFile, BACKUP_MAGIC } from './backup-file';
 import { VaultError } from './errors';
 import type { Session } from './session';
@@ -247,8 +248,8 @@ describe('vault-level restores and imports', () => {
   it('a backup whose payload has one field of one row changed or removed is restored, or refused as Damaged with nothing written', async () => {
     const { header, payload } = await readBackupFile(backup, BACKUP_PW);
     const { kdf: _k, cipher: _c, chunkSize: _s, payloadBytes: _p, check: _x, ...info } = header;
-    // Edited as format 1 (JSON payload, still read): backups are written in format 2 (binary).
-    const original = JSON.parse(utf8Decode(encodePayloadV1(decodePayload(payload, 2)))) as { stores: Record<string, Record<string, unknown>[]> };
+    // Fuzzes the version-1 (JSON) payload reader: the backup, written in version 2, is re-encoded as version 1.
+    const original = JSON.parse(utf8Decode(encodePayloadV1(decodeTree(payload) as VaultPayload))) as { stores: Record<string, Record<string, unknown>[]> };
     const fields = Object.entries(original.stores).flatMap(([store, rows]) => rows.flatMap((row, i) => Object.keys(row).map((field) => ({ store, i, field }))));
     await fc.assert(
       // One case in 80 goes through a whole restore (two key derivations); the rest through the payload check.

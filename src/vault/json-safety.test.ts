@@ -8,7 +8,8 @@ import { createdVault, expectNoGlobalPollution, freshDbName, poisonedPaths, TEST
 import { importKeyMaterial, parseJson, utf8Decode, utf8Encode } from '../crypto';
 import { openKeywardDb } from '../storage';
 import { verifyExport, verifyExportText } from './audit-export';
-import { decodePayload, encodePayloadV1, openBackup } from './backup';
+import { encodePayloadV1, openBackup, type VaultPayload } from './backup';
+import { decodeTree } from './payload-codec';
 import { readBackupFile, readBackupHeader, writeBackupFile, type HeaderInfo } from './backup-file';
 import { parseMaterial, parseMeta } from './records';
 
@@ -71,8 +72,8 @@ describe('backup files', () => {
     await session.createKey({ name: 'k', value: 'v', format: 'text', tags: [], notes: '' });
     const { bytes } = await session.exportBackup({ password: BACKUP_PW });
     const { header, payload } = await readBackupFile(bytes, BACKUP_PW);
-    // Poisoned as format 1 (JSON payload, still read): backups are written in format 2 (binary).
-    const json = poison(poison(poison(utf8Decode(encodePayloadV1(decodePayload(payload, 2))), 'id'), 'kind'), 'meta');
+    // A version-1 (JSON) payload of the same vault; version 2's decoder drops the same members (payload-codec.test.ts).
+    const json = poison(poison(poison(utf8Decode(encodePayloadV1(decodeTree(payload) as VaultPayload)), 'id'), 'kind'), 'meta');
     expect(json).toContain('"constructor"');
     const { kdf: _k, cipher: _c, chunkSize: _s, payloadBytes: _p, check: _x, ...info } = header;
     const hostile = await writeBackupFile(utf8Encode(json), BACKUP_PW, info, TEST_ITERATIONS, 1);
