@@ -111,7 +111,7 @@ describe('export, check and restore', () => {
       if (++n === 6) throw new DOMException('injected: disk full', 'QuotaExceededError');
       return realPut.apply(this, args);
     });
-    await expect(other.vault.restoreBackup(bytes, BACKUP_PW)).rejects.toMatchObject({ code: 'StorageFailed' });
+    await expect(other.vault.restoreBackup(bytes, BACKUP_PW)).rejects.toMatchObject({ code: 'StorageFull' });
     vi.restoreAllMocks();
     expect(await dumpAll(other.dbName)).toBe(before);
     expect((await os.listKeys()).map((k) => k.name)).toEqual(['Eve key']);
@@ -357,7 +357,7 @@ describe('merge into this vault', () => {
       if (++n === 4) throw new DOMException('injected', 'QuotaExceededError');
       return realAdd.apply(this, args);
     });
-    await expect(m.apply({})).rejects.toMatchObject({ code: 'StorageFailed' });
+    await expect(m.apply({})).rejects.toMatchObject({ code: 'StorageFull' });
     vi.restoreAllMocks();
     expect(await dumpAll(dst.dbName)).toBe(before);
     await m.apply({});
