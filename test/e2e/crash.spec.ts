@@ -126,5 +126,6 @@ test('closing the page during a user-key rotation over 1,200 keys leaves every k
   test.info().annotations.push({ type: 'state after the crash', description: rotated ? 'new (rotated)' : 'old' });
   expect(newWraps.size).toBe(COUNT);
   expect(unchanged).toBe(rotated ? 0 : COUNT);
-  await expect(keyInList(again, big.names[COUNT - 1]!)).toBeVisible({ timeout: KDF_TIMEOUT });
+  // The list is virtualised: only rows near the top are in the page; every key was checked above from storage.
+  await expect(keyInList(again, big.names[0]!)).toBeVisible({ timeout: KDF_TIMEOUT });
 });
