@@ -91,6 +91,12 @@ export async function wrapGrant(
   return row;
 }
 
+/** A grant without its wrappings: what wrapGrant takes to wrap it again (re-key, new group key, new user key). */
+export function grantBase(g: GrantRow): Omit<GrantRow, 'wrappedDek' | 'wrappedMetaKey' | 'epk'> {
+  const { wrappedDek: _d, wrappedMetaKey: _m, epk: _e, ...base } = g;
+  return base;
+}
+
 /** Opens what a grant holds, with the user key (own wrapping) or the principal's private key (ECDH). */
 export async function openGrant(grant: GrantRow, userKey: UserKey, principal: OpenPrincipal | undefined, extractable = false): Promise<KeySet> {
   let wrapping: UserKey;

@@ -29,7 +29,7 @@ import {
 } from '../crypto';
 import { allRequests, DB, withTx, withWriteLock, type WriteLock, type AuditPendingRow, type AuditRow, type GrantRow, type GroupRow, type KeyRow, type KeywardDb, type MemberRow, type StoreName, type Tx, type UserRow, type VersionRow } from '../storage';
 import { ASSIGNABLE_ROLES, atLeast, denial, GRANTABLE, isAdmin, maxPermission, PERMISSIONS, type Operation, type Permission } from './access';
-import { newMetaKey, newUserKeyPair, openAsMember, openGrant, openMetaKey, openUserPrivate, sealForMember, wrapGrant, type OpenPrincipal } from './principals';
+import { grantBase, newMetaKey, newUserKeyPair, openAsMember, openGrant, openMetaKey, openUserPrivate, sealForMember, wrapGrant, type OpenPrincipal } from './principals';
 import { aad } from './context';
 import { VaultError } from './errors';
 import { asVaultError, guarded } from './failures';
@@ -1093,7 +1093,7 @@ export class Session {
     if (grants > 0) throw new VaultError('InvalidInput', `this group holds ${grants} grant(s): revoke them first`, { field: 'group' });
     await this.#write([S.groups, S.members], [{ action: 'group.delete', details: { groupId } }], async (tx) => {
       const mem = tx.objectStore(S.members);
-      const keys = await mem.getAllKeys(IDBKeyRange.bound([groupId, ''], [groupId, '\uffff']));
+      const keys = await mem.getAllKeys(membersOf(groupId));
       await allRequests([() => tx.objectStore(S.groups).delete(groupId), ...keys.map((k) => () => mem.delete(k))]);
     });
     this.#forget();
@@ -1116,7 +1116,7 @@ export class Session {
     const { group, members, grants, users } = await guarded(() =>
       withTx(this.#db, [S.groups, S.members, S.grants, S.users], 'readonly', async (tx) => ({
         group: await tx.objectStore(S.groups).get(groupId),
-        members: await tx.objectStore(S.members).getAll(IDBKeyRange.bound([groupId, ''], [groupId, '\uffff'])),
+        members: await tx.objectStore(S.members).getAll(membersOf(groupId)),
         grants: await tx.objectStore(S.grants).index('byPrincipal').getAll(groupId),
         users: await tx.objectStore(S.users).getAll(),
       })),
@@ -1136,8 +1136,7 @@ export class Session {
       const rewrapped = await Promise.all(
         grants.map(async (g) => {
           const keys = await openGrant(g, userKey, old, true);
-          const { wrappedDek: _d, wrappedMetaKey: _m, epk: _e, ...base } = g;
-          return wrapGrant(base, keys, { publicKey: pair.publicKey });
+          return wrapGrant(grantBase(g), keys, { publicKey: pair.publicKey });
         }),
       );
       return { group: { ...group, publicKey: pair.publicKey }, members: sealed, removed: members.filter((m) => removed.includes(m.userId)).map((m) => m.userId), grants: rewrapped, at: now };
@@ -1217,7 +1216,7 @@ export class Session {
 
   /** Whether an auditor belongs to the group (an auditor must never hold a data key, even through a group). */
   async #hasAuditor(groupId: string): Promise<boolean> {
-    const [members, users] = await guarded(() => Promise.all([this.#db.getAll(S.members, IDBKeyRange.bound([groupId, ''], [groupId, '\uffff'])), this.#db.getAll(S.users)]));
+    const [members, users] = await guarded(() => Promise.all([this.#db.getAll(S.members, membersOf(groupId)), this.#db.getAll(S.users)]));
     return members.some((m) => users.find((u) => u.id === m.userId)?.role === 'auditor');
   }
 
@@ -1296,7 +1295,7 @@ export class Session {
       );
       const rewrapped = await Promise.all(
         grants.map(async (g) => {
-          const { wrappedDek: _d, wrappedMetaKey: _m, epk: _e, ...base } = g;
+          const base = grantBase(g);
           const keys = { dek: g.wrappedDek ? dek : null, metaKey: g.wrappedDek ? null : metaKey };
           if (g.principalId === this.user.id && !g.epk) return wrapGrant(base, keys, { userKey });
           const publicKey = users.get(g.principalId)?.publicKey ?? groups.get(g.principalId)?.publicKey;
@@ -1984,6 +1983,11 @@ interface GroupRekey {
   removed: string[];
   grants: GrantRow[];
   at: number;
+}
+
+/** The members store's keys of one group ([groupId, userId]). */
+function membersOf(groupId: string): IDBKeyRange {
+  return IDBKeyRange.bound([groupId, ''], [groupId, '\uffff']);
 }
 
 async function applyGroupRekey(tx: Tx<StoreName[], 'readwrite'>, r: GroupRekey): Promise<void> {

@@ -24,7 +24,7 @@ import { aad } from './context';
 import { VaultError } from './errors';
 import { asVaultError, guarded } from './failures';
 import { checkNewPassword } from './validate';
-import { wrapGrant } from './principals';
+import { grantBase, wrapGrant } from './principals';
 
 const S = DB.stores;
 
@@ -121,8 +121,7 @@ export async function prepareUserKeyRotation(db: KeywardDb, userId: string, pass
         if (g.epk) return g;
         const dek = g.wrappedDek ? await unwrapDataKey(oldKey, g.wrappedDek, aad.dek(g.keyId, userId), { extractable: true }) : null;
         const metaKey = g.wrappedMetaKey ? await unwrapDataKey(oldKey, g.wrappedMetaKey, aad.grantMeta(g.keyId, userId), { extractable: true }) : null;
-        const { wrappedDek: _d, wrappedMetaKey: _m, epk: _e, ...base } = g;
-        return wrapGrant(base, { dek, metaKey }, { userKey: newKey });
+        return wrapGrant(grantBase(g), { dek, metaKey }, { userKey: newKey });
       }),
     );
     const privateKey = user.sealedPrivateKey ? await open(oldKey, user.sealedPrivateKey, aad.userPrivate(userId)) : null;
