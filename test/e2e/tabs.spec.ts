@@ -98,6 +98,20 @@ test('a newer schema opened elsewhere makes the old tab close its connection and
   await expect(page.getByText('Before the upgrade')).toHaveCount(0);
 });
 
+test('settings saved in one tab apply in the other at once', async ({ page }) => {
+  const tabB = await twoUnlockedTabs(page);
+  await page.getByRole('button', { name: 'Settings', exact: true }).click();
+  const dialogA = page.getByRole('dialog', { name: 'Settings' });
+  await dialogA.getByLabel('Auto-lock after (minutes)').fill('7');
+  await dialogA.getByLabel('Clear clipboard after (seconds)').fill('45');
+  await dialogA.getByRole('button', { name: 'Save settings', exact: true }).click();
+  await expect(dialogA.getByRole('button', { name: 'Save settings', exact: true })).toBeEnabled();
+  await tabB.getByRole('button', { name: 'Settings', exact: true }).click();
+  const dialogB = tabB.getByRole('dialog', { name: 'Settings' });
+  await expect(dialogB.getByLabel('Auto-lock after (minutes)')).toHaveValue('7');
+  await expect(dialogB.getByLabel('Clear clipboard after (seconds)')).toHaveValue('45');
+});
+
 test('activity in one tab keeps the others unlocked; when every tab is idle, all of them lock', async ({ page, context }) => {
   // One fake clock for the whole context: moving it moves every tab's timers (the default auto-lock is 15 minutes).
   await context.clock.install();
