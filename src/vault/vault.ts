@@ -5,7 +5,8 @@ import { allRequests, DB, deleteKeywardDb, openKeywardDb, StorageError, withTx, 
 import { aad } from './context';
 import { VaultError } from './errors';
 import { asVaultError, guarded } from './failures';
-import { readKeyRows, Session } from './session';
+import { readKeyRows } from './key-rows';
+import { Session } from './session';
 import { openUserKey, storedKdf } from './user-keys';
 import { AuditLog, describeClient } from './audit-log';
 import { createAuditKeys, openAuditKeys } from './audit-keys';
@@ -154,7 +155,6 @@ export class Vault {
     const needsUpgrade = iterations < this.#kdfFloor;
     // The key rows are read while PBKDF2 runs (off the main thread), instead of after it (issue #7: unlock).
     const prefetched = readKeyRows(this.#db, user.id);
-    prefetched.catch(() => undefined);
     let opened;
     try {
       opened = await openUserKey(user, password, { extractable: needsUpgrade });
