@@ -144,6 +144,12 @@ export interface SessionInit {
   clock: Clock;
   user: SignedInUser;
   userKey: UserKey;
+  /**
+   * The stored wrapping (UserRow.wrappedUserKey) `userKey` was opened from. A write that stores a grant
+   * checks, inside its transaction, that the stored row still holds it: if another tab changed this user's
+   * key (or password) meanwhile, the write is refused rather than store what the new key cannot open.
+   */
+  wrappedUserKey: Uint8Array;
   settings: Settings;
   kdfIterations: number;
   audit: AuditLog;
@@ -174,6 +180,26 @@ interface Change {
 }
 
 export type ExportPart = 'public' | 'private' | 'secret';
+
+/**
+ * Why a session locked: asked to ('manual'), auto-lock ('auto'), or its user key was found changed by
+ * another tab while it wrote ('rekeyed'; the write was refused with VaultError 'Locked').
+ */
+export type LockCause = 'manual' | 'auto' | 'rekeyed';
+
+interface WriteOptions {
+  /**
+   * The write stores grants (or this user's key pair): it also checks, in its transaction, that this
+   * session's user key is still the stored one (#userKeyStands).
+   */
+  grants?: boolean;
+}
+
+/** Why a session whose user key another tab replaced refuses (VaultError 'Locked'); no secret in it. */
+const USER_KEY_CHANGED = 'your password or user key was changed in another tab; unlock again';
+
+/** Thrown inside a write's transaction by #userKeyStands; #write turns it into a lock and VaultError 'Locked'. */
+class UserKeyChanged extends Error {}
 export type ExportFormat = 'jwk' | 'pem';
 
 export interface DueWork {
@@ -189,6 +215,8 @@ export class Session {
   #kdfIterations: number;
   #kdfUpgrade: { from: number; to: number } | null = null;
   #userKey: UserKey | null;
+  /** SessionInit.wrappedUserKey, updated when this session itself re-wraps the user key. */
+  #wrappedUserKey: Uint8Array;
   #audit: AuditLog | null;
   /** Writes run one at a time, so each audit entry is chained from the head the previous one left. */
   #queue: Promise<unknown> = Promise.resolve();
@@ -205,7 +233,7 @@ export class Session {
   #mustChange: boolean;
   #held: Map<KeyId, Held> | null = null;
   #loading: Promise<Map<KeyId, Held>> | null = null;
-  #onLock = new Set<() => void>();
+  #onLock = new Set<(reason: LockCause) => void>();
   /** Bumped by forgetCached(): a load started before it must not keep what it read. */
   #generation = 0;
   /** The plaintext fields of every audit entry, for reports (no details, no MACs); dropped on lock. */
@@ -217,6 +245,7 @@ export class Session {
     this.#clock = init.clock;
     this.user = init.user;
     this.#userKey = init.userKey;
+    this.#wrappedUserKey = init.wrappedUserKey;
     this.#settings = { ...init.settings };
     this.#kdfIterations = init.kdfIterations;
     this.#audit = init.audit;
@@ -247,6 +276,10 @@ export class Session {
     if (!me) {
       await this.lock();
       throw new VaultError('Locked', 'this user was removed');
+    }
+    if (!bytesEqual(me.wrappedUserKey, this.#wrappedUserKey)) {
+      await this.lock('rekeyed');
+      throw new VaultError('Locked', USER_KEY_CHANGED);
     }
     if (this.#mustChange) {
       why = 'choose your own password first';
@@ -300,6 +333,7 @@ export class Session {
         const from = up.user.kdf.iterations;
         await this.#write([S.users, S.grants], [{ action: 'kdf.upgrade', details: { from, to: change.kdf.iterations } }], (tx) => applyUserKeyChange(tx, change));
         this.#kdfUpgrade = { from, to: change.kdf.iterations };
+        this.#wrappedUserKey = change.update.wrappedUserKey ?? this.#wrappedUserKey;
         // The upgrade re-wrote this user's rows: read them again rather than use the early read.
         this.#prefetched = null;
         this.#kdfIterations = change.kdf.iterations;
@@ -330,7 +364,7 @@ export class Session {
         const stored = await tx.objectStore(S.users).get(user.id);
         if (!stored || stored.publicKey) return;
         await tx.objectStore(S.users).put({ ...stored, publicKey: pair.publicKey, sealedPrivateKey: pair.sealedPrivateKey });
-      });
+      }, { grants: true });
     } catch {
       // Tried again at the next unlock.
     }
@@ -597,7 +631,7 @@ export class Session {
         await allRequests([() => keys.delete(id), ...vk.map((k) => () => versions.delete(k)), ...gk.map((k) => () => grants.delete(k))]);
       }
       await allRequests(prepared.flatMap((p) => [() => keys.add(p.row), () => grants.add(p.grant), ...p.versions.map((v) => () => versions.add(v))]));
-    });
+    }, { grants: true });
     // Re-read from storage at next use: ids, data keys and metadata all changed.
     this.#held = null;
     for (const id of [...replaceIds, ...records.add.map((d) => d.row.id)]) this.#deks.delete(id as KeyId);
@@ -738,7 +772,7 @@ export class Session {
    * are prepared (sealed, chained) first; inside the transaction the stored head is checked. When
    * another tab appended meanwhile, its entries are verified and the write is prepared again once.
    */
-  async #write<T>(stores: StoreName[], events: readonly AuditEvent[], fn: (tx: Tx<StoreName[], 'readwrite'>) => Promise<T>): Promise<T> {
+  async #write<T>(stores: StoreName[], events: readonly AuditEvent[], fn: (tx: Tx<StoreName[], 'readwrite'>) => Promise<T>, options: WriteOptions = {}): Promise<T> {
     return this.#serial(async (lock) => {
       const log = this.#log();
       for (let attempt = 0; ; attempt++) {
@@ -746,9 +780,10 @@ export class Session {
         try {
           const result = await withTx(
             this.#db,
-            [...new Set<StoreName>([...stores, S.meta, S.audit])],
+            [...new Set<StoreName>([...stores, S.meta, S.audit, ...(options.grants ? [S.users] : [])])],
             'readwrite',
             async (tx) => {
+              if (options.grants) await this.#userKeyStands(tx);
               await log.write(tx, prepared);
               return fn(tx);
             },
@@ -761,10 +796,28 @@ export class Session {
             await guarded(() => log.catchUp(this.#db));
             continue;
           }
+          if (error instanceof UserKeyChanged) {
+            // Nothing was written. This session's user key is stale: it locks, as a "rekeyed" message from
+            // the other tab would lock it (not awaited: the lock entry queues behind this write).
+            void this.lock('rekeyed');
+            throw new VaultError('Locked', error.message);
+          }
           throw asVaultError(error);
         }
       }
     });
+  }
+
+  /**
+   * Inside a write that stores grants or this user's key pair: the stored user row must still hold the
+   * wrapping this session's user key was opened from. If another tab rotated the user key (or changed the
+   * password, or restored a backup) meanwhile, a grant wrapped under the key held here would open for
+   * nobody afterwards: the write is refused instead (#write then locks the session).
+   */
+  async #userKeyStands(tx: Tx<StoreName[], 'readwrite'>): Promise<void> {
+    const stored = await tx.objectStore(S.users).get(this.user.id);
+    if (!stored) throw new UserKeyChanged('this user was removed');
+    if (!bytesEqual(stored.wrappedUserKey, this.#wrappedUserKey)) throw new UserKeyChanged(USER_KEY_CHANGED);
   }
 
   /** Records an event that changes nothing else (a reveal, a copy, an export, a denial). */
@@ -805,7 +858,7 @@ export class Session {
    * Drops every key and decrypted value from memory at once. Idempotent. The returned promise settles
    * when the lock entry is in the log (written with keys captured before they were dropped).
    */
-  lock(reason: 'manual' | 'auto' = 'manual'): Promise<void> {
+  lock(reason: LockCause = 'manual'): Promise<void> {
     if (this.#userKey === null) return Promise.resolve();
     const log = this.#audit;
     const entry = log ? this.#recordLock(log, reason) : Promise.resolve();
@@ -818,21 +871,21 @@ export class Session {
     this.#reportIndex = null;
     // logCheck() after lock must refuse like everything else, not hand back the last result.
     this.#logCheck = null;
-    for (const fn of this.#onLock) fn();
+    for (const fn of this.#onLock) fn(reason);
     this.#onLock.clear();
     return entry;
   }
 
-  async #recordLock(log: AuditLog, reason: 'manual' | 'auto'): Promise<void> {
+  async #recordLock(log: AuditLog, reason: LockCause): Promise<void> {
     const action: AuditAction = reason === 'auto' ? 'lock.auto' : 'lock';
     await this.#serial(async (lock) => {
-      const prepared = await log.prepare([{ action }]);
+      const prepared = await log.prepare([reason === 'rekeyed' ? { action, details: { why: 'the user key was changed in another tab' } } : { action }]);
       await withTx(this.#db, [S.meta, S.audit], 'readwrite', (tx) => log.write(tx, prepared), { lock });
     }).catch(() => undefined); // a lock never fails because its entry could not be written
   }
 
-  /** Called once when this session locks (by lock() from anywhere). Returns an unsubscribe function. */
-  onLock(fn: () => void): () => void {
+  /** Called once when this session locks (by lock() from anywhere), with why. Returns an unsubscribe function. */
+  onLock(fn: (reason: LockCause) => void): () => void {
     this.#onLock.add(fn);
     return () => this.#onLock.delete(fn);
   }
@@ -873,8 +926,11 @@ export class Session {
   }
 
   async #applyUserKeyChange(change: UserKeyChange, action: AuditAction): Promise<void> {
-    await this.#write([S.users, S.grants], [{ action, details: { iterations: change.kdf.iterations, rewrapped: change.grants.length } }], (tx) => applyUserKeyChange(tx, change));
+    // A password change keeps the user key held here: it must still be the stored one (another tab may have
+    // rotated it). A rotation brings its own new key, so it may also heal a session that is behind.
+    await this.#write([S.users, S.grants], [{ action, details: { iterations: change.kdf.iterations, rewrapped: change.grants.length } }], (tx) => applyUserKeyChange(tx, change), { grants: change.userKey === null });
     this.#kdfIterations = change.kdf.iterations;
+    if (change.update.wrappedUserKey) this.#wrappedUserKey = change.update.wrappedUserKey;
     if (change.userKey && this.#userKey !== null) this.#userKey = change.userKey;
   }
 
@@ -1031,7 +1087,7 @@ export class Session {
       const mem = tx.objectStore(S.members);
       await allRequests([() => tx.objectStore(S.users).delete(userId), ...grants.map((x) => () => g.delete([x.keyId, x.principalId])), ...memberships.map((m) => () => mem.delete([m.groupId, m.userId]))]);
       for (const r of rekeys) await applyGroupRekey(tx, r);
-    });
+    }, { grants: true });
     if (rekeys.length > 0) this.#forget();
     return { groupsRekeyed: rekeys.length, groupsNotRekeyed: notRekeyed };
   }
@@ -1082,7 +1138,7 @@ export class Session {
     const rekey = await this.#prepareGroupRekey(groupId, [userId]);
     if (!rekey.removed.includes(userId)) throw new VaultError('InvalidInput', 'not a member of this group', { field: 'members' });
     if (rekey.members.length === 0) throw new VaultError('InvalidInput', 'a group keeps at least one member; delete the group instead', { field: 'members' });
-    await this.#write([S.groups, S.members, S.grants], [{ action: 'group.member.remove', details: { groupId, userId, grantsRewrapped: rekey.grants.length } }], (tx) => applyGroupRekey(tx, rekey));
+    await this.#write([S.groups, S.members, S.grants], [{ action: 'group.member.remove', details: { groupId, userId, grantsRewrapped: rekey.grants.length } }], (tx) => applyGroupRekey(tx, rekey), { grants: true });
     this.#forget();
   }
 
@@ -1207,7 +1263,7 @@ export class Session {
         await tx.objectStore(S.keys).put(prepared.split.row);
       }
       await tx.objectStore(S.grants).put(prepared.grant);
-    });
+    }, { grants: true });
     if (prepared.split) {
       this.#metaKeys.set(id, prepared.split.metaKey);
       this.#held?.set(id, { ...held, row: prepared.split.row });
@@ -1263,7 +1319,7 @@ export class Session {
         () => g.delete([id, principalId]),
         ...(prepared ? [() => tx.objectStore(S.keys).put(prepared.row), ...prepared.grants.map((x) => () => g.put(x)), ...prepared.versions.map((x) => () => v.put(x))] : []),
       ]);
-    });
+    }, { grants: true });
     if (!prepared) return { rekeyed: false, rotated: false };
     const mine = prepared.grants.find((x) => x.principalId === held.grant.principalId)!;
     const opened = await guarded(() => openGrant(mine, userKey, this.#principals.get(mine.principalId)));
@@ -1448,7 +1504,7 @@ export class Session {
       const kept = await unwrapDataKey(userKey, grant.wrappedDek!, aad.dek(id, userId));
       await this.#write([S.keys, S.versions, S.grants], [{ action: 'key.create', keyId: id, version: 1, details: { kind: meta.kind, origin, state } }], async (tx) => {
         await allRequests([() => tx.objectStore(S.keys).add(row), () => tx.objectStore(S.versions).add(version), () => tx.objectStore(S.grants).add(grant)]);
-      });
+      }, { grants: true });
       this.#deks.set(id, kept);
       return grant;
     });
