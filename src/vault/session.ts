@@ -268,11 +268,24 @@ export class Session {
   async #authorize(op: Operation, id?: null): Promise<undefined>;
   async #authorize(op: Operation, id?: KeyId | null): Promise<Held | undefined> {
     this.#key();
-    let held: Held | undefined;
     let why: string | null;
     let code: 'AccessDenied' | 'PasswordChangeRequired' = 'AccessDenied';
-    // The role is read afresh: an admin's change (or removal) applies to a session already open.
-    const me = await guarded(() => this.#db.get(S.users, this.user.id));
+    // The keys this user holds are opened first (once per unlock): that decrypts, so it cannot run inside the
+    // read below. A failure waits until the user row is checked: a removed user or a user key changed in
+    // another tab (a grant wrapped under the new key does not open here) is said as such.
+    let held: Held | undefined;
+    let loadFailure: { error: unknown } | null = null;
+    if (id != null && !this.#mustChange) {
+      try {
+        held = (await this.#load()).get(id);
+      } catch (error) {
+        loadFailure = { error };
+      }
+    }
+    // One read: the role afresh (an admin's change or removal applies to a session already open), the grant
+    // the key was opened through, and whether the key exists at all.
+    const stored = await this.#guardRows(id ?? null, held?.grant ?? null);
+    const me = stored.user;
     if (!me) {
       await this.lock();
       throw new VaultError('Locked', 'this user was removed');
@@ -281,17 +294,17 @@ export class Session {
       await this.lock('rekeyed');
       throw new VaultError('Locked', USER_KEY_CHANGED);
     }
+    if (loadFailure) throw loadFailure.error;
     if (this.#mustChange) {
       why = 'choose your own password first';
       code = 'PasswordChangeRequired';
     } else if (id != null) {
-      held = (await this.#load()).get(id);
-      if (held && !(await this.#grantStands(id, held.grant))) {
+      if (held && !grantStands(stored.grant, held.grant)) {
         // Granted, changed or revoked elsewhere since this session opened it: open it again from storage.
         this.#forget();
         held = (await this.#load()).get(id);
       }
-      if (!held && !(await guarded(() => this.#db.getKey(S.keys, id)))) throw new VaultError('NotFound', 'no such key');
+      if (!held && !stored.keyExists) throw new VaultError('NotFound', 'no such key');
       why = denial(me.role, op, held?.permission ?? null);
     } else {
       why = denial(me.role, op);
@@ -301,6 +314,23 @@ export class Session {
       throw new VaultError(code, why);
     }
     return held;
+  }
+
+  /**
+   * What the guard reads, in one readonly transaction: this user's row, the stored grant `grant` was
+   * (principal and key), and — for a key operation — whether the key exists.
+   */
+  #guardRows(id: KeyId | null, grant: GrantRow | null): Promise<{ user: UserRow | undefined; grant: GrantRow | undefined; keyExists: boolean }> {
+    return guarded(() =>
+      withTx(this.#db, [S.users, S.grants, S.keys], 'readonly', async (tx) => {
+        const [user, stored, key] = await Promise.all([
+          tx.objectStore(S.users).get(this.user.id),
+          grant ? tx.objectStore(S.grants).get([grant.keyId, grant.principalId]) : undefined,
+          id != null ? tx.objectStore(S.keys).getKey(id) : undefined,
+        ]);
+        return { user, grant: stored, keyExists: key !== undefined };
+      }),
+    );
   }
 
   /** Set when unlock raised the stored PBKDF2 iterations to the current default. */
@@ -368,15 +398,6 @@ export class Session {
     } catch {
       // Tried again at the next unlock.
     }
-  }
-
-  /** Whether the grant a key was opened through is still the stored one (not revoked or re-keyed). */
-  async #grantStands(id: KeyId, grant: GrantRow): Promise<boolean> {
-    const stored = await guarded(() => this.#db.get(S.grants, [id, grant.principalId]));
-    if (!stored || stored.permission !== grant.permission) return false;
-    const a = stored.wrappedDek ?? stored.wrappedMetaKey;
-    const b = grant.wrappedDek ?? grant.wrappedMetaKey;
-    return a !== undefined && b !== undefined && bytesEqual(a, b);
   }
 
   /** Vault.restoreBackup asks here when a signed-in person replaces the vault. */
@@ -1998,6 +2019,14 @@ function filterForExport(f: AuditFilter): Record<string, unknown> {
     keyId: f.keyId ?? null,
     outcome: f.outcome ?? null,
   };
+}
+
+/** Whether the grant a key was opened through is still the stored one (not revoked, changed or re-keyed). */
+function grantStands(stored: GrantRow | undefined, grant: GrantRow): boolean {
+  if (!stored || stored.permission !== grant.permission) return false;
+  const a = stored.wrappedDek ?? stored.wrappedMetaKey;
+  const b = grant.wrappedDek ?? grant.wrappedMetaKey;
+  return a !== undefined && b !== undefined && bytesEqual(a, b);
 }
 
 function rotationOf(row: KeyRow): { periodDays: number | null; auto: boolean } {
