@@ -1279,8 +1279,7 @@ export class Session {
     });
     await this.#write([S.keys, S.grants], [{ action: 'key.grant', keyId: id, version: held.row.currentVersion, details: { principal: principalId, kind: target.kind, permission } }], async (tx) => {
       if (prepared.split) {
-        const stored = await tx.objectStore(S.keys).get(id);
-        if (!stored || !bytesEqual(stored.sealedMeta, held.row.sealedMeta)) throw new VaultError('StorageFailed', 'the key was changed elsewhere (another tab?); reload and try again');
+        await this.#keyUnchanged(tx, held);
         await tx.objectStore(S.keys).put(prepared.split.row);
       }
       await tx.objectStore(S.grants).put(prepared.grant);
@@ -1332,8 +1331,7 @@ export class Session {
     const now = this.#clock.now();
     const prepared = rekey ? await this.#prepareRekey(id, held, staying, userKey) : null;
     await this.#write([S.keys, S.versions, S.grants], [{ action: 'key.revoke', keyId: id, version: held.row.currentVersion, details: { principal: principalId, permission: gone.permission, rekeyed: rekey } }], async (tx) => {
-      const stored = await tx.objectStore(S.keys).get(id);
-      if (!stored || !bytesEqual(stored.sealedMeta, held.row.sealedMeta)) throw new VaultError('StorageFailed', 'the key was changed elsewhere (another tab?); reload and try again');
+      await this.#keyUnchanged(tx, held);
       const g = tx.objectStore(S.grants);
       const v = tx.objectStore(S.versions);
       await allRequests([
@@ -1815,9 +1813,7 @@ export class Session {
       sealedMeta: await guarded(() => sealMeta(metaKey, id, change.meta)),
     };
     await this.#write([S.keys, S.versions], auditEventsOf(id, held.meta, change.meta, row.currentVersion), async (tx) => {
-      const stored = await tx.objectStore(S.keys).get(id);
-      if (!stored) throw new VaultError('NotFound', 'no such key');
-      if (!bytesEqual(stored.sealedMeta, held.row.sealedMeta)) throw new VaultError('StorageFailed', 'the key was changed elsewhere (another tab?); reload and try again');
+      await this.#keyUnchanged(tx, held, { missing: 'NotFound' });
       const versions = tx.objectStore(S.versions);
       await allRequests([
         () => tx.objectStore(S.keys).put(row),
@@ -1828,6 +1824,17 @@ export class Session {
     const next: Held = { ...held, row, meta: change.meta };
     this.#held?.set(id, next);
     return this.#summary(next);
+  }
+
+  /**
+   * Inside a write that changes a key from the copy this session holds: the stored row's sealed metadata
+   * must still be the one `held` was read with, else someone (another tab?) changed the key meanwhile and
+   * the write is refused. A key gone meanwhile is refused the same way, or as NotFound where `missing` says.
+   */
+  async #keyUnchanged(tx: Tx<StoreName[], 'readwrite'>, held: Held, options: { missing?: 'NotFound' } = {}): Promise<void> {
+    const stored = await tx.objectStore(S.keys).get(held.row.id);
+    if (!stored && options.missing === 'NotFound') throw new VaultError('NotFound', 'no such key');
+    if (!stored || !bytesEqual(stored.sealedMeta, held.row.sealedMeta)) throw new VaultError('StorageFailed', 'the key was changed elsewhere (another tab?); reload and try again');
   }
 
   /**
