@@ -281,6 +281,9 @@ describe('edges that would leak or lose a key', () => {
     await session.grantAccess(key.id, bob.id, 'use');
     await carol.session.lock();
     const c = await vault.unlock({ userId: carol.id, password: OWN });
+    // The Access panel is told which row her access comes through (it offers no Revoke there).
+    expect((await c.listAccess(key.id)).filter((e) => e.yourAccess).map((e) => e.principalId)).toEqual([group.id]);
+    expect((await session.listAccess(key.id)).filter((e) => e.yourAccess).map((e) => e.name)).toEqual(['Ada']);
     await rejectsWith(c.revokeAccess(key.id, group.id), 'InvalidInput', 'principal');
     expect(await c.revokeAccess(key.id, bob.id)).toEqual({ rekeyed: true, rotated: false });
     expect(await c.revealValue(key.id)).toBe('sk_live_secret_1');

@@ -1229,12 +1229,20 @@ export class Session {
 
   /** Who holds the key and at what level (for the Access panel). */
   async listAccess(id: KeyId): Promise<AccessEntry[]> {
-    await this.#authorize('key.manage', id);
+    const held = await this.#authorize('key.manage', id);
     const [grants, dir] = await Promise.all([guarded(() => this.#db.getAllFromIndex(S.grants, 'byKey', id)), this.#directory()]);
     return grants.map((g) => {
       const user = dir.users.find((u) => u.id === g.principalId);
       const group = dir.groups.find((x) => x.id === g.principalId);
-      return { principalId: g.principalId, kind: user ? 'user' : 'group', name: user?.name ?? group?.name ?? '(removed)', permission: g.permission, createdAt: g.createdAt, grantedBy: g.grantedBy ?? null };
+      return {
+        principalId: g.principalId,
+        kind: user ? 'user' : 'group',
+        name: user?.name ?? group?.name ?? '(removed)',
+        permission: g.permission,
+        createdAt: g.createdAt,
+        grantedBy: g.grantedBy ?? null,
+        yourAccess: g.principalId === held.grant.principalId,
+      };
     });
   }
 
