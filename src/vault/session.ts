@@ -1967,7 +1967,7 @@ export class Session {
       kind: meta.kind,
       name: meta.name,
       format: meta.format,
-      tags: Object.freeze([...meta.tags]),
+      tags: frozenCopy(meta.tags),
       notes: meta.notes,
       version: row.currentVersion,
       createdAt: row.createdAt,
@@ -1985,7 +1985,7 @@ export class Session {
       recipe: meta.recipe,
       destroyAt: row.destroyAt,
       compromiseReason: meta.compromiseReason,
-      history: Object.freeze([...meta.history]),
+      history: frozenCopy(meta.history),
     });
   }
 }
@@ -2042,6 +2042,11 @@ function grantStands(stored: GrantRow | undefined, grant: GrantRow): boolean {
   const a = stored.wrappedDek ?? stored.wrappedMetaKey;
   const b = grant.wrappedDek ?? grant.wrappedMetaKey;
   return a !== undefined && b !== undefined && bytesEqual(a, b);
+}
+
+/** A read-only array for a summary: the same array when it is already frozen (as parseMeta leaves them), else a frozen copy. */
+function frozenCopy<T>(items: readonly T[]): readonly T[] {
+  return Object.isFrozen(items) ? items : Object.freeze([...items]);
 }
 
 function rotationOf(row: KeyRow): { periodDays: number | null; auto: boolean } {
