@@ -180,10 +180,11 @@ interface Change {
 }
 
 export type ExportPart = 'public' | 'private' | 'secret';
+export type ExportFormat = 'jwk' | 'pem';
 
 /**
  * Why a session locked: asked to ('manual'), auto-lock ('auto'), or its user key was found changed by
- * another tab while it wrote ('rekeyed'; the write was refused with VaultError 'Locked').
+ * another tab, by the guard or inside a write ('rekeyed'; the call failed with VaultError 'Locked').
  */
 export type LockCause = 'manual' | 'auto' | 'rekeyed';
 
@@ -199,8 +200,11 @@ interface WriteOptions {
 const USER_KEY_CHANGED = 'your password or user key was changed in another tab; unlock again';
 
 /** Thrown inside a write's transaction by #userKeyStands; #write turns it into a lock and VaultError 'Locked'. */
-class UserKeyChanged extends Error {}
-export type ExportFormat = 'jwk' | 'pem';
+class UserKeyChanged extends Error {
+  constructor(readonly removed: boolean) {
+    super(removed ? 'this user was removed' : USER_KEY_CHANGED);
+  }
+}
 
 export interface DueWork {
   activated: KeyId[];
@@ -818,9 +822,9 @@ export class Session {
             continue;
           }
           if (error instanceof UserKeyChanged) {
-            // Nothing was written. This session's user key is stale: it locks, as a "rekeyed" message from
-            // the other tab would lock it (not awaited: the lock entry queues behind this write).
-            void this.lock('rekeyed');
+            // Nothing was written. This session's user key is stale (or its user gone): it locks, as a "rekeyed"
+            // message from the other tab would lock it (not awaited: the lock entry queues behind this write).
+            void this.lock(error.removed ? 'manual' : 'rekeyed');
             throw new VaultError('Locked', error.message);
           }
           throw asVaultError(error);
@@ -837,8 +841,8 @@ export class Session {
    */
   async #userKeyStands(tx: Tx<StoreName[], 'readwrite'>): Promise<void> {
     const stored = await tx.objectStore(S.users).get(this.user.id);
-    if (!stored) throw new UserKeyChanged('this user was removed');
-    if (!bytesEqual(stored.wrappedUserKey, this.#wrappedUserKey)) throw new UserKeyChanged(USER_KEY_CHANGED);
+    if (!stored) throw new UserKeyChanged(true);
+    if (!bytesEqual(stored.wrappedUserKey, this.#wrappedUserKey)) throw new UserKeyChanged(false);
   }
 
   /** Records an event that changes nothing else (a reveal, a copy, an export, a denial). */
