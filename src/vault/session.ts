@@ -903,9 +903,19 @@ export class Session {
 
   async #recordLock(log: AuditLog, reason: LockCause): Promise<void> {
     const action: AuditAction = reason === 'auto' ? 'lock.auto' : 'lock';
+    const event: AuditEvent = reason === 'rekeyed' ? { action, details: { why: 'the user key was changed in another tab' } } : { action };
     await this.#serial(async (lock) => {
-      const prepared = await log.prepare([reason === 'rekeyed' ? { action, details: { why: 'the user key was changed in another tab' } } : { action }]);
-      await withTx(this.#db, [S.meta, S.audit], 'readwrite', (tx) => log.write(tx, prepared), { lock });
+      for (let attempt = 0; ; attempt++) {
+        const prepared = await log.prepare([event]);
+        try {
+          await withTx(this.#db, [S.meta, S.audit], 'readwrite', (tx) => log.write(tx, prepared), { lock });
+          return;
+        } catch (error) {
+          // Another tab wrote since this one did (it always has, when it changed this user's key): catch up once.
+          if (!(error instanceof HeadMoved) || attempt > 0) throw error;
+          await log.catchUp(this.#db);
+        }
+      }
     }).catch(() => undefined); // a lock never fails because its entry could not be written
   }
 

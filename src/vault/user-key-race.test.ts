@@ -78,6 +78,9 @@ describe('a write from a tab whose user key was changed in another tab', () => {
     // The other tab goes on, and its log (with tab A's lock entry) verifies.
     await tabs.b.createKey(pasted('from B'));
     expect(await tabs.b.verifyLog()).toMatchObject({ ok: true });
+    const locks = await tabs.b.auditReport({ actions: ['lock'] });
+    expect(locks.page.map((e) => e.details)).toContainEqual(expect.objectContaining({ why: 'the user key was changed in another tab' }));
+    expect((await tabs.b.auditReport({ actions: ['key.create'] })).total).toBe(2); // "before" and "from B", not "lost?"
     tabs.close();
   });
 
