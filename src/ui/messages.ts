@@ -163,7 +163,7 @@ export function errorField(error: unknown): string | undefined {
 /** Sentences about other tabs of Keyward in this browser. */
 export const TAB_MESSAGES = Object.freeze({
   lockedElsewhere: 'Locked in another Keyward tab.',
-  rekeyedElsewhere: 'Locked: another Keyward tab changed the keys protecting this vault (a new user key or a restored backup). Unlock again.',
+  rekeyedElsewhere: 'Locked: another Keyward tab changed the keys protecting this vault (a new password, a new user key or a restored backup), so this tab saves nothing more. Unlock again.',
   newerVersion: 'Keyward was updated in another tab, so this page stopped using the vault to let the update finish. Reload the page to continue. Nothing was lost.',
   databaseDeleted: 'This browser’s Keyward storage is being deleted (by the browser, or from another tab), so this page let go of it. Reload the page to continue.',
   connectionLost: 'The browser closed this page’s access to the vault (its storage was cleared or failed). Reload the page to continue.',
