@@ -110,6 +110,8 @@ export function codeMessage(code: VaultErrorCode, field?: string): string {
       return 'Stored data could not be read: it is damaged or was changed outside Keyward. Nothing was changed. Restore from a backup file.';
     case 'StorageFailed':
       return "Your browser refused to save. Nothing was changed. Free some disk space or check this site's storage settings, then try again.";
+    case 'ChangedElsewhere':
+      return 'This was changed in another Keyward tab at the same moment, so nothing was saved here. Check it as it is now, then try again.';
     case 'StorageFull':
       return "Your device's storage for this site is full, so nothing was saved and nothing was changed. Free disk space (or clear other sites' data), then try again. Export a backup as soon as you can.";
     case 'NewerVersion':

@@ -1855,7 +1855,7 @@ export class Session {
   async #keyUnchanged(tx: Tx<StoreName[], 'readwrite'>, held: Held, options: { missing?: 'NotFound' } = {}): Promise<void> {
     const stored = await tx.objectStore(S.keys).get(held.row.id);
     if (!stored && options.missing === 'NotFound') throw new VaultError('NotFound', 'no such key');
-    if (!stored || !bytesEqual(stored.sealedMeta, held.row.sealedMeta)) throw new VaultError('StorageFailed', 'the key was changed elsewhere (another tab?); reload and try again');
+    if (!stored || !bytesEqual(stored.sealedMeta, held.row.sealedMeta)) throw new VaultError('ChangedElsewhere', 'the key was changed elsewhere (another tab?); reload and try again');
   }
 
   /**
@@ -2137,7 +2137,7 @@ async function applyGroupRekey(tx: Tx<StoreName[], 'readwrite'>, r: GroupRekey):
   const members = tx.objectStore(S.members);
   const grants = tx.objectStore(S.grants);
   const stored = await grants.index('byPrincipal').count(r.group.id);
-  if (stored !== r.grants.length) throw new VaultError('StorageFailed', 'the group was changed elsewhere (another tab?); try again');
+  if (stored !== r.grants.length) throw new VaultError('ChangedElsewhere', 'the group was changed elsewhere (another tab?); try again');
   await allRequests([
     () => groups.put(r.group),
     ...r.removed.map((u) => () => members.delete([r.group.id, u])),

@@ -75,7 +75,7 @@ describe('a change made from a copy another tab has changed since', () => {
   async function refusedUnchanged(tabs: { dbName: string }, write: Promise<unknown>): Promise<void> {
     const before = JSON.parse(await dumpDb(tabs.dbName)) as Record<string, unknown>;
     const error = await write.then(() => null, (e: unknown) => e);
-    expect(error).toMatchObject({ code: 'StorageFailed', message: 'the key was changed elsewhere (another tab?); reload and try again' });
+    expect(error).toMatchObject({ code: 'ChangedElsewhere', message: 'the key was changed elsewhere (another tab?); reload and try again' });
     const after = JSON.parse(await dumpDb(tabs.dbName)) as Record<string, unknown>;
     // Only the audit log may differ: nothing of the change was written, and no entry for it either.
     for (const store of ['keys', 'versions', 'grants', 'users', 'groups', 'members']) expect(after[store], store).toEqual(before[store]);

@@ -195,7 +195,7 @@ describe('a write from a tab whose user key was changed in another tab', () => {
     const names = ['r1', 'r2', 'r3', 'r4'];
     const results = await Promise.allSettled([...names.map((n) => tabs.a.createKey(pasted(n))), tabs.b.rotateUserKey(PASSWORD)]);
     const created = names.filter((_, i) => results[i]!.status === 'fulfilled');
-    for (const r of results.slice(0, names.length)) if (r.status === 'rejected') expect((r.reason as { code: string }).code).toMatch(/^(Locked|StorageFailed)$/);
+    for (const r of results.slice(0, names.length)) if (r.status === 'rejected') expect((r.reason as { code: string }).code).toMatch(/^(Locked|ChangedElsewhere)$/);
     await everyKeyOpens(tabs, PASSWORD, ['before', ...created]);
     tabs.close();
   });
