@@ -331,6 +331,21 @@ export class Session {
    * unlock, makes a pending KDF upgrade, and starts verifying the whole chain (logCheck()).
    */
   async start(options: SessionStart = {}): Promise<void> {
+    // The key list starts opening now, beside this unlock's own writes: its rows (read since before the key
+    // derivation) are decrypted slice by slice while the browser is still reading the rest (issue #7: unlock).
+    // Not before a KDF upgrade, which rewrites this user's rows first.
+    if (!options.created && !options.kdfUpgrade) this.#load().catch(() => undefined);
+    try {
+      await this.#starting(options);
+    } catch (error) {
+      // The unlock fails: nothing decrypted meanwhile may outlive it (no lock entry: there was no unlock).
+      this.#audit = null;
+      void this.lock();
+      throw error;
+    }
+  }
+
+  async #starting(options: SessionStart): Promise<void> {
     const pending = options.pending ?? [];
     if (!options.created) {
       const events: AuditEvent[] = [
@@ -383,6 +398,8 @@ export class Session {
         if (!stored || stored.publicKey) return;
         await tx.objectStore(S.users).put({ ...stored, publicKey: pair.publicKey, sealedPrivateKey: pair.sealedPrivateKey });
       }, { grants: true });
+      // A load already under way read this user without the pair: it starts again, and opens the new private key.
+      this.forgetCached();
     } catch {
       // Tried again at the next unlock.
     }
