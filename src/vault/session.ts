@@ -42,6 +42,7 @@ export type { AuditEntryView } from './audit-chain';
 import { buildReport, matches, ReportIndex, type AuditFilter, type AuditReport, type ReportRow } from './audit-report';
 import { buildExport, fingerprintOf, toCsv } from './audit-export';
 import { openSigningKey } from './audit-keys';
+import { readKeyRows, type KeyRows } from './key-rows';
 import {
   checkActivation,
   checkAlgorithm,
@@ -109,29 +110,6 @@ export interface AuditArchive {
 export const SYSTEM_ACTOR = 'system';
 /** How long after the first load of the key list the unlock's chain check starts (a few frames). */
 const LOG_CHECK_DELAY_MS = 100;
-
-/** What the first load of the key list reads: this user's and their groups' grants, every key row, and the principals. */
-export interface KeyRows {
-  grants: GrantRow[];
-  keys: Map<string, KeyRow>;
-  principals: { self: UserRow | undefined; members: MemberRow[]; groups: Map<string, GroupRow> };
-}
-
-/** A few requests, whatever the number of keys: this user's and their groups' grants, and every key row. */
-export function readKeyRows(db: KeywardDb, userId: string): Promise<KeyRows> {
-  return withTx(db, [S.grants, S.keys, S.users, S.members, S.groups], 'readonly', async (tx) => {
-    const byPrincipal = tx.objectStore(S.grants).index('byPrincipal');
-    const [own, rows, self, members, groups] = await Promise.all([
-      byPrincipal.getAll(userId),
-      tx.objectStore(S.keys).getAll(),
-      tx.objectStore(S.users).get(userId),
-      tx.objectStore(S.members).index('byUser').getAll(userId),
-      tx.objectStore(S.groups).getAll(),
-    ]);
-    const viaGroups = await Promise.all(members.map((m) => byPrincipal.getAll(m.groupId)));
-    return { grants: [...own, ...viaGroups.flat()], keys: new Map(rows.map((r) => [r.id, r])), principals: { self, members, groups: new Map(groups.map((g) => [g.id, g])) } };
-  });
-}
 
 export interface SessionInit {
   /**
