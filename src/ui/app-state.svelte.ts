@@ -76,6 +76,16 @@ export interface AppStateOptions {
   tabs?: TabSync | null;
 }
 
+/** Resolves once the next frame has painted; at most ~100 ms later where no frame comes (a hidden tab, tests). */
+function afterPaint(): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, 100);
+    if (typeof requestAnimationFrame === 'function') {
+      requestAnimationFrame(() => setTimeout(() => (clearTimeout(timer), resolve()), 0));
+    }
+  });
+}
+
 export class AppState {
   readonly #loadVault: (hooks: VaultConnectionHooks) => Promise<Vault>;
   readonly #tabs: TabSync | null;
@@ -394,7 +404,10 @@ export class AppState {
     try {
       const done = await session.runDueWork();
       if (this.#session !== session) return;
-      await keys.refresh();
+      // Nothing done (the usual minute): only the due badges move on. Re-reading every key would rebuild the
+      // list, its order and its search index for nothing (issue #7: 10,000 keys).
+      if (done.activated.length + done.rotated.length + done.destroyed.length > 0) await keys.refresh();
+      else keys.tick();
       const sentence = parts.dueWorkSentence(done, (id) => keys.keys.find((key) => key.id === id)?.name);
       if (sentence !== '') this.#dueNotice = sentence;
       await this.refreshBackupStatus();
@@ -663,9 +676,9 @@ export class AppState {
     );
     this.#screen = 'vault';
     void this.refreshBackupStatus();
-    // Right after unlock, then every minute while unlocked; lock() stops it.
+    // Once the list is on screen (it must not wait for this), then every minute while unlocked; lock() stops it.
     this.#stopDueWork();
-    void this.runDueWork();
+    void this.#keys.whenLoaded().then(afterPaint).then(() => this.runDueWork());
     this.#dueTimer = setInterval(() => void this.runDueWork(), DUE_WORK_INTERVAL_MS);
   }
 

@@ -83,6 +83,8 @@ export class KeysState {
   #publicExport = $state.raw<PublicExport | null>(null);
   #revealTimer: ReturnType<typeof setTimeout> | undefined;
   #loadSeq = 0;
+  #firstLoadDone: () => void = () => undefined;
+  readonly #firstLoad = new Promise<void>((resolve) => (this.#firstLoadDone = resolve));
   #disposed = false;
 
   /** Remembers the last answer, so typing on filters the previous matches instead of every key. */
@@ -170,6 +172,11 @@ export class KeysState {
     return exported !== null && exported.id === this.#selectedId ? exported : null;
   }
 
+  /** Resolves when the list has been loaded once (never rejects; a failed first load leaves it pending until one succeeds). */
+  whenLoaded(): Promise<void> {
+    return this.#firstLoad;
+  }
+
   /** Reads the list again; a later load wins over an earlier one still running. */
   async load(): Promise<void> {
     const seq = ++this.#loadSeq;
@@ -177,6 +184,7 @@ export class KeysState {
     if (this.#disposed || seq !== this.#loadSeq) return;
     this.#keys = keys;
     this.#loaded = true;
+    this.#firstLoadDone();
     // When the page is idle after the list is painted: fold the keys' text for search, so the first
     // keystroke only filters.
     const warm = () => {

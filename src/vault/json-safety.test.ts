@@ -31,6 +31,23 @@ describe('parseJson', () => {
     expectNoGlobalPollution();
   });
 
+  it('drops the keys when they are spelled with \\u escapes, which the fast path must not take', () => {
+    for (const key of ['\\u005f_proto__', '__pr\\u006fto__', 'constr\\u0075ctor', 'prot\\u006ftype', '\\u005F\\u005Fproto\\u005F\\u005F']) {
+      const text = `{"${key}":{"polluted":"yes"},"ok":[{"${key}":1}]}`;
+      const parsed = parseJson(text);
+      expect(poisonedPaths(parsed), text).toEqual([]);
+      expect(parsed).toEqual({ ok: [{}] });
+    }
+  });
+
+  it('gives what JSON.parse gives for text without the keys (the fast path), strings with escapes included', () => {
+    for (const text of ['{"a":1,"b":[true,null,"x"],"c":{"d":-2.5e3}}', '"line\\nbreak \\"quoted\\" \\\\ slash"', '{"é":"\\u00e9\\ud83d\\ude00"}', '[]', '0']) {
+      expect(parseJson(text)).toEqual(JSON.parse(text));
+    }
+    expect(() => parseJson('{"a":1,}')).toThrow(SyntaxError);
+    expect(() => parseJson('')).toThrow(SyntaxError);
+  });
+
   it('still throws SyntaxError on malformed text, and runs a given reviver after the drop', () => {
     expect(() => parseJson('{"a":')).toThrow(SyntaxError);
     const seen: string[] = [];

@@ -66,7 +66,19 @@ export function parseMeta(json: string): SealedMeta {
   }
   const alg = algorithm === null ? null : checkKeyAlgorithm(algorithm);
   if ((kind === 'secret') !== (alg === null) || (alg !== null && alg.kind !== kind)) throw new TypeError('key metadata has an impossible shape');
-  return { kind: kind as KeyKind, name, format: format as ValueFormat, tags: tags as string[], notes, algorithm: alg, recipe: recipe as SecretRecipe | null, hasPrivate, compromiseReason, history: history as KeyEvent[] };
+  // Frozen here, so the summaries handed to the UI can share these arrays instead of copying them per key.
+  return {
+    kind: kind as KeyKind,
+    name,
+    format: format as ValueFormat,
+    tags: Object.freeze(tags) as string[],
+    notes,
+    algorithm: alg,
+    recipe: recipe as SecretRecipe | null,
+    hasPrivate,
+    compromiseReason,
+    history: Object.freeze(history.map((e: KeyEvent) => Object.freeze(e))) as KeyEvent[],
+  };
 }
 
 /** Parses a typed key's decrypted material (JWKs). */

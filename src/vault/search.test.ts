@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareNames, IncrementalSearch, searchKeys, sortKeys } from './search';
+import { compareNames, IncrementalSearch, searchKeys, simpleSortKey, sortKeys } from './search';
 import type { KeyId, KeySummary } from './types';
 
 const key = (id: string, name: string, over: Partial<KeySummary> = {}): KeySummary => ({
@@ -105,5 +105,35 @@ describe('compareNames', () => {
       const b = word();
       expect([a, b, Math.sign(compareNames(a, b))]).toEqual([a, b, Math.sign(collator.compare(a, b))]);
     }
+  });
+});
+
+describe('simpleSortKey', () => {
+  const order = (a: string, b: string) => {
+    const ka = simpleSortKey(a);
+    const kb = simpleSortKey(b);
+    return ka < kb ? -1 : ka > kb ? 1 : 0;
+  };
+
+  it('orders lower-cased simple names as compareNames does (leading zeros, long numbers, prefixes, spaces)', () => {
+    const fixed = ['', ' ', 'a', 'a ', 'a0', 'a00', 'a000001', 'a1', 'a01', 'a9', 'a10', 'a 10', 'a10b', 'a9z', 'key 2', 'key 10', 'key 100', 'x'.repeat(200), '1'.repeat(150), '1'.repeat(149)];
+    for (const a of fixed) for (const b of fixed) expect([a, b, order(a, b)]).toEqual([a, b, Math.sign(compareNames(a, b))]);
+    let seed = 11;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const alphabet = 'abyz  0001999';
+    const word = () => Array.from({ length: Math.floor(rand() * 12) }, () => alphabet[Math.floor(rand() * alphabet.length)]).join('');
+    for (let n = 0; n < 5000; n++) {
+      const a = word();
+      const b = word();
+      expect([a, b, order(a, b)]).toEqual([a, b, Math.sign(compareNames(a, b))]);
+    }
+  });
+
+  it('sortKeys by name gives the collator order, ties by id, for a mix of simple and other names', () => {
+    const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
+    const list = ['Key 10', 'key 9', 'Ünïcode 2', 'unicode 10', 'a-b', 'A b', 'key 09', 'Zeta', 'zeta', 'α', 'key 100', 'Key 1'].map((name, i) => key(`k${String(i).padStart(2, '0')}`, name));
+    const expected = [...list].sort((a, b) => collator.compare(a.name, b.name) || (a.id < b.id ? -1 : 1)).map((k) => k.id);
+    expect(sortKeys(list, 'name', 'asc').map((k) => k.id)).toEqual(expected);
+    expect(sortKeys(list, 'name', 'desc').map((k) => k.id)).toEqual([...expected].reverse());
   });
 });

@@ -131,12 +131,26 @@ export function compareNames(a: string, b: string): number {
   return FAST && SIMPLE.test(a) && SIMPLE.test(b) ? compareSimple(a.toLowerCase(), b.toLowerCase()) : collator.compare(a, b);
 }
 
+/**
+ * A string whose plain code-unit order is compareSimple's order of lower-cased simple names: each run of
+ * digits becomes "0", a length mark (U+0100 + its length without leading zeros) and those digits. "0"
+ * stands where the run began (a digit sorts against a space or a letter as any digit does), the mark puts
+ * shorter numbers first, and equal lengths compare digit by digit. Made once per key, so sorting 10,000
+ * names is `<` on strings instead of a character loop per comparison (issue #7: list_render).
+ */
+export function simpleSortKey(lower: string): string {
+  return lower.replace(/\d+/g, (run) => {
+    const digits = run.replace(/^0+/, '');
+    return `0${String.fromCharCode(0x100 + digits.length)}${digits}`;
+  });
+}
+
 export function sortKeys(keys: readonly KeySummary[], by: KeySort, direction: SortDirection): KeySummary[] {
   const sign = direction === 'asc' ? 1 : -1;
   // Decorated once per key, not once per comparison.
-  const rows = keys.map((key) => ({ key, simple: FAST && SIMPLE.test(key.name), lower: key.name.toLowerCase() }));
+  const rows = keys.map((key) => ({ key, sortKey: FAST && SIMPLE.test(key.name) ? simpleSortKey(key.name.toLowerCase()) : null }));
   const byName = (a: (typeof rows)[number], b: (typeof rows)[number]): number =>
-    a.simple && b.simple ? compareSimple(a.lower, b.lower) : collator.compare(a.key.name, b.key.name);
+    a.sortKey !== null && b.sortKey !== null ? (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0) : collator.compare(a.key.name, b.key.name);
   rows.sort((a, b) => {
     const primary = by === 'name' ? byName(a, b) : a.key[by] - b.key[by];
     // Ties break on name then id, so the order is stable across reloads.

@@ -1853,7 +1853,7 @@ export class Session {
       kind: meta.kind,
       name: meta.name,
       format: meta.format,
-      tags: Object.freeze([...meta.tags]),
+      tags: frozenCopy(meta.tags),
       notes: meta.notes,
       version: row.currentVersion,
       createdAt: row.createdAt,
@@ -1871,7 +1871,7 @@ export class Session {
       recipe: meta.recipe,
       destroyAt: row.destroyAt,
       compromiseReason: meta.compromiseReason,
-      history: Object.freeze([...meta.history]),
+      history: frozenCopy(meta.history),
     });
   }
 }
@@ -1920,6 +1920,11 @@ function filterForExport(f: AuditFilter): Record<string, unknown> {
     keyId: f.keyId ?? null,
     outcome: f.outcome ?? null,
   };
+}
+
+/** A read-only array for a summary: the same array when it is already frozen (as parseMeta leaves them), else a frozen copy. */
+function frozenCopy<T>(items: readonly T[]): readonly T[] {
+  return Object.isFrozen(items) ? items : Object.freeze([...items]);
 }
 
 function rotationOf(row: KeyRow): { periodDays: number | null; auto: boolean } {
