@@ -149,6 +149,15 @@ describe('aesGcmEncrypt / aesGcmDecrypt bad input', () => {
     await expectRejects(aesGcmDecrypt(key, iv, new Uint8Array(TAG_BYTES), null as unknown as Uint8Array), TypeError, /"aad"/);
   });
 
+  it('a key that passed the check for one usage is still refused for a usage it lacks (the check is remembered per usage)', async () => {
+    const raw = '00'.repeat(32);
+    const key = await importGcmKey(raw, ['decrypt']);
+    const iv = new Uint8Array(IV_BYTES);
+    await expectCryptoError(aesGcmDecrypt(key, iv, new Uint8Array(TAG_BYTES), new Uint8Array(0)), 'DecryptFailed');
+    await expectRejects(aesGcmEncrypt(key, iv, new Uint8Array(1), new Uint8Array(0)), TypeError, /encrypt/);
+    await expectRejects(aesGcmEncrypt(key, iv, new Uint8Array(1), new Uint8Array(0)), TypeError, /encrypt/);
+  });
+
   it('a key without encrypt usage cannot encrypt; without decrypt usage cannot decrypt', async () => {
     const raw = '00'.repeat(32);
     await expectRejects(aesGcmEncrypt(await importGcmKey(raw, ['decrypt']), iv, empty, empty), TypeError, /encrypt/);

@@ -1,6 +1,6 @@
 // Owns AES-256-GCM: raw encrypt/decrypt with a 96-bit IV and 128-bit tag, and the sealed envelope with context AAD.
 
-import { assertBytes, concatBytes, utf8Encode } from './bytes';
+import { assertBytes, bufferSource, concatBytes, utf8Encode } from './bytes';
 import { CryptoError } from './errors';
 import type { DataKey, UserKey } from './keys';
 import { randomBytes } from './random';
@@ -26,10 +26,16 @@ function checkIv(iv: Uint8Array): void {
   if (iv.length !== IV_BYTES) throw new RangeError(`"iv" must be ${IV_BYTES} bytes, got ${iv.length}`);
 }
 
+/** Keys already seen to be AES-GCM keys allowing the usage (a CryptoKey's algorithm and usages never change). */
+const checkedKeys: Partial<Record<KeyUsage, WeakSet<CryptoKey>>> = {};
+
 function checkKey(key: CryptoKey, usage: KeyUsage): void {
   if (!(key instanceof CryptoKey)) throw new TypeError('"key" must be a CryptoKey');
+  const checked = (checkedKeys[usage] ??= new WeakSet());
+  if (checked.has(key)) return;
   if (key.algorithm.name !== 'AES-GCM') throw new TypeError(`"key" must be an AES-GCM key, got ${key.algorithm.name}`);
   if (!key.usages.includes(usage)) throw new TypeError(`"key" must allow ${usage}`);
+  checked.add(key);
 }
 
 /** AES-GCM encryption with a caller-chosen 96-bit IV; returns ciphertext ‖ 128-bit tag. For vectors and the envelope only. */
@@ -39,9 +45,9 @@ export async function aesGcmEncrypt(key: CryptoKey, iv: Uint8Array, plaintext: U
   assertBytes(plaintext, 'plaintext');
   assertBytes(aad, 'aad');
   const ct = await crypto.subtle.encrypt(
-    { name: 'AES-GCM', iv: new Uint8Array(iv), additionalData: new Uint8Array(aad), tagLength: TAG_BYTES * 8 },
+    { name: 'AES-GCM', iv: bufferSource(iv), additionalData: bufferSource(aad), tagLength: TAG_BYTES * 8 },
     key,
-    new Uint8Array(plaintext),
+    bufferSource(plaintext),
   );
   return new Uint8Array(ct);
 }
@@ -55,9 +61,9 @@ export async function aesGcmDecrypt(key: CryptoKey, iv: Uint8Array, ciphertextAn
   if (ciphertextAndTag.length < TAG_BYTES) throw new CryptoError('DecryptFailed', 'ciphertext is shorter than the authentication tag');
   try {
     const pt = await crypto.subtle.decrypt(
-      { name: 'AES-GCM', iv: new Uint8Array(iv), additionalData: new Uint8Array(aad), tagLength: TAG_BYTES * 8 },
+      { name: 'AES-GCM', iv: bufferSource(iv), additionalData: bufferSource(aad), tagLength: TAG_BYTES * 8 },
       key,
-      new Uint8Array(ciphertextAndTag),
+      bufferSource(ciphertextAndTag),
     );
     return new Uint8Array(pt);
   } catch (cause) {

@@ -3,6 +3,7 @@
 import { describe, it, expect } from 'vitest';
 import {
   assertBytes,
+  bufferSource,
   bytesEqual,
   concatBytes,
   fromBase64,
@@ -292,3 +293,17 @@ describe('assertBytes', () => {
     expect(() => assertBytes(new Uint16Array(1), 'salt')).toThrow(/"salt" must be a Uint8Array/);
   });
 });
+
+describe('bufferSource', () => {
+  it('hands WebCrypto the same view over an ArrayBuffer (no copy), and a copy of a view over a SharedArrayBuffer', () => {
+    const whole = new Uint8Array([1, 2, 3, 4, 5]);
+    const part = whole.subarray(1, 4);
+    expect(bufferSource(part)).toBe(part);
+    const shared = new Uint8Array(new SharedArrayBuffer(4));
+    shared.set([9, 8, 7, 6]);
+    const copy = bufferSource(shared.subarray(1, 3));
+    expect(copy.buffer).toBeInstanceOf(ArrayBuffer);
+    expect([...copy]).toEqual([8, 7]);
+  });
+});
+

@@ -1,6 +1,6 @@
 // Owns key generation and wrapping: user keys and data keys, wrapped with AES-256-GCM under a context AAD.
 
-import { assertBytes, concatBytes } from './bytes';
+import { assertBytes, bufferSource, concatBytes } from './bytes';
 import { CryptoError } from './errors';
 import type { DataKey, UserKey, WrappingKey } from './keys';
 import { IV_BYTES, TAG_BYTES, ENVELOPE_VERSION, WRAP_DOMAIN } from './aead';
@@ -27,10 +27,16 @@ export async function generateDataKey(): Promise<DataKey> {
   return (await crypto.subtle.generateKey(AES_256_GCM, true, DATA_KEY_USAGES)) as DataKey;
 }
 
+/** Wrapping keys already seen to be AES-GCM keys allowing the usage (a CryptoKey's algorithm and usages never change). */
+const checkedWrappingKeys: Partial<Record<KeyUsage, WeakSet<CryptoKey>>> = {};
+
 function checkWrappingKey(key: CryptoKey, usage: KeyUsage): void {
   if (!(key instanceof CryptoKey)) throw new TypeError('"wrappingKey" must be a CryptoKey');
+  const checked = (checkedWrappingKeys[usage] ??= new WeakSet());
+  if (checked.has(key)) return;
   if (key.algorithm.name !== 'AES-GCM') throw new TypeError(`"wrappingKey" must be an AES-GCM key, got ${key.algorithm.name}`);
   if (!key.usages.includes(usage)) throw new TypeError(`"wrappingKey" must allow ${usage}`);
+  checked.add(key);
 }
 
 /** Wraps an extractable AES key under `wrappingKey` with a fresh IV, bound to `aad`. */
@@ -58,9 +64,9 @@ async function unwrapAes(wrappingKey: WrappingKey, wrapped: Uint8Array, aad: Uin
   try {
     return await crypto.subtle.unwrapKey(
       'raw',
-      new Uint8Array(wrapped.subarray(1 + IV_BYTES)),
+      bufferSource(wrapped.subarray(1 + IV_BYTES)),
       wrappingKey,
-      { name: 'AES-GCM', iv: new Uint8Array(wrapped.subarray(1, 1 + IV_BYTES)), additionalData: concatBytes(WRAP_DOMAIN, aad), tagLength: TAG_BYTES * 8 },
+      { name: 'AES-GCM', iv: bufferSource(wrapped.subarray(1, 1 + IV_BYTES)), additionalData: concatBytes(WRAP_DOMAIN, aad), tagLength: TAG_BYTES * 8 },
       AES_256_GCM,
       options.extractable ?? false,
       usages,

@@ -561,6 +561,14 @@ export class AppState {
         await this.#keys?.refresh();
       }
       if (this.#session !== session) return;
+      // Settings changed in another tab (auto-lock, clipboard time) apply here at once, not at the next unlock.
+      if (stores.includes('meta')) {
+        const settings = await session.reloadSettings();
+        if (this.#session !== session) return;
+        const before = this.#settings;
+        if (settings.autoLockMinutes !== before?.autoLockMinutes) this.#idle?.setTimeoutMs(settings.autoLockMinutes * 60_000);
+        if (settings.autoLockMinutes !== before?.autoLockMinutes || settings.clipboardClearSeconds !== before?.clipboardClearSeconds) this.#settings = settings;
+      }
       if (stores.includes('audit')) await this.#audit?.load();
       await this.refreshBackupStatus();
     } catch {

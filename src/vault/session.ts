@@ -827,6 +827,21 @@ export class Session {
     return { ...this.#settings };
   }
 
+  /**
+   * Reads the vault's settings again (another tab may have changed them): returns them, and uses them from now
+   * on. Stored settings that fail their checks leave the ones in use unchanged.
+   */
+  async reloadSettings(): Promise<Settings> {
+    this.#key();
+    const meta = await guarded(() => this.#db.get(S.meta, 'vault'));
+    try {
+      if (meta) this.#settings = checkSettings(meta.settings);
+    } catch {
+      // Keep what this session has: a damaged row is reported where it is written, not here.
+    }
+    return { ...this.#settings };
+  }
+
   async updateSettings(patch: Partial<Settings>): Promise<Settings> {
     await this.#authorize('settings.change');
     const next = checkSettings({ ...this.#settings, ...patch });

@@ -35,6 +35,17 @@ describe('writes from several tabs', () => {
     tabs.close();
   });
 
+  it('reloadSettings() gives a tab the settings another tab saved', async () => {
+    const tabs = await twoTabs();
+    await tabs.a.updateSettings({ autoLockMinutes: 3, clipboardClearSeconds: 45 });
+    expect(tabs.b.settings()).not.toEqual({ autoLockMinutes: 3, clipboardClearSeconds: 45 });
+    expect(await tabs.b.reloadSettings()).toEqual({ autoLockMinutes: 3, clipboardClearSeconds: 45 });
+    expect(tabs.b.settings()).toEqual({ autoLockMinutes: 3, clipboardClearSeconds: 45 });
+    await tabs.b.lock();
+    await expect(tabs.b.reloadSettings()).rejects.toMatchObject({ code: 'Locked' });
+    tabs.close();
+  });
+
   it('forgetCached() makes a tab read what another tab wrote', async () => {
     const tabs = await twoTabs();
     expect(await tabs.a.listKeys()).toEqual([]);

@@ -97,3 +97,44 @@ test('a newer schema opened elsewhere makes the old tab close its connection and
   // The keys are gone from the page with the session.
   await expect(page.getByText('Before the upgrade')).toHaveCount(0);
 });
+
+test('settings saved in one tab apply in the other at once', async ({ page }) => {
+  const tabB = await twoUnlockedTabs(page);
+  await page.getByRole('button', { name: 'Settings', exact: true }).click();
+  const dialogA = page.getByRole('dialog', { name: 'Settings' });
+  await dialogA.getByLabel('Auto-lock after (minutes)').fill('7');
+  await dialogA.getByLabel('Clear clipboard after (seconds)').fill('45');
+  await dialogA.getByRole('button', { name: 'Save settings', exact: true }).click();
+  await expect(dialogA.getByRole('button', { name: 'Save settings', exact: true })).toBeEnabled();
+  await tabB.getByRole('button', { name: 'Settings', exact: true }).click();
+  const dialogB = tabB.getByRole('dialog', { name: 'Settings' });
+  await expect(dialogB.getByLabel('Auto-lock after (minutes)')).toHaveValue('7');
+  await expect(dialogB.getByLabel('Clear clipboard after (seconds)')).toHaveValue('45');
+});
+
+test('activity in one tab keeps the others unlocked; when every tab is idle, all of them lock', async ({ page, context }) => {
+  // One fake clock for the whole context: moving it moves every tab's timers (the default auto-lock is 15 minutes).
+  await context.clock.install();
+  const tabB = await twoUnlockedTabs(page);
+  await addKey(page, 'Seen while active', 'idle-secret');
+  await expect(keyInList(tabB, 'Seen while active')).toBeVisible();
+
+  // The person works in tab A only: after 10 minutes a key press there, 10 minutes later tab B (untouched for
+  // 20 minutes, past its own 15) is still unlocked, because A told it about the activity.
+  await context.clock.fastForward('10:00');
+  await page.getByLabel('Search').press('Shift');
+  await context.clock.fastForward('10:00');
+  for (const tab of [page, tabB]) {
+    await expect(tab.getByRole('button', { name: 'Lock', exact: true })).toBeVisible();
+    await expect(keyInList(tab, 'Seen while active')).toBeVisible();
+  }
+
+  // Then nothing happens anywhere: past 15 minutes every tab locks, and no key is left on any page.
+  await context.clock.fastForward('16:00');
+  for (const tab of [page, tabB]) {
+    await expect(tab.getByRole('button', { name: 'Unlock', exact: true })).toBeVisible();
+    await expect(tab.getByText('Seen while active')).toHaveCount(0);
+    await expect(tab.getByRole('button', { name: 'Lock', exact: true })).toHaveCount(0);
+  }
+  await expect(page.getByText(/Locked after a period without activity|Locked in another Keyward tab/)).toBeVisible();
+});
