@@ -29,6 +29,7 @@ import {
 } from '../crypto';
 import { allRequests, DB, withTx, withWriteLock, type WriteLock, type AuditPendingRow, type AuditRow, type GrantRow, type GroupRow, type KeyRow, type KeywardDb, type MemberRow, type StoreName, type Tx, type UserRow, type VersionRow } from '../storage';
 import { ASSIGNABLE_ROLES, atLeast, denial, GRANTABLE, isAdmin, maxPermission, PERMISSIONS, type Operation, type Permission } from './access';
+import { readKeyRows, type KeyRowsRead } from './key-rows';
 import { grantBase, newMetaKey, newUserKeyPair, openAsMember, openGrant, openMetaKey, openUserPrivate, sealForMember, wrapGrant, type OpenPrincipal } from './principals';
 import { aad } from './context';
 import { VaultError } from './errors';
@@ -42,7 +43,6 @@ export type { AuditEntryView } from './audit-chain';
 import { buildReport, matches, ReportIndex, type AuditFilter, type AuditReport, type ReportRow } from './audit-report';
 import { buildExport, fingerprintOf, toCsv } from './audit-export';
 import { openSigningKey } from './audit-keys';
-import { readKeyRows, type KeyRows } from './key-rows';
 import {
   checkActivation,
   checkAlgorithm,
@@ -117,7 +117,7 @@ export interface SessionInit {
    * key derivation, which runs off the main thread): the first load of the list uses them instead of
    * reading again. Rows only — nothing here is decrypted before the password has opened the user key.
    */
-  prefetched?: Promise<KeyRows>;
+  prefetched?: KeyRowsRead;
   db: KeywardDb;
   clock: Clock;
   user: SignedInUser;
@@ -141,6 +141,12 @@ interface Held {
   meta: SealedMeta;
   permission: Permission;
   grant: GrantRow;
+}
+
+/** What the first load of the list opened: each key as held, its DEK (null under a view grant) and meta key; the principals' keys. */
+interface OpenedKeys {
+  entries: [KeyId, Held, DataKey | null, DataKey][];
+  principals: Map<string, OpenPrincipal>;
 }
 
 /** What one change to a key writes: the next row and metadata, and version rows to add or replace. */
@@ -188,7 +194,7 @@ export class Session {
   #generation = 0;
   /** The plaintext fields of every audit entry, for reports (no details, no MACs); dropped on lock. */
   #reportIndex: ReportIndex | null = null;
-  #prefetched: Promise<KeyRows> | null;
+  #prefetched: KeyRowsRead | null;
 
   constructor(init: SessionInit) {
     this.#db = init.db;
@@ -1814,36 +1820,60 @@ export class Session {
     return out;
   }
 
-  async #loadAll(): Promise<Map<KeyId, Held>> {
+  /**
+   * Opens every key this user holds a grant for, slice by slice as the rows arrive (key-rows.ts): the first slices
+   * are being decrypted while the browser still reads the next ones.
+   */
+  async #openAll(read: KeyRowsRead): Promise<OpenedKeys> {
     const userKey = this.#key();
-    const generation = this.#generation;
-    const userId = this.user.id;
-    const loaded = await guarded(async () => {
-      // A few requests, whatever the number of keys: this user's and their groups' grants, and every key row.
-      const prefetched = this.#prefetched;
-      this.#prefetched = null;
-      const { grants, keys, principals } = (await prefetched?.catch(() => null)) ?? (await readKeyRows(this.#db, userId));
+    const opening = guarded(async () => {
+      const { principals, slices } = await read.rows;
       const open_ = await this.#openPrincipals(principals.self, principals.members, principals.groups);
-      // One grant per key: the highest permission; between equals, the user's own wrapping (no ECDH to do).
-      const best = new Map<string, GrantRow>();
-      for (const g of grants) {
-        const cur = best.get(g.keyId);
-        if (!cur || PERMISSIONS.indexOf(g.permission) > PERMISSIONS.indexOf(cur.permission) || (g.permission === cur.permission && !g.epk && cur.epk)) best.set(g.keyId, g);
-      }
-      const entries = await Promise.all(
-        [...best.values()].map(async (grant): Promise<[KeyId, Held, DataKey | null, DataKey] | null> => {
-          const row = keys.get(grant.keyId);
-          if (!row) return null;
-          const id = row.id as KeyId;
-          const { dek, metaKey: granted } = await openGrant(grant, userKey, open_.get(grant.principalId));
-          const metaKey = dek ? (row.wrappedMetaKey ? await openMetaKey(id, dek, row.wrappedMetaKey) : dek) : granted;
-          if (!metaKey) throw new TypeError('a grant holds neither a data key nor a meta key');
-          const meta = parseMeta(utf8Decode(await open(metaKey, row.sealedMeta, aad.meta(id))));
-          return [id, { row, meta, permission: grant.permission, grant }, dek, metaKey];
+      const opened = await Promise.all(
+        slices.map(async (slice) => {
+          const { grants, keys } = await slice;
+          // One grant per key: the highest permission; between equals, the user's own wrapping (no ECDH to do).
+          const best = new Map<string, GrantRow>();
+          for (const g of grants) {
+            const cur = best.get(g.keyId);
+            if (!cur || PERMISSIONS.indexOf(g.permission) > PERMISSIONS.indexOf(cur.permission) || (g.permission === cur.permission && !g.epk && cur.epk)) best.set(g.keyId, g);
+          }
+          return Promise.all(
+            [...best.values()].map(async (grant): Promise<[KeyId, Held, DataKey | null, DataKey] | null> => {
+              const row = keys.get(grant.keyId);
+              if (!row) return null;
+              const id = row.id as KeyId;
+              const { dek, metaKey: granted } = await openGrant(grant, userKey, open_.get(grant.principalId));
+              const metaKey = dek ? (row.wrappedMetaKey ? await openMetaKey(id, dek, row.wrappedMetaKey) : dek) : granted;
+              if (!metaKey) throw new TypeError('a grant holds neither a data key nor a meta key');
+              const meta = parseMeta(utf8Decode(await open(metaKey, row.sealedMeta, aad.meta(id))));
+              return [id, { row, meta, permission: grant.permission, grant }, dek, metaKey];
+            }),
+          );
         }),
       );
-      return { entries: entries.filter((e) => e !== null), principals: open_ };
+      return { entries: opened.flat().filter((e) => e !== null), principals: open_ };
     });
+    // A storage failure is the transaction's error (StorageError), not the request's that surfaced first.
+    const [result, ended] = await Promise.allSettled([opening, guarded(() => read.done)]);
+    if (ended.status === 'rejected') throw ended.reason;
+    if (result.status === 'rejected') throw result.reason;
+    return result.value;
+  }
+
+  async #loadAll(): Promise<Map<KeyId, Held>> {
+    const generation = this.#generation;
+    const userId = this.user.id;
+    const prefetched = this.#prefetched;
+    this.#prefetched = null;
+    let loaded: OpenedKeys;
+    try {
+      loaded = await this.#openAll(prefetched ?? readKeyRows(this.#db, userId));
+    } catch (error) {
+      // The early read failed (not the decryption): read again once.
+      if (prefetched === null || (await prefetched.done.then(() => true, () => false))) throw error;
+      loaded = await this.#openAll(readKeyRows(this.#db, userId));
+    }
     // A lock() while decrypting wins: nothing decrypted is kept.
     if (this.#userKey === null) throw new VaultError('Locked', 'the vault is locked');
     if (generation !== this.#generation) return this.#load();

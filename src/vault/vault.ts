@@ -170,7 +170,6 @@ export class Vault {
     const needsUpgrade = iterations < this.#kdfFloor;
     // The key rows are read while PBKDF2 runs (off the main thread), instead of after it (issue #7: unlock).
     const prefetched = readKeyRows(this.#db, user.id);
-    prefetched.catch(() => undefined);
     let opened;
     try {
       opened = await openUserKey(user, password, { extractable: needsUpgrade });
