@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { GRANTABLE, type UserId } from '../vault';
+import { GRANTABLE, openVault, type UserId } from '../vault';
+import { createdVault, TEST_ITERATIONS } from '../../test/unit/helpers';
 import {
   grantedByLabel,
   grantedText,
@@ -9,6 +10,7 @@ import {
   principalLabel,
   removalRefusals,
   removedText,
+  revokeRefusal,
   revokeResultText,
   roleAbilities,
   signedInText,
@@ -87,5 +89,53 @@ describe('access text', () => {
     expect(groupNamesOf([], groups)).toBe('—');
     expect(removedText('Bob', { groupsRekeyed: 1, groupsNotRekeyed: 0 })).toBe('Bob was removed: their password opens nothing now, and their grants and memberships are gone.');
     expect(removedText('Bob', { groupsRekeyed: 0, groupsNotRekeyed: 2 })).toMatch(/2 groups they were in keep their old group key/);
+  });
+
+  it('offers "Revoke" on every row but your own grant and the grant your own access comes through', () => {
+    const me = { id: 'c' };
+    expect(revokeRefusal({ principalId: 'b', name: 'Bob', yourAccess: false }, me)).toBeNull();
+    expect(revokeRefusal({ principalId: 'g', name: 'ops', yourAccess: false }, me)).toBeNull();
+    expect(revokeRefusal({ principalId: 'g', name: 'ops', yourAccess: true }, me)).toBe('Your own access to this key comes through ops: ask another manager of this key to revoke it.');
+    // Your own grant, whether your access comes through it or through a group giving more.
+    expect(revokeRefusal({ principalId: 'c', name: 'Carol', yourAccess: true }, me)).toBe('Your own grant: another manager of this key can change it.');
+    expect(revokeRefusal({ principalId: 'c', name: 'Carol', yourAccess: false }, me)).toMatch(/^Your own grant/);
+  });
+});
+
+describe('revokeRefusal agrees with the vault', () => {
+  it('every row it offers, the vault revokes; every row it refuses, the vault refuses', async () => {
+    // Carol manages the key through the group "ops" and holds a lower grant of her own; Ada (owner) and Bob hold it too.
+    const { vault, session: ada, dbName } = await createdVault();
+    const key = await ada.createKey({ name: 'Stripe live', value: 'sk_live_1', format: 'text', tags: [], notes: '' });
+    const bob = await ada.addUser({ name: 'Bob', password: 'one-time password 1', role: 'member' });
+    const carolInfo = await ada.addUser({ name: 'Carol', password: 'one-time password 1', role: 'member' });
+    const first = await vault.unlock({ userId: carolInfo.id, password: 'one-time password 1' });
+    await first.changePassword('one-time password 1', 'carol own passphrase');
+    await first.lock();
+    const ops = await ada.createGroup('ops', [carolInfo.id]);
+    await ada.grantAccess(key.id, ops.id, 'manage');
+    await ada.grantAccess(key.id, bob.id, 'use');
+    await ada.grantAccess(key.id, carolInfo.id, 'use');
+    const carol = await (await openVault({ dbName, kdfFloor: TEST_ITERATIONS })).unlock({ userId: carolInfo.id, password: 'carol own passphrase' });
+    const me = { id: carolInfo.id };
+
+    let entries = await carol.listAccess(key.id);
+    expect(entries.map((e) => [e.name, e.yourAccess]).sort()).toEqual([
+      ['Ada', false],
+      ['Bob', false],
+      ['Carol', false],
+      ['ops', true],
+    ]);
+    const refused = entries.filter((e) => revokeRefusal(e, me) !== null).map((e) => e.name);
+    expect(refused.sort()).toEqual(['Carol', 'ops']);
+    for (const e of entries.filter((x) => revokeRefusal(x, me) !== null)) {
+      await expect(carol.revokeAccess(key.id, e.principalId, { rotate: false })).rejects.toMatchObject({ code: 'InvalidInput', field: 'principal' });
+    }
+    for (const e of entries.filter((x) => revokeRefusal(x, me) === null)) await carol.revokeAccess(key.id, e.principalId, { rotate: false });
+    entries = await carol.listAccess(key.id);
+    expect(entries.map((e) => e.name).sort()).toEqual(['Carol', 'ops']);
+    // Ada (a member of ops, as its creator) now holds the key through ops too: from her side that row is refused.
+    const fromAda = await ada.listAccess(key.id);
+    expect(fromAda.filter((e) => revokeRefusal(e, { id: ada.user.id }) === null).map((e) => e.name)).toEqual(['Carol']);
   });
 });

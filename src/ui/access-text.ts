@@ -94,6 +94,18 @@ export function revokeResultText(name: string, result: { rekeyed: boolean; rotat
   return `Access of ${name} revoked and the key re-keyed. It cannot make its own new value (imported or pasted, or not in a rotatable state): rotate it with a new value, since they may have seen the current one.`;
 }
 
+/**
+ * Why the Access panel offers no "Revoke" on a row, or null where it does. The vault (Session.revokeAccess) refuses
+ * to revoke your own grant, and the grant your own access comes through (a group you belong to). It also refuses
+ * to leave a key without a manager, but that cannot happen from the panel: it is shown to a manager, whose own
+ * managing grant stays.
+ */
+export function revokeRefusal(entry: Pick<AccessEntry, 'principalId' | 'name' | 'yourAccess'>, me: { id: string }): string | null {
+  if (entry.principalId === me.id) return 'Your own grant: another manager of this key can change it.';
+  if (entry.yourAccess) return `Your own access to this key comes through ${entry.name}: ask another manager of this key to revoke it.`;
+  return null;
+}
+
 /** What the revoke dialog says before the person confirms. */
 export function revokeQuestion(name: string, keyName: string): string {
   return `Revoke the access of ${name} to ${keyName}? The key gets a new data key, wrapped again for everyone who keeps access, and is rotated, because ${name} may have seen the value.`;

@@ -655,9 +655,10 @@ export class AppState {
       clock: this.#clock,
     });
     this.#idle.start();
-    // A lock from anywhere else (another path into the session) must not leave this screen showing keys.
-    session.onLock(() => {
-      if (this.#session === session) void this.lock();
+    // A lock from anywhere else (another path into the session) must not leave this screen showing keys. A session
+    // that found its user key changed by another tab (a write refused) locks like a "rekeyed" message.
+    session.onLock((cause) => {
+      if (this.#session === session) void this.lock(cause === 'rekeyed' ? 'rekeyed' : 'manual');
     });
     if (session.mustChangePassword) this.#screen = 'password';
     else this.#enterVault(session, parts);

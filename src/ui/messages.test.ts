@@ -14,6 +14,7 @@ const CODES: VaultErrorCode[] = [
   'StorageFailed',
   'NoStorage',
   'StorageFull',
+  'ChangedElsewhere',
   'NewerVersion',
   'IllegalTransition',
   'KeyNotUsable',
@@ -37,6 +38,7 @@ describe('messages', () => {
     expect(errorMessage(new VaultError('PasswordTooShort', 'x'))).toBe('Use at least 10 characters.');
     expect(errorMessage(new VaultError('StorageFailed', 'x'))).toMatch(/^Your browser refused to save\. Nothing was changed\./);
     expect(errorMessage(new VaultError('NoStorage', 'x'))).toMatch(/^This browser offers no storage \(IndexedDB\) here/);
+    expect(errorMessage(new VaultError('ChangedElsewhere', 'x'))).toMatch(/^This was changed in another Keyward tab at the same moment, so nothing was saved here\./);
   });
 
   it('names the field for InvalidInput and PasswordTooShort', () => {

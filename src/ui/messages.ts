@@ -111,6 +111,8 @@ export function codeMessage(code: VaultErrorCode, field?: string): string {
       return 'Stored data could not be read: it is damaged or was changed outside Keyward. Nothing was changed. Restore from a backup file.';
     case 'StorageFailed':
       return "Your browser refused to save. Nothing was changed. Free some disk space or check this site's storage settings, then try again.";
+    case 'ChangedElsewhere':
+      return 'This was changed in another Keyward tab at the same moment, so nothing was saved here. Check it as it is now, then try again.';
     case 'StorageFull':
       return "Your device's storage for this site is full, so nothing was saved and nothing was changed. Free disk space (or clear other sites' data), then try again. Export a backup as soon as you can.";
     case 'NewerVersion':
@@ -166,7 +168,7 @@ export function errorField(error: unknown): string | undefined {
 /** Sentences about other tabs of Keyward in this browser. */
 export const TAB_MESSAGES = Object.freeze({
   lockedElsewhere: 'Locked in another Keyward tab.',
-  rekeyedElsewhere: 'Locked: another Keyward tab changed the keys protecting this vault (a new user key or a restored backup). Unlock again.',
+  rekeyedElsewhere: 'Locked: another Keyward tab changed the keys protecting this vault (a new password, a new user key or a restored backup), so this tab saves nothing more. Unlock again.',
   newerVersion: 'Keyward was updated in another tab, so this page stopped using the vault to let the update finish. Reload the page to continue. Nothing was lost.',
   databaseDeleted: 'This browser’s Keyward storage is being deleted (by the browser, or from another tab), so this page let go of it. Reload the page to continue.',
   connectionLost: 'The browser closed this page’s access to the vault (its storage was cleared or failed). Reload the page to continue.',

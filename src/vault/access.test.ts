@@ -1,6 +1,6 @@
 // Access control (issue #6): the role table, the one guard on the session, and the key hierarchy that
 // backs it — a user without a grant holds no wrapping to open, whatever code they run.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createdVault, newVault, PASSWORD, rejectsWith, TEST_ITERATIONS } from '../../test/unit/helpers';
 import { openVault } from './vault';
 import { open, unwrapDataKey, type UserKey } from '../crypto';
@@ -281,6 +281,9 @@ describe('edges that would leak or lose a key', () => {
     await session.grantAccess(key.id, bob.id, 'use');
     await carol.session.lock();
     const c = await vault.unlock({ userId: carol.id, password: OWN });
+    // The Access panel is told which row her access comes through (it offers no Revoke there).
+    expect((await c.listAccess(key.id)).filter((e) => e.yourAccess).map((e) => e.principalId)).toEqual([group.id]);
+    expect((await session.listAccess(key.id)).filter((e) => e.yourAccess).map((e) => e.name)).toEqual(['Ada']);
     await rejectsWith(c.revokeAccess(key.id, group.id), 'InvalidInput', 'principal');
     expect(await c.revokeAccess(key.id, bob.id)).toEqual({ rekeyed: true, rotated: false });
     expect(await c.revealValue(key.id)).toBe('sk_live_secret_1');
@@ -292,6 +295,58 @@ describe('edges that would leak or lose a key', () => {
     await session.removeUser(bob.id);
     await rejectsWith(bob.session.listKeys(), 'Locked');
     expect(bob.session.locked).toBe(true);
+  });
+});
+
+describe('the guard reads afresh at every operation', () => {
+  it('a grant raised, revoked without re-key, or its key removed in another session is noticed at the next operation', async () => {
+    const { session, key, bob, clock } = await setup();
+    await session.grantAccess(key.id, bob.id, 'view');
+    // A key new to an open session reaches it through the other tab's "changed" message (forgetCached).
+    bob.session.forgetCached();
+    expect((await bob.session.getKey(key.id)).permission).toBe('view');
+    await rejectsWith(bob.session.revealValue(key.id), 'AccessDenied');
+    // Raised elsewhere: Bob's open session opens the new grant, without a reload of its own.
+    await session.grantAccess(key.id, bob.id, 'use');
+    expect(await bob.session.revealValue(key.id)).toBe('sk_live_secret_1');
+    // Revoked elsewhere without a re-key: Bob's data key is still in memory, the guard refuses anyway.
+    await session.revokeAccess(key.id, bob.id, { rotate: false });
+    await rejectsWith(bob.session.revealValue(key.id), 'AccessDenied');
+    await rejectsWith(bob.session.getKey(key.id), 'AccessDenied');
+    // Granted again, then the key destroyed and removed elsewhere: no such key.
+    await session.grantAccess(key.id, bob.id, 'use');
+    bob.session.forgetCached();
+    expect(await bob.session.revealValue(key.id)).toBe('sk_live_secret_1');
+    await session.scheduleDestruction(key.id, 7);
+    clock.advance(8 * 24 * 60 * 60 * 1000);
+    expect((await session.runDueWork()).destroyed).toEqual([key.id]);
+    await session.deleteKey(key.id);
+    await rejectsWith(bob.session.getKey(key.id), 'NotFound');
+    expect(bob.session.locked).toBe(false);
+  });
+
+  it('a role changed by an admin applies to an open session at its next operation', async () => {
+    const { session, bob } = await setup();
+    await bob.session.createKey({ name: 'mine', value: 'v', format: 'text', tags: [], notes: '' });
+    await session.setUserRole(bob.id, 'admin');
+    expect((await bob.session.listUsers()).length).toBe(2);
+    await session.setUserRole(bob.id, 'member');
+    await rejectsWith(bob.session.listUsers(), 'AccessDenied');
+  });
+
+  it('reads what it needs in one readonly transaction', async () => {
+    const { session, key } = await setup();
+    await session.getKey(key.id); // the key list is opened once per unlock, before
+    const spy = vi.spyOn(IDBDatabase.prototype, 'transaction');
+    try {
+      await session.getKey(key.id);
+      expect(spy.mock.calls.map((c) => [c[0], c[1]])).toEqual([[['users', 'grants', 'keys'], 'readonly']]);
+      spy.mockClear();
+      await session.listKeys();
+      expect(spy).toHaveBeenCalledTimes(1);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });
 

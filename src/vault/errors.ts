@@ -19,6 +19,8 @@ export type VaultErrorCode =
   | 'Corrupt'
   /** IndexedDB refused the write (quota, eviction, closed database); nothing was changed. */
   | 'StorageFailed'
+  /** What this change was made from was changed meanwhile by another tab; nothing was written. Look again, then retry. */
+  | 'ChangedElsewhere'
   /** IndexedDB is not available in this browser (some private modes). */
   | 'NoStorage'
   /** The browser's storage quota for this site is used up; the transaction was rolled back, nothing was changed. */

@@ -8,7 +8,7 @@ export { PERMISSIONS, GRANTABLE, ASSIGNABLE_ROLES, ROLES, OPERATIONS, atLeast, i
 export { IncrementalSearch, searchKeys, sortKeys, type KeySort, type SortDirection } from './search';
 export { IdleLock, type IdleLockOptions } from './idle-lock';
 export { allowedTransitions, isLegalTransition, dueStatus, nextRotationAt, stateAllows, addDays, DAY_MS, type DueStatus, type KeyUse } from './lifecycle';
-export type { DueWork, ExportPart, ExportFormat, AuditEntryView, AuditArchive, AuditArchivePlan } from './session';
+export type { DueWork, ExportPart, ExportFormat, AuditEntryView, AuditArchive, AuditArchivePlan, LockCause } from './session';
 export { AUDIT_ACTIONS, type AuditAction, type AuditOutcome, type ChainResult, type ChainBreak } from './audit-chain';
 export { buildReport, type AuditFilter, type AuditReport, type DayBucket } from './audit-report';
 export { verifyExport, fingerprintOf, EXPORT_FORMAT, type AuditExport, type ExportEntry, type VerifyResult } from './audit-export';

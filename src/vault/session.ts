@@ -122,6 +122,12 @@ export interface SessionInit {
   clock: Clock;
   user: SignedInUser;
   userKey: UserKey;
+  /**
+   * The stored wrapping (UserRow.wrappedUserKey) `userKey` was opened from. A write that stores a grant
+   * checks, inside its transaction, that the stored row still holds it: if another tab changed this user's
+   * key (or password) meanwhile, the write is refused rather than store what the new key cannot open.
+   */
+  wrappedUserKey: Uint8Array;
   settings: Settings;
   kdfIterations: number;
   audit: AuditLog;
@@ -160,6 +166,30 @@ interface Change {
 export type ExportPart = 'public' | 'private' | 'secret';
 export type ExportFormat = 'jwk' | 'pem';
 
+/**
+ * Why a session locked: asked to ('manual'), auto-lock ('auto'), or its user key was found changed by
+ * another tab, by the guard or inside a write ('rekeyed'; the call failed with VaultError 'Locked').
+ */
+export type LockCause = 'manual' | 'auto' | 'rekeyed';
+
+interface WriteOptions {
+  /**
+   * The write stores grants (or this user's key pair): it also checks, in its transaction, that this
+   * session's user key is still the stored one (#userKeyStands).
+   */
+  grants?: boolean;
+}
+
+/** Why a session whose user key another tab replaced refuses (VaultError 'Locked'); no secret in it. */
+const USER_KEY_CHANGED = 'your password or user key was changed in another tab; unlock again';
+
+/** Thrown inside a write's transaction by #userKeyStands; #write turns it into a lock and VaultError 'Locked'. */
+class UserKeyChanged extends Error {
+  constructor(readonly removed: boolean) {
+    super(removed ? 'this user was removed' : USER_KEY_CHANGED);
+  }
+}
+
 export interface DueWork {
   activated: KeyId[];
   rotated: KeyId[];
@@ -173,6 +203,8 @@ export class Session {
   #kdfIterations: number;
   #kdfUpgrade: { from: number; to: number } | null = null;
   #userKey: UserKey | null;
+  /** SessionInit.wrappedUserKey, updated when this session itself re-wraps the user key. */
+  #wrappedUserKey: Uint8Array;
   #audit: AuditLog | null;
   /** Writes run one at a time, so each audit entry is chained from the head the previous one left. */
   #queue: Promise<unknown> = Promise.resolve();
@@ -189,7 +221,7 @@ export class Session {
   #mustChange: boolean;
   #held: Map<KeyId, Held> | null = null;
   #loading: Promise<Map<KeyId, Held>> | null = null;
-  #onLock = new Set<() => void>();
+  #onLock = new Set<(reason: LockCause) => void>();
   /** Bumped by forgetCached(): a load started before it must not keep what it read. */
   #generation = 0;
   /** The plaintext fields of every audit entry, for reports (no details, no MACs); dropped on lock. */
@@ -201,6 +233,7 @@ export class Session {
     this.#clock = init.clock;
     this.user = init.user;
     this.#userKey = init.userKey;
+    this.#wrappedUserKey = init.wrappedUserKey;
     this.#settings = { ...init.settings };
     this.#kdfIterations = init.kdfIterations;
     this.#audit = init.audit;
@@ -223,26 +256,43 @@ export class Session {
   async #authorize(op: Operation, id?: null): Promise<undefined>;
   async #authorize(op: Operation, id?: KeyId | null): Promise<Held | undefined> {
     this.#key();
-    let held: Held | undefined;
     let why: string | null;
     let code: 'AccessDenied' | 'PasswordChangeRequired' = 'AccessDenied';
-    // The role is read afresh: an admin's change (or removal) applies to a session already open.
-    const me = await guarded(() => this.#db.get(S.users, this.user.id));
+    // The keys this user holds are opened first (once per unlock): that decrypts, so it cannot run inside the
+    // read below. A failure waits until the user row is checked: a removed user or a user key changed in
+    // another tab (a grant wrapped under the new key does not open here) is said as such.
+    let held: Held | undefined;
+    let loadFailure: { error: unknown } | null = null;
+    if (id != null && !this.#mustChange) {
+      try {
+        held = (await this.#load()).get(id);
+      } catch (error) {
+        loadFailure = { error };
+      }
+    }
+    // One read: the role afresh (an admin's change or removal applies to a session already open), the grant
+    // the key was opened through, and whether the key exists at all.
+    const stored = await this.#guardRows(id ?? null, held?.grant ?? null);
+    const me = stored.user;
     if (!me) {
       await this.lock();
       throw new VaultError('Locked', 'this user was removed');
     }
+    if (!bytesEqual(me.wrappedUserKey, this.#wrappedUserKey)) {
+      await this.lock('rekeyed');
+      throw new VaultError('Locked', USER_KEY_CHANGED);
+    }
+    if (loadFailure) throw loadFailure.error;
     if (this.#mustChange) {
       why = 'choose your own password first';
       code = 'PasswordChangeRequired';
     } else if (id != null) {
-      held = (await this.#load()).get(id);
-      if (held && !(await this.#grantStands(id, held.grant))) {
+      if (held && !grantStands(stored.grant, held.grant)) {
         // Granted, changed or revoked elsewhere since this session opened it: open it again from storage.
         this.#forget();
         held = (await this.#load()).get(id);
       }
-      if (!held && !(await guarded(() => this.#db.getKey(S.keys, id)))) throw new VaultError('NotFound', 'no such key');
+      if (!held && !stored.keyExists) throw new VaultError('NotFound', 'no such key');
       why = denial(me.role, op, held?.permission ?? null);
     } else {
       why = denial(me.role, op);
@@ -252,6 +302,23 @@ export class Session {
       throw new VaultError(code, why);
     }
     return held;
+  }
+
+  /**
+   * What the guard reads, in one readonly transaction: this user's row, the stored grant `grant` was
+   * (principal and key), and — for a key operation — whether the key exists.
+   */
+  #guardRows(id: KeyId | null, grant: GrantRow | null): Promise<{ user: UserRow | undefined; grant: GrantRow | undefined; keyExists: boolean }> {
+    return guarded(() =>
+      withTx(this.#db, [S.users, S.grants, S.keys], 'readonly', async (tx) => {
+        const [user, stored, key] = await Promise.all([
+          tx.objectStore(S.users).get(this.user.id),
+          grant ? tx.objectStore(S.grants).get([grant.keyId, grant.principalId]) : undefined,
+          id != null ? tx.objectStore(S.keys).getKey(id) : undefined,
+        ]);
+        return { user, grant: stored, keyExists: key !== undefined };
+      }),
+    );
   }
 
   /** Set when unlock raised the stored PBKDF2 iterations to the current default. */
@@ -284,6 +351,7 @@ export class Session {
         const from = up.user.kdf.iterations;
         await this.#write([S.users, S.grants], [{ action: 'kdf.upgrade', details: { from, to: change.kdf.iterations } }], (tx) => applyUserKeyChange(tx, change));
         this.#kdfUpgrade = { from, to: change.kdf.iterations };
+        this.#wrappedUserKey = change.update.wrappedUserKey ?? this.#wrappedUserKey;
         // The upgrade re-wrote this user's rows: read them again rather than use the early read.
         this.#prefetched = null;
         this.#kdfIterations = change.kdf.iterations;
@@ -314,19 +382,10 @@ export class Session {
         const stored = await tx.objectStore(S.users).get(user.id);
         if (!stored || stored.publicKey) return;
         await tx.objectStore(S.users).put({ ...stored, publicKey: pair.publicKey, sealedPrivateKey: pair.sealedPrivateKey });
-      });
+      }, { grants: true });
     } catch {
       // Tried again at the next unlock.
     }
-  }
-
-  /** Whether the grant a key was opened through is still the stored one (not revoked or re-keyed). */
-  async #grantStands(id: KeyId, grant: GrantRow): Promise<boolean> {
-    const stored = await guarded(() => this.#db.get(S.grants, [id, grant.principalId]));
-    if (!stored || stored.permission !== grant.permission) return false;
-    const a = stored.wrappedDek ?? stored.wrappedMetaKey;
-    const b = grant.wrappedDek ?? grant.wrappedMetaKey;
-    return a !== undefined && b !== undefined && bytesEqual(a, b);
   }
 
   /** Vault.restoreBackup asks here when a signed-in person replaces the vault. */
@@ -581,7 +640,7 @@ export class Session {
         await allRequests([() => keys.delete(id), ...vk.map((k) => () => versions.delete(k)), ...gk.map((k) => () => grants.delete(k))]);
       }
       await allRequests(prepared.flatMap((p) => [() => keys.add(p.row), () => grants.add(p.grant), ...p.versions.map((v) => () => versions.add(v))]));
-    });
+    }, { grants: true });
     // Re-read from storage at next use: ids, data keys and metadata all changed.
     this.#held = null;
     for (const id of [...replaceIds, ...records.add.map((d) => d.row.id)]) this.#deks.delete(id as KeyId);
@@ -722,7 +781,7 @@ export class Session {
    * are prepared (sealed, chained) first; inside the transaction the stored head is checked. When
    * another tab appended meanwhile, its entries are verified and the write is prepared again once.
    */
-  async #write<T>(stores: StoreName[], events: readonly AuditEvent[], fn: (tx: Tx<StoreName[], 'readwrite'>) => Promise<T>): Promise<T> {
+  async #write<T>(stores: StoreName[], events: readonly AuditEvent[], fn: (tx: Tx<StoreName[], 'readwrite'>) => Promise<T>, options: WriteOptions = {}): Promise<T> {
     return this.#serial(async (lock) => {
       const log = this.#log();
       for (let attempt = 0; ; attempt++) {
@@ -730,9 +789,10 @@ export class Session {
         try {
           const result = await withTx(
             this.#db,
-            [...new Set<StoreName>([...stores, S.meta, S.audit])],
+            [...new Set<StoreName>([...stores, S.meta, S.audit, ...(options.grants ? [S.users] : [])])],
             'readwrite',
             async (tx) => {
+              if (options.grants) await this.#userKeyStands(tx);
               await log.write(tx, prepared);
               return fn(tx);
             },
@@ -745,10 +805,28 @@ export class Session {
             await guarded(() => log.catchUp(this.#db));
             continue;
           }
+          if (error instanceof UserKeyChanged) {
+            // Nothing was written. This session's user key is stale (or its user gone): it locks, as a "rekeyed"
+            // message from the other tab would lock it (not awaited: the lock entry queues behind this write).
+            void this.lock(error.removed ? 'manual' : 'rekeyed');
+            throw new VaultError('Locked', error.message);
+          }
           throw asVaultError(error);
         }
       }
     });
+  }
+
+  /**
+   * Inside a write that stores grants or this user's key pair: the stored user row must still hold the
+   * wrapping this session's user key was opened from. If another tab rotated the user key (or changed the
+   * password, or restored a backup) meanwhile, a grant wrapped under the key held here would open for
+   * nobody afterwards: the write is refused instead (#write then locks the session).
+   */
+  async #userKeyStands(tx: Tx<StoreName[], 'readwrite'>): Promise<void> {
+    const stored = await tx.objectStore(S.users).get(this.user.id);
+    if (!stored) throw new UserKeyChanged(true);
+    if (!bytesEqual(stored.wrappedUserKey, this.#wrappedUserKey)) throw new UserKeyChanged(false);
   }
 
   /** Records an event that changes nothing else (a reveal, a copy, an export, a denial). */
@@ -789,7 +867,7 @@ export class Session {
    * Drops every key and decrypted value from memory at once. Idempotent. The returned promise settles
    * when the lock entry is in the log (written with keys captured before they were dropped).
    */
-  lock(reason: 'manual' | 'auto' = 'manual'): Promise<void> {
+  lock(reason: LockCause = 'manual'): Promise<void> {
     if (this.#userKey === null) return Promise.resolve();
     const log = this.#audit;
     const entry = log ? this.#recordLock(log, reason) : Promise.resolve();
@@ -802,21 +880,31 @@ export class Session {
     this.#reportIndex = null;
     // logCheck() after lock must refuse like everything else, not hand back the last result.
     this.#logCheck = null;
-    for (const fn of this.#onLock) fn();
+    for (const fn of this.#onLock) fn(reason);
     this.#onLock.clear();
     return entry;
   }
 
-  async #recordLock(log: AuditLog, reason: 'manual' | 'auto'): Promise<void> {
+  async #recordLock(log: AuditLog, reason: LockCause): Promise<void> {
     const action: AuditAction = reason === 'auto' ? 'lock.auto' : 'lock';
+    const event: AuditEvent = reason === 'rekeyed' ? { action, details: { why: 'the user key was changed in another tab' } } : { action };
     await this.#serial(async (lock) => {
-      const prepared = await log.prepare([{ action }]);
-      await withTx(this.#db, [S.meta, S.audit], 'readwrite', (tx) => log.write(tx, prepared), { lock });
+      for (let attempt = 0; ; attempt++) {
+        const prepared = await log.prepare([event]);
+        try {
+          await withTx(this.#db, [S.meta, S.audit], 'readwrite', (tx) => log.write(tx, prepared), { lock });
+          return;
+        } catch (error) {
+          // Another tab wrote since this one did (it always has, when it changed this user's key): catch up once.
+          if (!(error instanceof HeadMoved) || attempt > 0) throw error;
+          await log.catchUp(this.#db);
+        }
+      }
     }).catch(() => undefined); // a lock never fails because its entry could not be written
   }
 
-  /** Called once when this session locks (by lock() from anywhere). Returns an unsubscribe function. */
-  onLock(fn: () => void): () => void {
+  /** Called once when this session locks (by lock() from anywhere), with why. Returns an unsubscribe function. */
+  onLock(fn: (reason: LockCause) => void): () => void {
     this.#onLock.add(fn);
     return () => this.#onLock.delete(fn);
   }
@@ -872,8 +960,11 @@ export class Session {
   }
 
   async #applyUserKeyChange(change: UserKeyChange, action: AuditAction): Promise<void> {
-    await this.#write([S.users, S.grants], [{ action, details: { iterations: change.kdf.iterations, rewrapped: change.grants.length } }], (tx) => applyUserKeyChange(tx, change));
+    // A password change keeps the user key held here: it must still be the stored one (another tab may have
+    // rotated it). A rotation brings its own new key, so it may also heal a session that is behind.
+    await this.#write([S.users, S.grants], [{ action, details: { iterations: change.kdf.iterations, rewrapped: change.grants.length } }], (tx) => applyUserKeyChange(tx, change), { grants: change.userKey === null });
     this.#kdfIterations = change.kdf.iterations;
+    if (change.update.wrappedUserKey) this.#wrappedUserKey = change.update.wrappedUserKey;
     if (change.userKey && this.#userKey !== null) this.#userKey = change.userKey;
   }
 
@@ -1030,7 +1121,7 @@ export class Session {
       const mem = tx.objectStore(S.members);
       await allRequests([() => tx.objectStore(S.users).delete(userId), ...grants.map((x) => () => g.delete([x.keyId, x.principalId])), ...memberships.map((m) => () => mem.delete([m.groupId, m.userId]))]);
       for (const r of rekeys) await applyGroupRekey(tx, r);
-    });
+    }, { grants: true });
     if (rekeys.length > 0) this.#forget();
     return { groupsRekeyed: rekeys.length, groupsNotRekeyed: notRekeyed };
   }
@@ -1081,7 +1172,7 @@ export class Session {
     const rekey = await this.#prepareGroupRekey(groupId, [userId]);
     if (!rekey.removed.includes(userId)) throw new VaultError('InvalidInput', 'not a member of this group', { field: 'members' });
     if (rekey.members.length === 0) throw new VaultError('InvalidInput', 'a group keeps at least one member; delete the group instead', { field: 'members' });
-    await this.#write([S.groups, S.members, S.grants], [{ action: 'group.member.remove', details: { groupId, userId, grantsRewrapped: rekey.grants.length } }], (tx) => applyGroupRekey(tx, rekey));
+    await this.#write([S.groups, S.members, S.grants], [{ action: 'group.member.remove', details: { groupId, userId, grantsRewrapped: rekey.grants.length } }], (tx) => applyGroupRekey(tx, rekey), { grants: true });
     this.#forget();
   }
 
@@ -1151,12 +1242,20 @@ export class Session {
 
   /** Who holds the key and at what level (for the Access panel). */
   async listAccess(id: KeyId): Promise<AccessEntry[]> {
-    await this.#authorize('key.manage', id);
+    const held = await this.#authorize('key.manage', id);
     const [grants, dir] = await Promise.all([guarded(() => this.#db.getAllFromIndex(S.grants, 'byKey', id)), this.#directory()]);
     return grants.map((g) => {
       const user = dir.users.find((u) => u.id === g.principalId);
       const group = dir.groups.find((x) => x.id === g.principalId);
-      return { principalId: g.principalId, kind: user ? 'user' : 'group', name: user?.name ?? group?.name ?? '(removed)', permission: g.permission, createdAt: g.createdAt, grantedBy: g.grantedBy ?? null };
+      return {
+        principalId: g.principalId,
+        kind: user ? 'user' : 'group',
+        name: user?.name ?? group?.name ?? '(removed)',
+        permission: g.permission,
+        createdAt: g.createdAt,
+        grantedBy: g.grantedBy ?? null,
+        yourAccess: g.principalId === held.grant.principalId,
+      };
     });
   }
 
@@ -1201,12 +1300,11 @@ export class Session {
     });
     await this.#write([S.keys, S.grants], [{ action: 'key.grant', keyId: id, version: held.row.currentVersion, details: { principal: principalId, kind: target.kind, permission } }], async (tx) => {
       if (prepared.split) {
-        const stored = await tx.objectStore(S.keys).get(id);
-        if (!stored || !bytesEqual(stored.sealedMeta, held.row.sealedMeta)) throw new VaultError('StorageFailed', 'the key was changed elsewhere (another tab?); reload and try again');
+        await this.#keyUnchanged(tx, held);
         await tx.objectStore(S.keys).put(prepared.split.row);
       }
       await tx.objectStore(S.grants).put(prepared.grant);
-    });
+    }, { grants: true });
     if (prepared.split) {
       this.#metaKeys.set(id, prepared.split.metaKey);
       this.#held?.set(id, { ...held, row: prepared.split.row });
@@ -1254,15 +1352,14 @@ export class Session {
     const now = this.#clock.now();
     const prepared = rekey ? await this.#prepareRekey(id, held, staying, userKey) : null;
     await this.#write([S.keys, S.versions, S.grants], [{ action: 'key.revoke', keyId: id, version: held.row.currentVersion, details: { principal: principalId, permission: gone.permission, rekeyed: rekey } }], async (tx) => {
-      const stored = await tx.objectStore(S.keys).get(id);
-      if (!stored || !bytesEqual(stored.sealedMeta, held.row.sealedMeta)) throw new VaultError('StorageFailed', 'the key was changed elsewhere (another tab?); reload and try again');
+      await this.#keyUnchanged(tx, held);
       const g = tx.objectStore(S.grants);
       const v = tx.objectStore(S.versions);
       await allRequests([
         () => g.delete([id, principalId]),
         ...(prepared ? [() => tx.objectStore(S.keys).put(prepared.row), ...prepared.grants.map((x) => () => g.put(x)), ...prepared.versions.map((x) => () => v.put(x))] : []),
       ]);
-    });
+    }, { grants: true });
     if (!prepared) return { rekeyed: false, rotated: false };
     const mine = prepared.grants.find((x) => x.principalId === held.grant.principalId)!;
     const opened = await guarded(() => openGrant(mine, userKey, this.#principals.get(mine.principalId)));
@@ -1447,7 +1544,7 @@ export class Session {
       const kept = await unwrapDataKey(userKey, grant.wrappedDek!, aad.dek(id, userId));
       await this.#write([S.keys, S.versions, S.grants], [{ action: 'key.create', keyId: id, version: 1, details: { kind: meta.kind, origin, state } }], async (tx) => {
         await allRequests([() => tx.objectStore(S.keys).add(row), () => tx.objectStore(S.versions).add(version), () => tx.objectStore(S.grants).add(grant)]);
-      });
+      }, { grants: true });
       this.#deks.set(id, kept);
       return grant;
     });
@@ -1737,9 +1834,7 @@ export class Session {
       sealedMeta: await guarded(() => sealMeta(metaKey, id, change.meta)),
     };
     await this.#write([S.keys, S.versions], auditEventsOf(id, held.meta, change.meta, row.currentVersion), async (tx) => {
-      const stored = await tx.objectStore(S.keys).get(id);
-      if (!stored) throw new VaultError('NotFound', 'no such key');
-      if (!bytesEqual(stored.sealedMeta, held.row.sealedMeta)) throw new VaultError('StorageFailed', 'the key was changed elsewhere (another tab?); reload and try again');
+      await this.#keyUnchanged(tx, held, { missing: 'NotFound' });
       const versions = tx.objectStore(S.versions);
       await allRequests([
         () => tx.objectStore(S.keys).put(row),
@@ -1750,6 +1845,17 @@ export class Session {
     const next: Held = { ...held, row, meta: change.meta };
     this.#held?.set(id, next);
     return this.#summary(next);
+  }
+
+  /**
+   * Inside a write that changes a key from the copy this session holds: the stored row's sealed metadata
+   * must still be the one `held` was read with, else someone (another tab?) changed the key meanwhile and
+   * the write is refused. A key gone meanwhile is refused the same way, or as NotFound where `missing` says.
+   */
+  async #keyUnchanged(tx: Tx<StoreName[], 'readwrite'>, held: Held, options: { missing?: 'NotFound' } = {}): Promise<void> {
+    const stored = await tx.objectStore(S.keys).get(held.row.id);
+    if (!stored && options.missing === 'NotFound') throw new VaultError('NotFound', 'no such key');
+    if (!stored || !bytesEqual(stored.sealedMeta, held.row.sealedMeta)) throw new VaultError('ChangedElsewhere', 'the key was changed elsewhere (another tab?); reload and try again');
   }
 
   /**
@@ -1967,6 +2073,14 @@ function filterForExport(f: AuditFilter): Record<string, unknown> {
   };
 }
 
+/** Whether the grant a key was opened through is still the stored one (not revoked, changed or re-keyed). */
+function grantStands(stored: GrantRow | undefined, grant: GrantRow): boolean {
+  if (!stored || stored.permission !== grant.permission) return false;
+  const a = stored.wrappedDek ?? stored.wrappedMetaKey;
+  const b = grant.wrappedDek ?? grant.wrappedMetaKey;
+  return a !== undefined && b !== undefined && bytesEqual(a, b);
+}
+
 /** A read-only array for a summary: the same array when it is already frozen (as parseMeta leaves them), else a frozen copy. */
 function frozenCopy<T>(items: readonly T[]): readonly T[] {
   return Object.isFrozen(items) ? items : Object.freeze([...items]);
@@ -2023,7 +2137,7 @@ async function applyGroupRekey(tx: Tx<StoreName[], 'readwrite'>, r: GroupRekey):
   const members = tx.objectStore(S.members);
   const grants = tx.objectStore(S.grants);
   const stored = await grants.index('byPrincipal').count(r.group.id);
-  if (stored !== r.grants.length) throw new VaultError('StorageFailed', 'the group was changed elsewhere (another tab?); try again');
+  if (stored !== r.grants.length) throw new VaultError('ChangedElsewhere', 'the group was changed elsewhere (another tab?); try again');
   await allRequests([
     () => groups.put(r.group),
     ...r.removed.map((u) => () => members.delete([r.group.id, u])),

@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DB, openKeywardDb, setLockManager, withTx } from '../storage';
-import { createdVault, FakeClock, freshDbName, PASSWORD, TEST_ITERATIONS } from '../../test/unit/helpers';
+import { createdVault, dumpDb, FakeClock, freshDbName, PASSWORD, rejectsWith, TEST_ITERATIONS } from '../../test/unit/helpers';
 import { FakeLockManager } from '../../test/unit/lock-manager';
 import { openVault, TabSync, type KeyInput, type TabMessage } from './index';
 
@@ -55,6 +55,55 @@ describe('writes from several tabs', () => {
     const keys = await tabs.a.listKeys();
     expect(keys.map((k) => k.name)).toEqual(['from B']);
     expect(await tabs.a.revealValue(keys[0]!.id)).toBe('value of from B');
+    tabs.close();
+  });
+});
+
+describe('a change made from a copy another tab has changed since', () => {
+  // Tab A holds the key as it read it; tab B renames it. Each write of A's below is refused in its
+  // transaction (the stored sealed metadata is not the one A read), the same way, and writes nothing.
+  async function renamedElsewhere() {
+    const tabs = await twoTabs();
+    const key = await tabs.a.createKey(pasted('shared'));
+    const bo = await tabs.a.addUser({ name: 'Bo', password: 'one-time password 1', role: 'member' });
+    await tabs.a.getKey(key.id);
+    tabs.b.forgetCached();
+    await tabs.b.updateKey(key.id, { name: 'renamed in B' });
+    return { ...tabs, key, bo };
+  }
+
+  async function refusedUnchanged(tabs: { dbName: string }, write: Promise<unknown>): Promise<void> {
+    const before = JSON.parse(await dumpDb(tabs.dbName)) as Record<string, unknown>;
+    const error = await write.then(() => null, (e: unknown) => e);
+    expect(error).toMatchObject({ code: 'ChangedElsewhere', message: 'the key was changed elsewhere (another tab?); reload and try again' });
+    const after = JSON.parse(await dumpDb(tabs.dbName)) as Record<string, unknown>;
+    // Only the audit log may differ: nothing of the change was written, and no entry for it either.
+    for (const store of ['keys', 'versions', 'grants', 'users', 'groups', 'members']) expect(after[store], store).toEqual(before[store]);
+    expect(after['audit']).toEqual(before['audit']);
+  }
+
+  it('an edit or a rotation (the key commit)', async () => {
+    const tabs = await renamedElsewhere();
+    await refusedUnchanged(tabs, tabs.a.updateKey(tabs.key.id, { notes: 'from A' }));
+    await refusedUnchanged(tabs, tabs.a.rotateKey(tabs.key.id, { value: 'new value' }));
+    // Reloaded, tab A changes the key as B left it.
+    tabs.a.forgetCached();
+    expect((await tabs.a.updateKey(tabs.key.id, { notes: 'from A' })).name).toBe('renamed in B');
+    tabs.close();
+  });
+
+  it('a first "view" grant (which moves the metadata under a meta key)', async () => {
+    const tabs = await renamedElsewhere();
+    await refusedUnchanged(tabs, tabs.a.grantAccess(tabs.key.id, tabs.bo.id, 'view'));
+    tabs.close();
+  });
+
+  it('a revoke that re-keys', async () => {
+    const tabs = await renamedElsewhere();
+    await tabs.b.grantAccess(tabs.key.id, tabs.bo.id, 'use');
+    // The grant table changed, not the key row: tab A still holds its copy of the key.
+    await refusedUnchanged(tabs, tabs.a.revokeAccess(tabs.key.id, tabs.bo.id));
+    await rejectsWith(tabs.a.revokeAccess(tabs.key.id, 'nobody'), 'NotFound');
     tabs.close();
   });
 });

@@ -164,6 +164,11 @@ export interface AccessEntry {
   readonly permission: 'owner' | 'manage' | 'rotate' | 'use' | 'view';
   readonly createdAt: number;
   readonly grantedBy: string | null;
+  /**
+   * The signed-in person's own access to the key comes through this grant (their own, or a group's they
+   * belong to, whichever gives the most): the vault refuses to revoke it (ask another manager).
+   */
+  readonly yourAccess: boolean;
 }
 
 export interface Settings {

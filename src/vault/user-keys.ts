@@ -54,11 +54,11 @@ export async function applyUserKeyChange(tx: Tx<StoreName[], 'readwrite'>, chang
   const users = tx.objectStore(S.users);
   const stored = await users.get(change.before.id);
   if (!stored || !bytesEqual(stored.wrappedUserKey, change.before.wrappedUserKey)) {
-    throw new VaultError('StorageFailed', 'the user was changed elsewhere (another tab?); reload and try again');
+    throw new VaultError('ChangedElsewhere', 'the user was changed elsewhere (another tab?); reload and try again');
   }
   const grants = tx.objectStore(S.grants);
   if (change.grants.length > 0 && (await grants.index('byPrincipal').count(change.before.id)) !== change.grants.length) {
-    throw new VaultError('StorageFailed', 'keys were added elsewhere meanwhile (another tab?); try again');
+    throw new VaultError('ChangedElsewhere', 'keys were added elsewhere meanwhile (another tab?); try again');
   }
   await allRequests([() => users.put({ ...stored, ...change.update }), ...change.grants.map((g) => () => grants.put(g))]);
 }

@@ -137,7 +137,7 @@ export class Vault {
         throw error;
       }
       log.commit(entries);
-      const session = new Session({ db: this.#db, clock: this.#clock, user: { id: userId, name: ownerName, role: 'owner' }, userKey, settings: meta.settings, kdfIterations: kdf.iterations, audit: log });
+      const session = new Session({ db: this.#db, clock: this.#clock, user: { id: userId, name: ownerName, role: 'owner' }, userKey, wrappedUserKey, settings: meta.settings, kdfIterations: kdf.iterations, audit: log });
       await session.start({ created: true });
       return session;
     });
@@ -187,6 +187,7 @@ export class Vault {
       clock: this.#clock,
       user: { id: user.id as UserId, name: user.name, role: user.role, mustChangePassword: user.mustChangePassword === true },
       userKey,
+      wrappedUserKey: user.wrappedUserKey,
       settings,
       kdfIterations: iterations,
       audit: log,

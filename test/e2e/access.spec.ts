@@ -100,6 +100,10 @@ test('a key granted to a second user is theirs to use until it is revoked', asyn
   await page.getByRole('button', { name: 'Back to keys', exact: true }).click();
   await keyInList(page, KEY.name).click();
   const ownerAccess = keyDetail(page, KEY.name).getByRole('region', { name: 'Access', exact: true });
+  // The owner's own row offers no Revoke (the vault would refuse it) and says why.
+  const ownRow = ownerAccess.getByRole('row').filter({ hasText: '(you)' });
+  await expect(ownRow).toContainText('Your own grant: another manager of this key can change it.');
+  await expect(ownRow.getByRole('button')).toHaveCount(0);
   await ownerAccess.getByRole('button', { name: `Revoke access of ${MEMBER}`, exact: true }).click();
   const confirm = page.getByRole('dialog', { name: 'Confirm revoke' });
   await expect(confirm).toContainText('new data key');
