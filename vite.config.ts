@@ -31,6 +31,9 @@ const CONTENT_SECURITY_POLICY = [
   'trusted-types svelte-trusted-html keyward-sw',
 ].join('; ');
 
+/** The public face of each layer: src/crypto/index.ts, src/storage/index.ts, src/vault/index.ts, … */
+const LAYER_INDEX = /[\\/]src[\\/](crypto|storage|vault|ui|shell)[\\/]index\.ts$/;
+
 const SECURITY_HEADERS: Record<string, string> = {
   'Content-Security-Policy': `${CONTENT_SECURITY_POLICY}; frame-ancestors 'none'`,
   'X-Content-Type-Options': 'nosniff',
@@ -87,6 +90,16 @@ export default defineConfig({
   ],
   build: {
     target: 'es2022',
+    rolldownOptions: {
+      treeshake: {
+        // A layer's index.ts only re-exports (ARCHITECTURE.md §1; test/unit/layers.test.ts keeps it so). Declared
+        // free of side effects, an import of one name through it binds to the module that defines the name, instead of
+        // running — and so bundling — every module of the layer: the unlock screen imports openVault from src/vault,
+        // and without this the Session, search, audit report and export code all landed in the initial bundle (issue
+        // #7). Every other module keeps the default (undefined: its own code and package.json decide).
+        moduleSideEffects: (id) => (LAYER_INDEX.test(id) ? false : undefined),
+      },
+    },
     // A key manager ships no source maps to every visitor; debug locally with `vite`.
     sourcemap: false,
     // The lazily loaded zxcvbn dictionaries are one ~1.2 MB chunk by design (ui/strength.ts).

@@ -4,7 +4,6 @@
 
 import {
   IdleLock,
-  roleAllows,
   systemClock,
   TabSync,
   VaultError,
@@ -18,15 +17,22 @@ import {
   type UserId,
   type Vault,
 } from '../vault';
-import { AuditState } from './audit-state.svelte';
-import { mergedText, mergeOutcome } from './audit-text';
+import type { AuditState } from './audit-state.svelte';
 import { ClipboardGuard } from './clipboard.svelte';
 import type { DeviceControls } from './contracts';
-import { KeysState } from './keys-state.svelte';
+import type { KeysState } from './keys-state.svelte';
 import { kdfUpgradeText } from './format';
-import { dueWorkSentence } from './lifecycle-text';
+import { startLoad } from './lazy';
 import { errorMessage, TAB_MESSAGES } from './messages';
 import type { MergePreview } from './restore-state.svelte';
+
+type UnlockedParts = typeof import('./unlocked-parts');
+
+/**
+ * The state that exists only while unlocked (key list, audit state…) loads on demand (issue #7): started when
+ * "Unlock" or "Create vault" is pressed, so it loads while the key derivation runs. A failure is LoadError.
+ */
+const loadUnlockedParts = (): Promise<UnlockedParts> => startLoad(() => import('./unlocked-parts'));
 
 /** 'password': a user added with a one-time password chooses their own before anything else (issue #6). */
 export type Screen = 'loading' | 'create' | 'unlock' | 'password' | 'vault' | 'removed' | 'error' | 'reload';
@@ -90,6 +96,8 @@ export class AppState {
   readonly #clipboard: ClipboardGuard;
 
   #vault: Vault | null = null;
+  /** The unlocked state's code, once loaded (it stays: a later unlock needs no second load). */
+  #parts: UnlockedParts | null = null;
   #idle: IdleLock | null = null;
   #calibration: Promise<number | undefined> | null = null;
   #dueTimer: ReturnType<typeof setInterval> | undefined;
@@ -246,11 +254,12 @@ export class AppState {
   /** Creates the vault and signs its owner in. Throws VaultError for the form to show. */
   async createVault(input: { ownerName: string; password: string }): Promise<void> {
     const vault = this.#requireVault();
+    const parts = this.#parts !== null ? Promise.resolve(this.#parts) : loadUnlockedParts();
     const iterations = (await this.#calibration) ?? undefined;
     const session = await vault.create({ ownerName: input.ownerName, password: input.password, iterations });
     this.#device.vaultMarker.set();
     this.#users = [{ id: session.user.id, name: session.user.name }];
-    this.#begin(session);
+    this.#begin(session, await this.#partsFor(session, parts));
     // Ask once, right after the first save; the answer shows in Settings. Not awaited: some browsers prompt.
     this.#device.persistStorage().then(
       (persisted) => (this.#persisted = persisted),
@@ -261,10 +270,11 @@ export class AppState {
   /** Unlocks the vault. Throws VaultError('WrongPassword') for the form to show. */
   async unlock(input: { password: string; userId?: UserId }): Promise<void> {
     const vault = this.#requireVault();
+    const parts = this.#parts !== null ? Promise.resolve(this.#parts) : loadUnlockedParts();
     const session = await vault.unlock(input);
     // The marker may be gone (site data partly cleared) while the vault survived; put it back.
     if (!this.#device.vaultMarker.get()) this.#device.vaultMarker.set();
-    this.#begin(session);
+    this.#begin(session, await this.#partsFor(session, parts));
     void this.refreshPersisted();
   }
 
@@ -277,7 +287,7 @@ export class AppState {
     await session.changePassword(current, next);
     if (this.#session !== session) return;
     this.#kdfIterations = session.kdfIterations;
-    this.#enterVault(session);
+    this.#enterVault(session, this.#loadedParts());
   }
 
   /** "Switch user": locks (dropping every value) and shows the unlock screen with the picker, nobody chosen. */
@@ -388,7 +398,8 @@ export class AppState {
   async runDueWork(): Promise<void> {
     const session = this.#session;
     const keys = this.#keys;
-    if (session === null || keys === null || this.#dueRunningFor === session) return;
+    const parts = this.#parts;
+    if (session === null || keys === null || parts === null || this.#dueRunningFor === session) return;
     this.#dueRunningFor = session;
     try {
       const done = await session.runDueWork();
@@ -397,7 +408,7 @@ export class AppState {
       // list, its order and its search index for nothing (issue #7: 10,000 keys).
       if (done.activated.length + done.rotated.length + done.destroyed.length > 0) await keys.refresh();
       else keys.tick();
-      const sentence = dueWorkSentence(done, (id) => keys.keys.find((key) => key.id === id)?.name);
+      const sentence = parts.dueWorkSentence(done, (id) => keys.keys.find((key) => key.id === id)?.name);
       if (sentence !== '') this.#dueNotice = sentence;
       await this.refreshBackupStatus();
     } catch (error) {
@@ -413,7 +424,9 @@ export class AppState {
   /** Reads when the last backup was made and whether one is due (admins only: others are refused). Never rejects. */
   async refreshBackupStatus(): Promise<void> {
     const session = this.#session;
-    if (session === null || this.#screen !== 'vault' || !roleAllows(session.user.role, 'backup.export')) return;
+    // The unlocked state's code is loaded whenever a session shows the vault screen.
+    const parts = this.#parts;
+    if (session === null || parts === null || this.#screen !== 'vault' || !parts.roleAllows(session.user.role, 'backup.export')) return;
     try {
       const status = await session.backupStatus(BACKUP_REMINDER_DAYS);
       if (this.#session === session) this.#backup = status;
@@ -471,6 +484,7 @@ export class AppState {
       apply: async (choices) => {
         await apply(choices);
         if (this.#session !== session) return;
+        const { mergedText, mergeOutcome } = this.#loadedParts();
         this.#notice = mergedText(mergeOutcome(plan.added.length, choices));
         await this.#keys?.refresh().catch(() => undefined);
         await this.refreshBackupStatus();
@@ -605,10 +619,24 @@ export class AppState {
   }
 
   /**
+   * The unlocked state's code for a session that just opened. If it cannot load, the session is locked again (no key
+   * stays in memory with no screen to show it) and LoadError goes to the form, which words it.
+   */
+  async #partsFor(session: Session, loading: Promise<UnlockedParts>): Promise<UnlockedParts> {
+    try {
+      this.#parts = await loading;
+      return this.#parts;
+    } catch (error) {
+      void session.lock().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /**
    * A session opened: auto-lock and the lock hook start at once. Someone still holding a one-time password gets the
    * 'password' screen and nothing else — no key list, no log or backup reads, no due work — until they choose their own.
    */
-  #begin(session: Session): void {
+  #begin(session: Session, parts: UnlockedParts): void {
     const settings = session.settings();
     this.#session = session;
     this.#settings = settings;
@@ -633,11 +661,11 @@ export class AppState {
       if (this.#session === session) void this.lock(cause === 'rekeyed' ? 'rekeyed' : 'manual');
     });
     if (session.mustChangePassword) this.#screen = 'password';
-    else this.#enterVault(session);
+    else this.#enterVault(session, parts);
   }
 
   /** Opens the vault screen for a session whose person may use it: keys, the log check, the backup status, due work. */
-  #enterVault(session: Session): void {
+  #enterVault(session: Session, { AuditState, KeysState, roleAllows }: UnlockedParts): void {
     this.#keys = new KeysState({
       session,
       clipboard: this.#clipboard,
@@ -666,6 +694,12 @@ export class AppState {
   #stopDueWork(): void {
     if (this.#dueTimer !== undefined) clearInterval(this.#dueTimer);
     this.#dueTimer = undefined;
+  }
+
+  /** The unlocked state's code: loaded before any session begins (#partsFor), so always there while one is open. */
+  #loadedParts(): UnlockedParts {
+    if (this.#parts === null) throw new VaultError('Locked', 'the vault is locked');
+    return this.#parts;
   }
 
   #requireVault(): Vault {

@@ -13,6 +13,7 @@ import {
   SETTINGS_BOUNDS,
   type VaultErrorCode,
 } from '../vault';
+import { LoadError } from './lazy';
 
 const grouped = new Intl.NumberFormat('en-US');
 
@@ -140,6 +141,8 @@ const VAULT_WORDED_FIELDS: ReadonlySet<string> = new Set(['role', 'user', 'membe
 
 /** Words for anything thrown at the UI. Unknown errors get a generic sentence: their text might carry input. */
 export function errorMessage(error: unknown): string {
+  // Code that loads on demand (issue #7) could not be fetched.
+  if (error instanceof LoadError) return LOAD_MESSAGES.failed;
   // A backup file's problem: the same words as `npm run decrypt-backup` prints (vault/backup-file.ts).
   if (error instanceof BackupError) return BACKUP_ERROR_WORDS[error.code];
   if (isVaultError(error)) {
@@ -171,6 +174,13 @@ export const TAB_MESSAGES = Object.freeze({
   connectionLost: 'The browser closed this page’s access to the vault (its storage was cleared or failed). Reload the page to continue.',
   reloadTitle: 'Reload to continue',
   reloadButton: 'Reload',
+});
+
+/** A part of the app that loads on demand could not be fetched (lazy.ts): what a screen shows instead of nothing. */
+export const LOAD_MESSAGES = Object.freeze({
+  title: 'Part of Keyward did not load',
+  failed: 'A part of Keyward could not be loaded, perhaps because the connection dropped before the app was saved for offline use. Nothing was changed. Reload the page to try again.',
+  reload: 'Reload',
 });
 
 /** Sentences for checks the UI makes itself before it calls the vault. */

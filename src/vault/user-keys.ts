@@ -4,8 +4,6 @@
 
 import {
   bytesEqual,
-  checkKdfParams,
-  CryptoError,
   DEFAULT_ITERATIONS,
   deriveKek,
   generateUserKey,
@@ -22,9 +20,13 @@ import {
 import { allRequests, DB, type GrantRow, type KeywardDb, type Tx, type StoreName, type UserRow } from '../storage';
 import { aad } from './context';
 import { VaultError } from './errors';
-import { asVaultError, guarded } from './failures';
+import { guarded } from './failures';
 import { checkNewPassword } from './validate';
 import { grantBase, wrapGrant } from './principals';
+import { openUserKey, storedKdf } from './open-key';
+
+// Opening the user key is the unlock screen's part: it lives in a small module of its own (issue #7: initial bundle).
+export { openUserKey, storedKdf };
 
 const S = DB.stores;
 
@@ -32,26 +34,6 @@ export async function readUser(db: KeywardDb, userId: string): Promise<UserRow> 
   const user = await guarded(() => db.get(S.users, userId));
   if (!user) throw new VaultError('NotFound', 'no such user');
   return user;
-}
-
-export function storedKdf(user: UserRow): KdfParams {
-  try {
-    // Bounded before use: a tampered iteration count cannot hang the app (ARCHITECTURE.md §2).
-    return checkKdfParams(user.kdf);
-  } catch (cause) {
-    throw new VaultError('Corrupt', 'the stored key-derivation parameters are out of bounds', { cause });
-  }
-}
-
-/** Derives the KEK and opens the stored user key; a wrong password is WrongPassword, nothing else. */
-export async function openUserKey(user: UserRow, password: string, options: { extractable?: boolean } = {}): Promise<{ kek: Kek; userKey: UserKey }> {
-  const kek = await guarded(() => deriveKek(password, storedKdf(user)));
-  try {
-    return { kek, userKey: await unwrapUserKey(kek, user.wrappedUserKey, aad.userKey(user.id), options) };
-  } catch (error) {
-    if (error instanceof CryptoError && error.code === 'UnwrapFailed') throw new VaultError('WrongPassword', 'the password does not open this vault');
-    throw asVaultError(error);
-  }
 }
 
 /** A prepared change to one user row (and maybe grants), applied inside the caller's transaction. */

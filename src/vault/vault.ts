@@ -6,18 +6,26 @@ import { aad } from './context';
 import { VaultError } from './errors';
 import { asVaultError, guarded } from './failures';
 import { readKeyRows } from './key-rows';
-import { Session } from './session';
-import { openUserKey, storedKdf } from './user-keys';
-import { AuditLog, describeClient } from './audit-log';
-import { createAuditKeys, openAuditKeys } from './audit-keys';
-import { newUserKeyPair } from './principals';
+import { openUserKey, storedKdf } from './open-key';
+import { describeClient } from './client';
 import { BackupError } from './backup-errors';
+import type { Session } from './session';
 import type { BackupPreview } from './backup';
 import type { MergePlan, Resolution } from './merge';
 
 // Backups and merges load on first use: the unlock screen's bundle does not carry them (issue #7).
 const backupCode = () => import('./backup');
 const mergeCode = () => import('./merge');
+/**
+ * The session and its audit log load when create() or unlock() begins, while PBKDF2 runs (issue #7). The promise
+ * returned carries a no-op catch, so a load that fails while the password turns out wrong is not an unhandled
+ * rejection; awaiting it still throws the load error (never turned into a VaultError: it says nothing about storage).
+ */
+function sessionCode(): Promise<typeof import('./unlocked')> {
+  const loading = import('./unlocked');
+  loading.catch(() => undefined);
+  return loading;
+}
 import { checkNewPassword, checkSettings, checkUserName } from './validate';
 import { DEFAULT_SETTINGS, systemClock, type Clock, type UserId } from './types';
 
@@ -92,6 +100,7 @@ export class Vault {
     const ownerName = checkUserName(input.ownerName);
     const password = checkNewPassword(input.password);
     if (await this.exists()) throw new VaultError('VaultExists', 'a vault already exists here');
+    const code = sessionCode();
     const iterations = input.iterations ?? (await this.calibrate());
     const kdf = (() => {
       try {
@@ -103,11 +112,15 @@ export class Vault {
     const now = this.#clock.now();
     const userId = randomId() as UserId;
     const vaultId = randomId();
-    return guarded(async () => {
+    const { wrappedUserKey, userKey } = await guarded(async () => {
       const kek = await deriveKek(password, kdf);
       const wrappedUserKey = await wrapKey(kek, await generateUserKey(), aad.userKey(userId));
       // The session keeps a non-extractable copy, unwrapped from what is stored (which also proves it opens).
-      const userKey = await unwrapUserKey(kek, wrappedUserKey, aad.userKey(userId));
+      return { wrappedUserKey, userKey: await unwrapUserKey(kek, wrappedUserKey, aad.userKey(userId)) };
+    });
+    // Loaded meanwhile (started above): a failed load rejects here with its own error, not as a storage failure.
+    const { AuditLog, createAuditKeys, newUserKeyPair, Session } = await code;
+    return guarded(async () => {
       const audit = await createAuditKeys(vaultId, userId, userKey);
       const pair = await newUserKeyPair(userId, userKey);
       const log = new AuditLog(audit.keys, audit.meta.head, { clock: this.#clock, actor: userId, client: this.#client });
@@ -131,6 +144,8 @@ export class Vault {
   }
 
   async unlock(input: UnlockInput): Promise<Session> {
+    // The session code loads while the rows are read and PBKDF2 runs; it is awaited once the user key is open.
+    const code = sessionCode();
     const password = input.password;
     const { meta, user, pending } = await guarded(() =>
       withTx(this.#db, [S.meta, S.users, S.auditPending], 'readonly', async (tx) => {
@@ -164,6 +179,7 @@ export class Vault {
     }
     // Never keep an extractable copy in the session: the KEK just derived unwraps a non-extractable one.
     const userKey = needsUpgrade ? await guarded(() => unwrapUserKey(opened.kek, user.wrappedUserKey, aad.userKey(user.id))) : opened.userKey;
+    const { AuditLog, openAuditKeys, Session } = await code;
     const keys = await guarded(() => openAuditKeys(meta.vaultId, meta.audit, user.id, user.wrappedAuditKey, userKey));
     const log = new AuditLog(keys, meta.audit.head, { clock: this.#clock, actor: user.id, client: this.#client });
     const session = new Session({

@@ -210,4 +210,16 @@ describe('layer rules', () => {
     const violations = checkLayers(files);
     expect(violations.map((v) => v.message)).toEqual([]);
   });
+
+  it('each layer index.ts only re-exports (vite.config.ts declares them free of side effects, issue #7)', () => {
+    for (const layer of LAYERS) {
+      const text = stripComments(readFileSync(join(repoRoot, 'src', layer, 'index.ts'), 'utf8'));
+      // Whole statements: `export … from '…';` (over several lines too), and nothing else.
+      const statements = text.split(';').map((s) => s.trim()).filter((s) => s !== '');
+      expect(statements.length, layer).toBeGreaterThan(0);
+      for (const statement of statements) {
+        expect(statement, `src/${layer}/index.ts: ${statement}`).toMatch(/^export\s+(?:type\s+)?(?:\*|\{[^}]*\})\s+from\s+['"][^'"]+['"]$/);
+      }
+    }
+  });
 });
