@@ -148,8 +148,8 @@ const OPERATIONS: Operation[] = [
     // The page's first unlock also compiles the vault code and opens its first transactions.
     warmup: true,
     prepare: async (ctx) => async () => {
-      const session = await split('vault.unlock (PBKDF2, user and audit keys, audit entry)', () => ctx.vault.unlock({ password: ctx.password }));
-      await split('session.listKeys (read, unwrap and decrypt every key)', () => session.listKeys());
+      const session = await split('vault.unlock (PBKDF2, user and audit keys, audit entry; reading and decrypting the keys starts inside it)', () => ctx.vault.unlock({ password: ctx.password }));
+      await split('session.listKeys (what is left of opening every key)', () => session.listKeys());
       return session;
     },
     after: (session) => quietLock(session as Session),
