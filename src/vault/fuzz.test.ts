@@ -274,7 +274,10 @@ describe('vault-level restores and imports', () => {
     );
   });
 
+  // The two tests below write through a session: they get a vault of their own, because a restore above may have
+  // replaced this one (a field-edited backup can restore), and a replaced vault locks the sessions opened before it.
   it('createKey with any name, value, tags and notes saves the key or refuses it as InvalidInput, writing nothing', async () => {
+    const { vault, session, dbName } = await createdVault();
     const text = fc.oneof(fc.string({ maxLength: 30 }), fc.string({ unit: 'grapheme', maxLength: 30 }), fc.constantFrom('', ' ', '<script>alert(1)</script>', '\ud800', 'x'.repeat(201), 'é'.repeat(200)));
     await fc.assert(
       fc.asyncProperty(text, text, fc.array(text, { maxLength: 25 }), text, fc.constantFrom('text', 'hex', 'base64', 'base64url', 'rot13'), async (name, value, tags, notes, format) => {
@@ -293,9 +296,11 @@ describe('vault-level restores and imports', () => {
       }),
       { numRuns: 150 },
     );
+    vault.close();
   });
 
   it('importKey with any text is imported or refused as InvalidInput (material), writing nothing', async () => {
+    const { vault, session, dbName } = await createdVault();
     const algs: KeyAlgorithm[] = [{ kind: 'aes-gcm', length: 256 }, { kind: 'hmac', hash: 'SHA-256' }, { kind: 'ecdsa-p256' }, { kind: 'ed25519' }];
     const text = fc.oneof(fc.string({ maxLength: 200 }), fc.json(), fc.uint8Array({ minLength: 16, maxLength: 40 }).map((b) => Buffer.from(b).toString('hex')), fc.string().map((s) => `-----BEGIN PUBLIC KEY-----\n${s}\n-----END PUBLIC KEY-----`));
     await fc.assert(
@@ -310,6 +315,7 @@ describe('vault-level restores and imports', () => {
       }),
       { numRuns: 300 },
     );
+    vault.close();
   });
 });
 
