@@ -29,18 +29,19 @@ function checkIv(iv: Uint8Array): void {
 /** Keys already seen to be AES-GCM keys allowing the usage (a CryptoKey's algorithm and usages never change). */
 const checkedKeys: Partial<Record<KeyUsage, WeakSet<CryptoKey>>> = {};
 
-function checkKey(key: CryptoKey, usage: KeyUsage): void {
-  if (!(key instanceof CryptoKey)) throw new TypeError('"key" must be a CryptoKey');
+/** Throws TypeError unless `key` (called `name` in the message) is an AES-GCM CryptoKey allowing `usage`; remembered per key. */
+export function checkAesGcmKey(key: CryptoKey, usage: KeyUsage, name = 'key'): void {
+  if (!(key instanceof CryptoKey)) throw new TypeError(`"${name}" must be a CryptoKey`);
   const checked = (checkedKeys[usage] ??= new WeakSet());
   if (checked.has(key)) return;
-  if (key.algorithm.name !== 'AES-GCM') throw new TypeError(`"key" must be an AES-GCM key, got ${key.algorithm.name}`);
-  if (!key.usages.includes(usage)) throw new TypeError(`"key" must allow ${usage}`);
+  if (key.algorithm.name !== 'AES-GCM') throw new TypeError(`"${name}" must be an AES-GCM key, got ${key.algorithm.name}`);
+  if (!key.usages.includes(usage)) throw new TypeError(`"${name}" must allow ${usage}`);
   checked.add(key);
 }
 
 /** AES-GCM encryption with a caller-chosen 96-bit IV; returns ciphertext ‖ 128-bit tag. For vectors and the envelope only. */
 export async function aesGcmEncrypt(key: CryptoKey, iv: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): Promise<Uint8Array<ArrayBuffer>> {
-  checkKey(key, 'encrypt');
+  checkAesGcmKey(key, 'encrypt');
   checkIv(iv);
   assertBytes(plaintext, 'plaintext');
   assertBytes(aad, 'aad');
@@ -54,7 +55,7 @@ export async function aesGcmEncrypt(key: CryptoKey, iv: Uint8Array, plaintext: U
 
 /** AES-GCM decryption of ciphertext ‖ tag; any authentication failure is CryptoError('DecryptFailed'). */
 export async function aesGcmDecrypt(key: CryptoKey, iv: Uint8Array, ciphertextAndTag: Uint8Array, aad: Uint8Array): Promise<Uint8Array<ArrayBuffer>> {
-  checkKey(key, 'decrypt');
+  checkAesGcmKey(key, 'decrypt');
   checkIv(iv);
   assertBytes(ciphertextAndTag, 'ciphertext');
   assertBytes(aad, 'aad');

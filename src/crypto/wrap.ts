@@ -3,7 +3,7 @@
 import { assertBytes, bufferSource, concatBytes } from './bytes';
 import { CryptoError } from './errors';
 import type { DataKey, UserKey, WrappingKey } from './keys';
-import { IV_BYTES, TAG_BYTES, ENVELOPE_VERSION, WRAP_DOMAIN } from './aead';
+import { checkAesGcmKey, IV_BYTES, TAG_BYTES, ENVELOPE_VERSION, WRAP_DOMAIN } from './aead';
 import { randomBytes } from './random';
 
 const AES_256_GCM = { name: 'AES-GCM', length: 256 } as const;
@@ -27,16 +27,8 @@ export async function generateDataKey(): Promise<DataKey> {
   return (await crypto.subtle.generateKey(AES_256_GCM, true, DATA_KEY_USAGES)) as DataKey;
 }
 
-/** Wrapping keys already seen to be AES-GCM keys allowing the usage (a CryptoKey's algorithm and usages never change). */
-const checkedWrappingKeys: Partial<Record<KeyUsage, WeakSet<CryptoKey>>> = {};
-
 function checkWrappingKey(key: CryptoKey, usage: KeyUsage): void {
-  if (!(key instanceof CryptoKey)) throw new TypeError('"wrappingKey" must be a CryptoKey');
-  const checked = (checkedWrappingKeys[usage] ??= new WeakSet());
-  if (checked.has(key)) return;
-  if (key.algorithm.name !== 'AES-GCM') throw new TypeError(`"wrappingKey" must be an AES-GCM key, got ${key.algorithm.name}`);
-  if (!key.usages.includes(usage)) throw new TypeError(`"wrappingKey" must allow ${usage}`);
-  checked.add(key);
+  checkAesGcmKey(key, usage, 'wrappingKey');
 }
 
 /** Wraps an extractable AES key under `wrappingKey` with a fresh IV, bound to `aad`. */
