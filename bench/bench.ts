@@ -136,7 +136,7 @@ async function storedIterations(raw: IDBDatabase): Promise<number> {
 
 /** Lock, after the unlock's background audit-chain check is done, so it never runs into the next measurement. */
 async function quietLock(session: Session): Promise<void> {
-  await session.logCheck().catch(() => undefined);
+  await session.audit.check().catch(() => undefined);
   await session.lock();
 }
 
@@ -149,7 +149,7 @@ const OPERATIONS: Operation[] = [
     warmup: true,
     prepare: async (ctx) => async () => {
       const session = await split('vault.unlock (PBKDF2, user and audit keys, audit entry; reading and decrypting the keys starts inside it)', () => ctx.vault.unlock({ password: ctx.password }));
-      await split('session.listKeys (what is left of opening every key)', () => session.listKeys());
+      await split('session.listKeys (what is left of opening every key)', () => session.keys.list());
       return session;
     },
     after: (session) => quietLock(session as Session),
@@ -175,7 +175,7 @@ const OPERATIONS: Operation[] = [
     prepare: async (ctx, i) => {
       const session = await ctx.session();
       const input = makeKeyInput(1_000_000 + i);
-      return () => session.createKey(input);
+      return () => session.keys.create(input);
     },
     floor: async (ctx) => {
       // A key as createKey leaves it: one version, one history event.
@@ -200,7 +200,7 @@ const OPERATIONS: Operation[] = [
       const session = await ctx.session();
       const ids = await singleVersionIds(ctx);
       const id = ids[(i * 997 + 1) % ids.length]!;
-      return () => session.revealValue(id);
+      return () => session.keys.reveal(id);
     },
     floor: async (ctx) => {
       const { version } = await rowsOf(ctx.raw, (await singleVersionIds(ctx))[0]!);
@@ -222,7 +222,7 @@ const OPERATIONS: Operation[] = [
       const ids = await singleVersionIds(ctx);
       const id = ids[ids.length - 1]!;
       const value = makeValue(2_000_000 + i);
-      return () => session.rotateKey(id, { value });
+      return () => session.lifecycle.rotate(id, { value });
     },
     floor: async (ctx) => {
       // Sizes of a key after one rotation: its metadata carries one more history event.
@@ -245,7 +245,7 @@ const OPERATIONS: Operation[] = [
     runs: 3,
     prepare: async (ctx) => {
       const session = await ctx.session();
-      return () => session.rotateUserKey(ctx.password);
+      return () => session.credentials.rotateUserKey(ctx.password);
     },
     floor: async (ctx) => {
       const iterations = await storedIterations(ctx.raw);
@@ -272,7 +272,7 @@ const OPERATIONS: Operation[] = [
     prepare: async (ctx) => {
       const session = await ctx.session();
       return async () => {
-        const out = await session.exportBackup({ password: BACKUP_PASSWORD });
+        const out = await session.backup.export({ password: BACKUP_PASSWORD });
         lastBackup = out.bytes;
         return out;
       };
@@ -334,7 +334,7 @@ const OPERATIONS: Operation[] = [
     warmup: true,
     prepare: async (ctx) => {
       const session = await ctx.session();
-      return () => session.auditReport({}, { offset: 0, limit: 50 });
+      return () => session.audit.report({}, { offset: 0, limit: 50 });
     },
     floor: async (ctx) => {
       const n = await ensureAuditEntries(ctx);
@@ -348,7 +348,7 @@ const OPERATIONS: Operation[] = [
     runs: 3,
     prepare: async (ctx) => {
       const session = await ctx.session();
-      return () => session.verifyLogNow();
+      return () => session.audit.verifyNow();
     },
     after: (result) => {
       if (!(result as { ok: boolean }).ok) throw new Error(`bench: the audit chain did not verify: ${JSON.stringify(result)}`);
@@ -409,7 +409,7 @@ async function ensureAuditEntries(ctx: Ctx): Promise<number> {
         details: keyed ? { purpose: 'bench', n: i } : { n: i },
       };
     });
-    await session.recordMany(events);
+    await session.audit.recordMany(events);
     have += n;
   }
   console.log(`seeded the audit log to ${have.toLocaleString('en')} entries in ${((performance.now() - start) / 1000).toFixed(1)} s`);
@@ -429,7 +429,7 @@ const chunksOf = (bytes: Uint8Array): number => Math.max(1, Math.ceil(bytes.leng
 
 /** A backup of the seeded vault, made once (untimed) when an operation needs one before backup_export ran. */
 async function backupBytes(ctx: Ctx): Promise<Uint8Array> {
-  lastBackup ??= (await (await ctx.session()).exportBackup({ password: BACKUP_PASSWORD })).bytes;
+  lastBackup ??= (await (await ctx.session()).backup.export({ password: BACKUP_PASSWORD })).bytes;
   return lastBackup;
 }
 
@@ -467,14 +467,14 @@ function context(): Ctx {
     async session() {
       if (session === null || session.locked) {
         const s = await v.unlock({ password });
-        await s.listKeys();
-        await s.logCheck().catch(() => undefined);
+        await s.keys.list();
+        await s.audit.check().catch(() => undefined);
         session = s;
       }
       return session;
     },
     async keys() {
-      return (await ctx.session()).listKeys();
+      return (await ctx.session()).keys.list();
     },
   };
   return ctx;
@@ -492,7 +492,7 @@ const api = {
     const iterations = options.iterations ?? DEFAULT_ITERATIONS;
     const v = await openVault({ dbName: DB_NAME });
     const s = await v.create({ ownerName: 'Bench Owner', password: options.password, iterations });
-    await s.listKeys();
+    await s.keys.list();
     const names: string[] = [];
     const ids: KeyId[] = new Array<KeyId>(options.keys);
     const concurrency = Math.max(1, options.concurrency ?? 8);
@@ -502,13 +502,13 @@ const api = {
       for (let i = next++; i < options.keys; i = next++) {
         const input = makeKeyInput(i);
         names[i] = input.name;
-        ids[i] = (await s.createKey(input)).id;
+        ids[i] = (await s.keys.create(input)).id;
         versions++;
         if ((i + 1) % 1000 === 0) console.log(`seeded ${i + 1} keys (${((performance.now() - start) / 1000).toFixed(0)} s)`);
         // Several keys have more versions: every 10th has 2, every 100th has 4.
         const rotations = i % 100 === 0 ? 3 : i % 10 === 0 ? 1 : 0;
         for (let r = 0; r < rotations; r++) {
-          await s.rotateKey(ids[i]!, { value: makeValue(i * 10 + r + 1) });
+          await s.lifecycle.rotate(ids[i]!, { value: makeValue(i * 10 + r + 1) });
           versions++;
         }
       }

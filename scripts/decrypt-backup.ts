@@ -40,16 +40,16 @@ async function ask(question: string): Promise<string> {
 
 async function plaintext(session: Session, headSeq: number) {
   const keys = [];
-  for (const k of await session.listKeys()) {
+  for (const k of await session.keys.list()) {
     const versions = [];
-    for (const v of (await session.listVersions(k.id)).reverse()) {
+    for (const v of (await session.keys.versions(k.id)).reverse()) {
       let material: unknown = null;
       if (v.status !== 'destroyed') {
         // Retired versions are read too: recovery must not lose them.
         const open = async () =>
-          k.kind === 'secret' ? await session.revealValue(k.id, v.version) : parseJson(await session.exportKey(k.id, { part: k.algorithm && (k.algorithm.kind === 'aes-gcm' || k.algorithm.kind === 'hmac') ? 'secret' : k.hasPrivate ? 'private' : 'public', format: 'jwk', version: v.version }));
+          k.kind === 'secret' ? await session.keys.reveal(k.id, v.version) : parseJson(await session.keys.export(k.id, { part: k.algorithm && (k.algorithm.kind === 'aes-gcm' || k.algorithm.kind === 'hmac') ? 'secret' : k.hasPrivate ? 'private' : 'public', format: 'jwk', version: v.version }));
         // Needs a "rotate" grant; with less, a retired version stays unread (null), the rest still comes out.
-        if (v.status === 'retired') await session.setOldestUsableVersion(k.id, v.version).catch(() => undefined);
+        if (v.status === 'retired') await session.lifecycle.setOldestUsableVersion(k.id, v.version).catch(() => undefined);
         material = await open().catch(() => null);
       }
       versions.push({ version: v.version, createdAt: new Date(v.createdAt).toISOString(), origin: v.origin, status: v.status, compromised: v.compromised, [k.kind === 'secret' ? 'value' : 'jwk']: material });
@@ -57,11 +57,11 @@ async function plaintext(session: Session, headSeq: number) {
     keys.push({ id: k.id, kind: k.kind, algorithm: k.algorithm, name: k.name, tags: k.tags, notes: k.notes, state: k.state, rotation: k.rotation, history: k.history, versions });
   }
   // Only admins and auditors read the log; anyone else gets their keys without it.
-  const log = await session.auditReport({}, { limit: 500 }).catch(() => null);
+  const log = await session.audit.report({}, { limit: 500 }).catch(() => null);
   if (!log) return { keys, audit: [] };
   const audit = [];
   for (let offset = 0; offset < log.total; offset += 500) {
-    const page = offset === 0 ? log.page : (await session.auditReport({}, { offset, limit: 500 })).page;
+    const page = offset === 0 ? log.page : (await session.audit.report({}, { offset, limit: 500 })).page;
     audit.push(...page.filter((e) => e.seq <= headSeq));
   }
   return { keys, audit: audit.reverse() };

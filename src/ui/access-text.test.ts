@@ -106,20 +106,20 @@ describe('revokeRefusal agrees with the vault', () => {
   it('every row it offers, the vault revokes; every row it refuses, the vault refuses', async () => {
     // Carol manages the key through the group "ops" and holds a lower grant of her own; Ada (owner) and Bob hold it too.
     const { vault, session: ada, dbName } = await createdVault();
-    const key = await ada.createKey({ name: 'Stripe live', value: 'sk_live_1', format: 'text', tags: [], notes: '' });
-    const bob = await ada.addUser({ name: 'Bob', password: 'one-time password 1', role: 'member' });
-    const carolInfo = await ada.addUser({ name: 'Carol', password: 'one-time password 1', role: 'member' });
+    const key = await ada.keys.create({ name: 'Stripe live', value: 'sk_live_1', format: 'text', tags: [], notes: '' });
+    const bob = await ada.directory.addUser({ name: 'Bob', password: 'one-time password 1', role: 'member' });
+    const carolInfo = await ada.directory.addUser({ name: 'Carol', password: 'one-time password 1', role: 'member' });
     const first = await vault.unlock({ userId: carolInfo.id, password: 'one-time password 1' });
-    await first.changePassword('one-time password 1', 'carol own passphrase');
+    await first.credentials.changePassword('one-time password 1', 'carol own passphrase');
     await first.lock();
-    const ops = await ada.createGroup('ops', [carolInfo.id]);
-    await ada.grantAccess(key.id, ops.id, 'manage');
-    await ada.grantAccess(key.id, bob.id, 'use');
-    await ada.grantAccess(key.id, carolInfo.id, 'use');
+    const ops = await ada.directory.createGroup('ops', [carolInfo.id]);
+    await ada.access.grant(key.id, ops.id, 'manage');
+    await ada.access.grant(key.id, bob.id, 'use');
+    await ada.access.grant(key.id, carolInfo.id, 'use');
     const carol = await (await openVault({ dbName, kdfFloor: TEST_ITERATIONS })).unlock({ userId: carolInfo.id, password: 'carol own passphrase' });
     const me = { id: carolInfo.id };
 
-    let entries = await carol.listAccess(key.id);
+    let entries = await carol.access.list(key.id);
     expect(entries.map((e) => [e.name, e.yourAccess]).sort()).toEqual([
       ['Ada', false],
       ['Bob', false],
@@ -129,13 +129,13 @@ describe('revokeRefusal agrees with the vault', () => {
     const refused = entries.filter((e) => revokeRefusal(e, me) !== null).map((e) => e.name);
     expect(refused.sort()).toEqual(['Carol', 'ops']);
     for (const e of entries.filter((x) => revokeRefusal(x, me) !== null)) {
-      await expect(carol.revokeAccess(key.id, e.principalId, { rotate: false })).rejects.toMatchObject({ code: 'InvalidInput', field: 'principal' });
+      await expect(carol.access.revoke(key.id, e.principalId, { rotate: false })).rejects.toMatchObject({ code: 'InvalidInput', field: 'principal' });
     }
-    for (const e of entries.filter((x) => revokeRefusal(x, me) === null)) await carol.revokeAccess(key.id, e.principalId, { rotate: false });
-    entries = await carol.listAccess(key.id);
+    for (const e of entries.filter((x) => revokeRefusal(x, me) === null)) await carol.access.revoke(key.id, e.principalId, { rotate: false });
+    entries = await carol.access.list(key.id);
     expect(entries.map((e) => e.name).sort()).toEqual(['Carol', 'ops']);
     // Ada (a member of ops, as its creator) now holds the key through ops too: from her side that row is refused.
-    const fromAda = await ada.listAccess(key.id);
+    const fromAda = await ada.access.list(key.id);
     expect(fromAda.filter((e) => revokeRefusal(e, { id: ada.user.id }) === null).map((e) => e.name)).toEqual(['Carol']);
   });
 });

@@ -284,7 +284,7 @@ export class AppState {
    */
   async completePasswordChange(current: string, next: string): Promise<void> {
     const session = this.#requireSession();
-    await session.changePassword(current, next);
+    await session.credentials.changePassword(current, next);
     if (this.#session !== session) return;
     this.#kdfIterations = session.kdfIterations;
     this.#enterVault(session, this.#loadedParts());
@@ -364,7 +364,7 @@ export class AppState {
   /** Saves settings and applies the new auto-lock time. Throws VaultError('InvalidInput', field) for the form. */
   async updateSettings(patch: Partial<Settings>): Promise<Settings> {
     const session = this.#requireSession();
-    const settings = await session.updateSettings(patch);
+    const settings = await session.settings.update(patch);
     if (this.#session !== session) return settings;
     this.#settings = settings;
     this.#idle?.setTimeoutMs(settings.autoLockMinutes * 60_000);
@@ -377,14 +377,14 @@ export class AppState {
    */
   async changePassword(current: string, next: string): Promise<void> {
     const session = this.#requireSession();
-    await session.changePassword(current, next);
+    await session.credentials.changePassword(current, next);
     if (this.#session === session) this.#kdfIterations = session.kdfIterations;
   }
 
   /** Replaces the user key and re-wraps every data key under it; returns how many were re-wrapped. */
   async rotateUserKey(password: string): Promise<number> {
     const session = this.#requireSession();
-    const count = await session.rotateUserKey(password);
+    const count = await session.credentials.rotateUserKey(password);
     // Other tabs hold the old user key: anything they wrapped under it now would be lost. They lock.
     this.#tabs?.announce({ type: 'rekeyed' });
     if (this.#session === session) this.#kdfIterations = session.kdfIterations;
@@ -402,7 +402,7 @@ export class AppState {
     if (session === null || keys === null || parts === null || this.#dueRunningFor === session) return;
     this.#dueRunningFor = session;
     try {
-      const done = await session.runDueWork();
+      const done = await session.lifecycle.runDueWork();
       if (this.#session !== session) return;
       // Nothing done (the usual minute): only the due badges move on. Re-reading every key would rebuild the
       // list, its order and its search index for nothing (issue #7: 10,000 keys).
@@ -428,7 +428,7 @@ export class AppState {
     const parts = this.#parts;
     if (session === null || parts === null || this.#screen !== 'vault' || !parts.roleAllows(session.user.role, 'backup.export')) return;
     try {
-      const status = await session.backupStatus(BACKUP_REMINDER_DAYS);
+      const status = await session.backup.status(BACKUP_REMINDER_DAYS);
       if (this.#session === session) this.#backup = status;
     } catch {
       // Locked meanwhile, or storage refused: the reminder waits for the next read.
@@ -441,7 +441,7 @@ export class AppState {
    */
   async exportBackup(options: { password: string; useVaultPassword: boolean }): Promise<{ filename: string; bytes: Uint8Array }> {
     const session = this.#requireSession();
-    const file = await session.exportBackup(options);
+    const file = await session.backup.export(options);
     if (this.#session === session) {
       this.#notice = `Backup saved as ${file.filename}. Keep it somewhere other than this device.`;
       await this.refreshBackupStatus();
@@ -563,7 +563,7 @@ export class AppState {
       if (this.#session !== session) return;
       // Settings changed in another tab (auto-lock, clipboard time) apply here at once, not at the next unlock.
       if (stores.includes('meta')) {
-        const settings = await session.reloadSettings();
+        const settings = await session.settings.reload();
         if (this.#session !== session) return;
         const before = this.#settings;
         if (settings.autoLockMinutes !== before?.autoLockMinutes) this.#idle?.setTimeoutMs(settings.autoLockMinutes * 60_000);
@@ -637,7 +637,7 @@ export class AppState {
    * 'password' screen and nothing else — no key list, no log or backup reads, no due work — until they choose their own.
    */
   #begin(session: Session, parts: UnlockedParts): void {
-    const settings = session.settings();
+    const settings = session.settings.current();
     this.#session = session;
     this.#settings = settings;
     this.#lastUserId = session.user.id;
@@ -677,7 +677,7 @@ export class AppState {
     // Only roles that may read the log get the Audit screen's state (a member's report would be refused and logged).
     this.#audit = roleAllows(session.user.role, 'audit.read') ? new AuditState({ session, onChainResult: (result) => this.noteChainResult(result) }) : null;
     // docs/AUDIT.md §2: the chain is verified at every unlock, in the background; a break stays on screen.
-    session.logCheck().then(
+    session.audit.check().then(
       (result) => {
         if (this.#session === session) this.noteChainResult(result);
       },

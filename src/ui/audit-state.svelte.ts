@@ -98,7 +98,7 @@ export class AuditState {
   open(): void {
     void this.load();
     if (this.#fingerprint === '') {
-      this.#session.auditFingerprint().then(
+      this.#session.audit.fingerprint().then(
         (fp) => {
           if (!this.#disposed) this.#fingerprint = fp;
         },
@@ -142,7 +142,7 @@ export class AuditState {
     const seq = ++this.#seq;
     this.#loading = true;
     try {
-      const result = await this.#session.auditReport(filter, { offset: this.#page * AUDIT_PAGE_SIZE, limit: AUDIT_PAGE_SIZE });
+      const result = await this.#session.audit.report(filter, { offset: this.#page * AUDIT_PAGE_SIZE, limit: AUDIT_PAGE_SIZE });
       if (this.#disposed || seq !== this.#seq) return;
       this.#result = result;
       this.#error = '';
@@ -166,7 +166,7 @@ export class AuditState {
   async verify(): Promise<ChainResult> {
     this.#checking = true;
     try {
-      const result = await this.#session.verifyLogNow();
+      const result = await this.#session.audit.verifyNow();
       if (!this.#disposed) {
         this.#check = result;
         this.#onChainResult(result);
@@ -182,24 +182,24 @@ export class AuditState {
   async exportAs(format: 'csv' | 'json'): Promise<{ filename: string; mime: string; text: string; count: number }> {
     const filter = this.filter;
     if (filter === null) throw new VaultError('InvalidInput', 'the date range is not valid', { field: 'range' });
-    const out = await this.#session.exportAudit(filter, format);
+    const out = await this.#session.audit.export(filter, format);
     if (!this.#disposed) void this.load();
     return out;
   }
 
   /** "Archive and trim", step 0: which entries a trim before `before` would take (null: none). Changes nothing. */
   archivePlan(before: number): Promise<AuditArchivePlan | null> {
-    return this.#session.auditArchivePlan(before);
+    return this.#session.audit.archivePlan(before);
   }
 
   /** Step 1: the signed archive of those entries, for the page to save. Nothing is trimmed. */
   prepareArchive(before: number): Promise<AuditArchive> {
-    return this.#session.prepareAuditArchive(before);
+    return this.#session.audit.prepareArchive(before);
   }
 
   /** Step 2, after the archive was saved: trims exactly its entries; the last "Verify log" result is then stale. */
   async trimArchive(archive: AuditArchive): Promise<{ trimmed: number; throughSeq: number }> {
-    const out = await this.#session.trimAuditArchive(archive);
+    const out = await this.#session.audit.trimArchive(archive);
     if (!this.#disposed) {
       this.#check = null;
       void this.load();

@@ -180,7 +180,7 @@ export class KeysState {
   /** Reads the list again; a later load wins over an earlier one still running. */
   async load(): Promise<void> {
     const seq = ++this.#loadSeq;
-    const keys = await this.#session.listKeys();
+    const keys = await this.#session.keys.list();
     if (this.#disposed || seq !== this.#loadSeq) return;
     this.#keys = keys;
     this.#loaded = true;
@@ -255,15 +255,15 @@ export class KeysState {
     let saved: KeySummary;
     if (request.kind === 'edit') {
       const id = this.#requireSelected();
-      saved = await this.#session.updateKey(id, request.patch);
+      saved = await this.#session.keys.update(id, request.patch);
       this.#replace(saved);
     } else {
       saved =
         request.kind === 'secret'
-          ? await this.#session.createKey(request.input)
+          ? await this.#session.keys.create(request.input)
           : request.kind === 'generate'
-            ? await this.#session.generateKey(request.input)
-            : await this.#session.importKey(request.input);
+            ? await this.#session.keys.generate(request.input)
+            : await this.#session.keys.import(request.input);
       this.#keys = [...this.#keys, saved];
     }
     this.#onChange();
@@ -278,7 +278,7 @@ export class KeysState {
   async loadVersions(): Promise<void> {
     const id = this.#selectedId;
     if (id === null) return;
-    const list = await this.#session.listVersions(id);
+    const list = await this.#session.keys.versions(id);
     if (this.#disposed || this.#selectedId !== id) return;
     this.#versions = { id, list };
   }
@@ -287,7 +287,7 @@ export class KeysState {
   async reveal(version?: number): Promise<void> {
     const id = this.#selectedId;
     if (id === null) return;
-    const text = await this.#session.revealValue(id, version);
+    const text = await this.#session.keys.reveal(id, version);
     this.#show(id, { id, what: 'value', version: version ?? null, format: null, text });
   }
 
@@ -295,7 +295,7 @@ export class KeysState {
   async revealPart(part: 'private' | 'secret', format: ExportFormat, version?: number): Promise<void> {
     const id = this.#selectedId;
     if (id === null) return;
-    const text = await this.#session.exportKey(id, { part, format, ...(version === undefined ? {} : { version }) });
+    const text = await this.#session.keys.export(id, { part, format, ...(version === undefined ? {} : { version }) });
     this.#show(id, { id, what: part, version: version ?? null, format, text });
   }
 
@@ -309,7 +309,7 @@ export class KeysState {
     const id = this.#selectedId;
     if (id === null) return;
     // 'copy': the audit log tells a copy from a reveal.
-    const value = await this.#session.revealValue(id, undefined, 'copy');
+    const value = await this.#session.keys.reveal(id, undefined, 'copy');
     if (this.#disposed) return;
     await this.#clipboard.copy(id, value, this.#clipboardSeconds());
   }
@@ -318,7 +318,7 @@ export class KeysState {
   async copyPart(part: 'private' | 'secret', format: ExportFormat, version?: number): Promise<void> {
     const id = this.#selectedId;
     if (id === null) return;
-    const text = await this.#session.exportKey(id, { part, format, purpose: 'copy', ...(version === undefined ? {} : { version }) });
+    const text = await this.#session.keys.export(id, { part, format, purpose: 'copy', ...(version === undefined ? {} : { version }) });
     if (this.#disposed) return;
     await this.#clipboard.copy(id, text, this.#clipboardSeconds());
   }
@@ -327,7 +327,7 @@ export class KeysState {
   async exportPublic(format: ExportFormat, version?: number): Promise<void> {
     const id = this.#selectedId;
     if (id === null) return;
-    const text = await this.#session.exportKey(id, { part: 'public', format, ...(version === undefined ? {} : { version }) });
+    const text = await this.#session.keys.export(id, { part: 'public', format, ...(version === undefined ? {} : { version }) });
     if (this.#disposed || this.#selectedId !== id) return;
     this.#publicExport = { id, version: version ?? null, format, text };
   }
@@ -347,71 +347,71 @@ export class KeysState {
 
   /** A new version: generated when the key can make its own, otherwise from `value` (a secret or PEM/JWK text). */
   rotate(value?: string): Promise<KeySummary> {
-    return this.#change((id) => this.#session.rotateKey(id, value === undefined ? {} : { value }));
+    return this.#change((id) => this.#session.lifecycle.rotate(id, value === undefined ? {} : { value }));
   }
 
   changeState(to: KeyState, options: { reason?: string; value?: string } = {}): Promise<KeySummary> {
-    return this.#change((id) => this.#session.setState(id, to, options));
+    return this.#change((id) => this.#session.lifecycle.setState(id, to, options));
   }
 
   setPolicy(policy: RotationPolicy): Promise<KeySummary> {
-    return this.#change((id) => this.#session.setRotationPolicy(id, policy), false);
+    return this.#change((id) => this.#session.lifecycle.setRotationPolicy(id, policy), false);
   }
 
   setOldestUsableVersion(version: number): Promise<KeySummary> {
-    return this.#change((id) => this.#session.setOldestUsableVersion(id, version));
+    return this.#change((id) => this.#session.lifecycle.setOldestUsableVersion(id, version));
   }
 
   setKeepVersions(count: number): Promise<KeySummary> {
-    return this.#change((id) => this.#session.setKeepVersions(id, count), false);
+    return this.#change((id) => this.#session.lifecycle.setKeepVersions(id, count), false);
   }
 
   /** Destroys versions older than the last keepVersions; returns how many. */
   async trimVersions(): Promise<number> {
     const id = this.#requireSelected();
-    const count = await this.#session.trimVersions(id);
-    await this.#afterChange(await this.#session.getKey(id), true);
+    const count = await this.#session.lifecycle.trimVersions(id);
+    await this.#afterChange(await this.#session.keys.get(id), true);
     return count;
   }
 
   scheduleDestruction(days: number): Promise<KeySummary> {
-    return this.#change((id) => this.#session.scheduleDestruction(id, days));
+    return this.#change((id) => this.#session.lifecycle.scheduleDestruction(id, days));
   }
 
   cancelDestruction(): Promise<KeySummary> {
-    return this.#change((id) => this.#session.cancelDestruction(id), false);
+    return this.#change((id) => this.#session.lifecycle.cancelDestruction(id), false);
   }
 
   // ── access (issue #6): who holds the selected key, grants and revokes ──
 
   /** Who holds the selected key and at what level (needs "manage" on it). */
   listAccess(): Promise<AccessEntry[]> {
-    return this.#session.listAccess(this.#requireSelected());
+    return this.#session.access.list(this.#requireSelected());
   }
 
   /** Everyone a key can be granted to. */
   principals(): Promise<PrincipalInfo[]> {
-    return this.#session.principals();
+    return this.#session.directory.principals();
   }
 
   /** Grants the selected key to a user or group (replacing an earlier grant of theirs). */
   async grant(principalId: string, permission: Permission): Promise<void> {
     const id = this.#requireSelected();
-    await this.#session.grantAccess(id, principalId, permission);
-    await this.#afterChange(await this.#session.getKey(id), false);
+    await this.#session.access.grant(id, principalId, permission);
+    await this.#afterChange(await this.#session.keys.get(id), false);
   }
 
   /** Revokes a grant; by default the key is re-keyed and, where it can make its own material, rotated. */
   async revoke(principalId: string, options: { rotate: boolean }): Promise<{ rekeyed: boolean; rotated: boolean }> {
     const id = this.#requireSelected();
-    const result = await this.#session.revokeAccess(id, principalId, { rotate: options.rotate });
-    await this.#afterChange(await this.#session.getKey(id), true);
+    const result = await this.#session.access.revoke(id, principalId, { rotate: options.rotate });
+    await this.#afterChange(await this.#session.keys.get(id), true);
     return result;
   }
 
   /** Removes a destroyed key's record for good. */
   async remove(id: KeyId): Promise<void> {
-    await this.#session.deleteKey(id);
+    await this.#session.lifecycle.remove(id);
     if (this.#selectedId === id) {
       this.hide();
       this.hidePublic();

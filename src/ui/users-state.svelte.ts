@@ -5,8 +5,8 @@ import type { GroupInfo, Role, Session, UserId, UserInfo } from '../vault';
 
 /** What the screen needs of a session: the admin-only directory operations. */
 export type DirectorySession = Pick<
-  Session,
-  'listUsers' | 'listGroups' | 'addUser' | 'setUserRole' | 'removeUser' | 'createGroup' | 'addMember' | 'removeMember' | 'deleteGroup'
+  Session['directory'],
+  'users' | 'groups' | 'addUser' | 'setUserRole' | 'removeUser' | 'createGroup' | 'addMember' | 'removeMember' | 'deleteGroup'
 >;
 
 export class UsersState {
@@ -33,7 +33,7 @@ export class UsersState {
   /** Reads users and groups; a later read wins over an earlier one still running. */
   async load(): Promise<void> {
     const seq = ++this.#seq;
-    const [users, groups] = await Promise.all([this.#session.listUsers(), this.#session.listGroups()]);
+    const [users, groups] = await Promise.all([this.#session.users(), this.#session.groups()]);
     if (seq !== this.#seq) return;
     this.#users = [...users].sort((a, b) => a.name.localeCompare(b.name));
     this.#groups = groups;

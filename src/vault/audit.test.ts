@@ -26,19 +26,19 @@ afterEach(() => vi.restoreAllMocks());
 describe('entries', () => {
   it('records every operation with actor, key, version and outcome, chained in order', async () => {
     const { session, dbName, clock, vault } = await created();
-    const k = await session.createKey(pasted({ recipe: null }));
+    const k = await session.keys.create(pasted({ recipe: null }));
     clock.advance(1000);
-    await session.revealValue(k.id);
-    await session.revealValue(k.id, undefined, 'copy');
-    await session.rotateKey(k.id, { value: 'sk_live_2' });
-    await session.updateKey(k.id, { name: 'Stripe (live)' });
-    await session.setState(k.id, 'suspended');
-    await expect(session.revealValue(k.id)).rejects.toBeInstanceOf(VaultError);
-    await session.setState(k.id, 'active');
-    await session.scheduleDestruction(k.id, 7);
-    await session.cancelDestruction(k.id);
-    await session.updateSettings({ autoLockMinutes: 5 });
-    await session.changePassword(PASSWORD, 'another long password');
+    await session.keys.reveal(k.id);
+    await session.keys.reveal(k.id, undefined, 'copy');
+    await session.lifecycle.rotate(k.id, { value: 'sk_live_2' });
+    await session.keys.update(k.id, { name: 'Stripe (live)' });
+    await session.lifecycle.setState(k.id, 'suspended');
+    await expect(session.keys.reveal(k.id)).rejects.toBeInstanceOf(VaultError);
+    await session.lifecycle.setState(k.id, 'active');
+    await session.lifecycle.scheduleDestruction(k.id, 7);
+    await session.lifecycle.cancelDestruction(k.id);
+    await session.settings.update({ autoLockMinutes: 5 });
+    await session.credentials.changePassword(PASSWORD, 'another long password');
     await session.lock();
     await expect(vault.unlock({ password: 'wrong password here' })).rejects.toMatchObject({ code: 'WrongPassword' });
     const s2 = await vault.unlock({ password: 'another long password' });
@@ -93,15 +93,15 @@ describe('entries', () => {
     const db2 = await openKeywardDb({ name: dbName });
     expect(await db2.count(DB.stores.auditPending)).toBe(0);
     db2.close();
-    expect(await s.verifyLog()).toMatchObject({ ok: true, count: log.length });
+    expect(await s.audit.verify()).toMatchObject({ ok: true, count: log.length });
   });
 
   it('logs an edit of a value as the edit, not as a reveal', async () => {
     const { session } = await created();
-    const k = await session.createKey(pasted({ value: 'abcd', format: 'text' }));
-    await session.updateKey(k.id, { format: 'hex' });
-    await session.updateKey(k.id, { value: 'ef01' });
-    const r = await session.auditReport({ keyId: k.id });
+    const k = await session.keys.create(pasted({ value: 'abcd', format: 'text' }));
+    await session.keys.update(k.id, { format: 'hex' });
+    await session.keys.update(k.id, { value: 'ef01' });
+    const r = await session.audit.report({ keyId: k.id });
     expect(r.page.map((e) => e.action)).toEqual(['key.rotate', 'key.update', 'key.create']);
   });
 
@@ -115,29 +115,29 @@ describe('entries', () => {
       if (++adds === 3) throw new DOMException('injected', 'QuotaExceededError');
       return realAdd.apply(this, args);
     });
-    await expect(session.createKey(pasted())).rejects.toMatchObject({ code: 'StorageFull' });
+    await expect(session.keys.create(pasted())).rejects.toMatchObject({ code: 'StorageFull' });
     vi.restoreAllMocks();
     expect((await rows(dbName)).length).toBe(before);
     // …and the in-memory head did not move: the next write chains correctly.
-    await session.createKey(pasted());
-    expect(await session.verifyLog()).toMatchObject({ ok: true });
+    await session.keys.create(pasted());
+    expect(await session.audit.verify()).toMatchObject({ ok: true });
   });
 
   it('chains correctly when two tabs append to one log', async () => {
     const { vault, session } = await created();
     const other = await vault.unlock({ password: PASSWORD });
-    await session.createKey(pasted({ name: 'a' }));
-    await other.createKey(pasted({ name: 'b' })); // its head is stale: it catches up, then writes
-    await session.createKey(pasted({ name: 'c' }));
-    expect(await session.verifyLog()).toMatchObject({ ok: true });
+    await session.keys.create(pasted({ name: 'a' }));
+    await other.keys.create(pasted({ name: 'b' })); // its head is stale: it catches up, then writes
+    await session.keys.create(pasted({ name: 'c' }));
+    expect(await session.audit.verify()).toMatchObject({ ok: true });
   });
 });
 
 describe('tamper evidence', () => {
   async function withLog() {
     const c = await created();
-    const k = await c.session.createKey(pasted());
-    for (let i = 0; i < 6; i++) await c.session.revealValue(k.id);
+    const k = await c.session.keys.create(pasted());
+    for (let i = 0; i < 6; i++) await c.session.keys.reveal(k.id);
     const log = await rows(c.dbName);
     expect(log.length).toBe(8); // vault.create, key.create, 6 reveals
     return { ...c, log };
@@ -145,7 +145,7 @@ describe('tamper evidence', () => {
 
   it('an untouched log verifies', async () => {
     const { session, log } = await withLog();
-    expect(await session.verifyLog()).toEqual({ ok: true, count: log.length, head: { seq: log.length, mac: log.at(-1)!.mac } });
+    expect(await session.audit.verify()).toEqual({ ok: true, count: log.length, head: { seq: log.length, mac: log.at(-1)!.mac } });
   });
 
   it.each<[string, (rows: AuditRow[]) => AuditRow]>([
@@ -158,13 +158,13 @@ describe('tamper evidence', () => {
   ])('detects a modified %s at its sequence number', async (_what, change) => {
     const { session, dbName, log } = await withLog();
     await edit(dbName, (db) => db.put(DB.stores.audit, change(log)).then(() => undefined));
-    expect(await session.verifyLog()).toEqual({ ok: false, kind: 'modified', seq: 5 });
+    expect(await session.audit.verify()).toEqual({ ok: false, kind: 'modified', seq: 5 });
   });
 
   it('detects a deleted entry', async () => {
     const { session, dbName } = await withLog();
     await edit(dbName, (db) => db.delete(DB.stores.audit, 4));
-    expect(await session.verifyLog()).toEqual({ ok: false, kind: 'missing', seq: 4 });
+    expect(await session.audit.verify()).toEqual({ ok: false, kind: 'missing', seq: 4 });
   });
 
   it('detects reordered entries', async () => {
@@ -173,7 +173,7 @@ describe('tamper evidence', () => {
       await db.put(DB.stores.audit, { ...log[5]!, seq: 5 });
       await db.put(DB.stores.audit, { ...log[4]!, seq: 6 });
     });
-    expect(await session.verifyLog()).toEqual({ ok: false, kind: 'modified', seq: 5 });
+    expect(await session.audit.verify()).toEqual({ ok: false, kind: 'modified', seq: 5 });
   });
 
   it('detects a truncated tail', async () => {
@@ -182,7 +182,7 @@ describe('tamper evidence', () => {
       await db.delete(DB.stores.audit, 8);
       await db.delete(DB.stores.audit, 7);
     });
-    expect(await session.verifyLog()).toEqual({ ok: false, kind: 'truncated', seq: 7 });
+    expect(await session.audit.verify()).toEqual({ ok: false, kind: 'truncated', seq: 7 });
   });
 
   it('detects a forged entry, even with the head moved to match', async () => {
@@ -193,7 +193,7 @@ describe('tamper evidence', () => {
       const meta = (await db.get(DB.stores.meta, 'vault'))!;
       await db.put(DB.stores.meta, { ...meta, audit: { ...meta.audit, head: { seq: 9, mac: forged.mac } } });
     });
-    expect(await session.verifyLog()).toEqual({ ok: false, kind: 'modified', seq: 9 });
+    expect(await session.audit.verify()).toEqual({ ok: false, kind: 'modified', seq: 9 });
   });
 
   it('is verified at unlock: a broken log is reported by logCheck()', async () => {
@@ -201,18 +201,18 @@ describe('tamper evidence', () => {
     await session.lock();
     await edit(dbName, (db) => db.delete(DB.stores.audit, 3));
     const s = await vault.unlock({ password: PASSWORD });
-    expect(await s.logCheck()).toEqual({ ok: false, kind: 'missing', seq: 3 });
+    expect(await s.audit.check()).toEqual({ ok: false, kind: 'missing', seq: 3 });
   });
 });
 
 describe('reports from the session', () => {
   it('counts every entry and decrypts one page of details, with names', async () => {
     const { session } = await created();
-    const k = await session.createKey(pasted());
-    for (let i = 0; i < 4; i++) await session.revealValue(k.id);
-    await session.setState(k.id, 'suspended');
-    await session.revealValue(k.id).catch(() => undefined);
-    const r = await session.auditReport({}, { offset: 0, limit: 3 });
+    const k = await session.keys.create(pasted());
+    for (let i = 0; i < 4; i++) await session.keys.reveal(k.id);
+    await session.lifecycle.setState(k.id, 'suspended');
+    await session.keys.reveal(k.id).catch(() => undefined);
+    const r = await session.audit.report({}, { offset: 0, limit: 3 });
     expect([r.total, r.uniqueUsers, r.denied, r.failed]).toEqual([8, 1, 1, 0]);
     expect(r.byAction['key.reveal']).toBe(5);
     expect(r.topKeys).toEqual([{ keyId: k.id, count: 7 }]);
@@ -223,9 +223,9 @@ describe('reports from the session', () => {
     ]);
     expect(r.page[1]!.details).toMatchObject({ from: 'active', to: 'suspended' });
     expect(typeof r.page[0]!.details.client).toBe('string');
-    const result = await session.verifyLogNow();
+    const result = await session.audit.verifyNow();
     expect(result).toMatchObject({ ok: true, count: 8 });
-    expect((await session.auditReport({ actions: ['audit.verify'] })).total).toBe(1);
+    expect((await session.audit.report({ actions: ['audit.verify'] })).total).toBe(1);
   });
 });
 
@@ -233,7 +233,7 @@ describe('large logs', () => {
   async function bulk(count: number) {
     const c = await created();
     const events = Array.from({ length: count }, (_, i) => ({ action: 'key.reveal' as const, keyId: `k${i % 7}`, version: 1, outcome: i % 11 === 0 ? ('denied' as const) : ('ok' as const), details: { n: i } }));
-    for (let i = 0; i < count; i += 2000) await c.session.recordMany(events.slice(i, i + 2000));
+    for (let i = 0; i < count; i += 2000) await c.session.audit.recordMany(events.slice(i, i + 2000));
     return c;
   }
 
@@ -242,13 +242,13 @@ describe('large logs', () => {
     const log = await rows(dbName);
     expect(log.length).toBe(2501); // vault.create + 2500
     expect(log.map((r) => r.seq)).toEqual(log.map((_, i) => i + 1));
-    expect(await session.verifyLog()).toMatchObject({ ok: true, count: 2501 });
-    const page = await session.auditReport({}, { limit: 2 });
+    expect(await session.audit.verify()).toMatchObject({ ok: true, count: 2501 });
+    const page = await session.audit.report({}, { limit: 2 });
     expect(page.page.map((e) => [e.seq, e.keyId, e.details.n])).toEqual([
       [2501, 'k0', 2499],
       [2500, 'k6', 2498],
     ]);
-    await expect(session.recordMany(Array.from({ length: 10_001 }, () => ({ action: 'key.reveal' as const })))).rejects.toThrow(RangeError);
+    await expect(session.audit.recordMany(Array.from({ length: 10_001 }, () => ({ action: 'key.reveal' as const })))).rejects.toThrow(RangeError);
   });
 
   it('verification in batches reports the first bad entry beyond the first batch', async () => {
@@ -256,25 +256,25 @@ describe('large logs', () => {
     const log = await rows(dbName);
     await edit(dbName, (db) => db.put(DB.stores.audit, { ...log[3999]!, at: 1 }).then(() => undefined));
     await edit(dbName, (db) => db.put(DB.stores.audit, { ...log[4199]!, at: 1 }).then(() => undefined));
-    expect(await session.verifyLog()).toEqual({ ok: false, kind: 'modified', seq: 4000 });
+    expect(await session.audit.verify()).toEqual({ ok: false, kind: 'modified', seq: 4000 });
     await edit(dbName, (db) => db.delete(DB.stores.audit, 3001));
-    expect(await session.verifyLog()).toEqual({ ok: false, kind: 'missing', seq: 3001 });
+    expect(await session.audit.verify()).toEqual({ ok: false, kind: 'missing', seq: 3001 });
   });
 
   it('reports stay exact as entries are appended, by this session and by another tab', async () => {
     const { session, vault } = await bulk(3000);
-    const before = await session.auditReport();
+    const before = await session.audit.report();
     expect([before.total, before.denied, before.byAction['key.reveal']]).toEqual([3001, 273, 3000]);
-    const k = await session.createKey(pasted());
+    const k = await session.keys.create(pasted());
     const other = await vault.unlock({ password: PASSWORD });
-    await other.revealValue(k.id);
-    const after = await session.auditReport({ keyId: k.id });
+    await other.keys.reveal(k.id);
+    const after = await session.audit.report({ keyId: k.id });
     expect(after.total).toBe(2);
     expect(after.page.map((e) => e.action)).toEqual(['key.reveal', 'key.create']);
     // The other tabs' entries are there too: every figure agrees with a fresh session's, read from storage.
     const fresh = await vault.unlock({ password: PASSWORD });
-    const { page: _a, ...mine } = await session.auditReport();
-    const { page: _b, ...theirs } = await fresh.auditReport();
+    const { page: _a, ...mine } = await session.audit.report();
+    const { page: _b, ...theirs } = await fresh.audit.report();
     expect(mine.total).toBe(3001 + 1 + 2 + 1);
     expect(mine).toEqual(theirs);
   });
@@ -283,42 +283,42 @@ describe('large logs', () => {
 describe('archive and trim', () => {
   it('exports the old entries first, removes them, and keeps the chain verifiable from a checkpoint', async () => {
     const { session, dbName, vault } = await created();
-    const k = await session.createKey(pasted());
-    for (let i = 0; i < 5; i++) await session.revealValue(k.id);
+    const k = await session.keys.create(pasted());
+    for (let i = 0; i < 5; i++) await session.keys.reveal(k.id);
     // 1 vault.create, 2 key.create, 3–7 reveals
-    const archive = await session.archiveAndTrim(5);
+    const archive = await session.audit.archiveAndTrim(5);
     expect(archive.count).toBe(5);
     const { verifyExport } = await import('./audit-export');
     expect(await verifyExport(JSON.parse(archive.text))).toMatchObject({ ok: true, count: 5 });
     const left = await rows(dbName);
     expect(left.map((r) => r.seq)).toEqual([6, 7, 8]);
     expect(left.at(-1)!.action).toBe('audit.checkpoint');
-    expect(await session.verifyLog()).toMatchObject({ ok: true, count: 3 });
+    expect(await session.audit.verify()).toMatchObject({ ok: true, count: 3 });
     await session.lock();
     const s2 = await vault.unlock({ password: PASSWORD });
-    expect(await s2.logCheck()).toMatchObject({ ok: true });
-    await expect(s2.archiveAndTrim(3)).rejects.toMatchObject({ code: 'InvalidInput', field: 'throughSeq' });
+    expect(await s2.audit.check()).toMatchObject({ ok: true });
+    await expect(s2.audit.archiveAndTrim(3)).rejects.toMatchObject({ code: 'InvalidInput', field: 'throughSeq' });
   });
 
   it('in two steps: entries before a date are archived first, trimmed only when asked, and only as archived', async () => {
     const { session, dbName, clock } = await created();
     const start = clock.now();
-    const k = await session.createKey(pasted());
+    const k = await session.keys.create(pasted());
     clock.advance(DAY);
-    await session.revealValue(k.id);
-    await session.revealValue(k.id);
+    await session.keys.reveal(k.id);
+    await session.keys.reveal(k.id);
     clock.advance(DAY);
-    await session.revealValue(k.id);
+    await session.keys.reveal(k.id);
     // 1 vault.create, 2 key.create (day 0); 3, 4 reveals (day 1); 5 reveal (day 2)
-    expect(await session.auditArchivePlan(start)).toBeNull();
-    expect(await session.auditArchivePlan(start + DAY)).toMatchObject({ fromSeq: 1, throughSeq: 2, count: 2 });
-    const plan = await session.auditArchivePlan(start + 2 * DAY);
+    expect(await session.audit.archivePlan(start)).toBeNull();
+    expect(await session.audit.archivePlan(start + DAY)).toMatchObject({ fromSeq: 1, throughSeq: 2, count: 2 });
+    const plan = await session.audit.archivePlan(start + 2 * DAY);
     expect(plan).toMatchObject({ fromSeq: 1, throughSeq: 4, count: 4, firstAt: start });
     // Everything is before next week, but the newest entry always stays.
-    expect(await session.auditArchivePlan(start + 7 * DAY)).toMatchObject({ throughSeq: 4 });
-    await expect(session.prepareAuditArchive(start)).rejects.toMatchObject({ code: 'InvalidInput', field: 'before' });
+    expect(await session.audit.archivePlan(start + 7 * DAY)).toMatchObject({ throughSeq: 4 });
+    await expect(session.audit.prepareArchive(start)).rejects.toMatchObject({ code: 'InvalidInput', field: 'before' });
 
-    const archive = await session.prepareAuditArchive(start + 2 * DAY);
+    const archive = await session.audit.prepareArchive(start + 2 * DAY);
     expect(archive).toMatchObject({ fromSeq: 1, throughSeq: 4, count: 4 });
     expect(archive.filename).toMatch(/^keyward-audit-archive-\d{8}-\d{6}\.json$/);
     const { verifyExport } = await import('./audit-export');
@@ -326,73 +326,73 @@ describe('archive and trim', () => {
     // Made, not yet trimmed: the log is whole.
     expect((await rows(dbName)).map((r) => r.seq)).toEqual([1, 2, 3, 4, 5]);
 
-    expect(await session.trimAuditArchive(archive)).toEqual({ trimmed: 4, throughSeq: 4 });
+    expect(await session.audit.trimArchive(archive)).toEqual({ trimmed: 4, throughSeq: 4 });
     const left = await rows(dbName);
     expect(left.map((r) => [r.seq, r.action])).toEqual([
       [5, 'key.reveal'],
       [6, 'audit.checkpoint'],
     ]);
-    expect(await session.verifyLog()).toMatchObject({ ok: true, count: 2 });
+    expect(await session.audit.verify()).toMatchObject({ ok: true, count: 2 });
     // One archive trims once; the next plan starts after the checkpoint.
-    await expect(session.trimAuditArchive(archive)).rejects.toMatchObject({ code: 'InvalidInput', field: 'archive' });
-    expect(await session.auditArchivePlan(start + 7 * DAY)).toMatchObject({ fromSeq: 5, throughSeq: 5, count: 1 });
+    await expect(session.audit.trimArchive(archive)).rejects.toMatchObject({ code: 'InvalidInput', field: 'archive' });
+    expect(await session.audit.archivePlan(start + 7 * DAY)).toMatchObject({ fromSeq: 5, throughSeq: 5, count: 1 });
   });
 
   it('does not trim when the log changed after the archive was made, or an archive came from elsewhere', async () => {
     const { session, dbName, clock } = await created();
-    const k = await session.createKey(pasted());
-    await session.revealValue(k.id);
-    await session.revealValue(k.id);
+    const k = await session.keys.create(pasted());
+    await session.keys.reveal(k.id);
+    await session.keys.reveal(k.id);
     const later = clock.now() + DAY;
-    const first = await session.prepareAuditArchive(later);
+    const first = await session.audit.prepareArchive(later);
     expect(first.throughSeq).toBe(3);
     // Another archive trims first (another tab, say): the first one no longer describes the log.
-    const second = await session.prepareAuditArchive(later);
-    await session.trimAuditArchive(second);
-    await expect(session.trimAuditArchive(first)).rejects.toMatchObject({ code: 'InvalidInput', field: 'archive' });
-    expect(await session.verifyLog()).toMatchObject({ ok: true });
+    const second = await session.audit.prepareArchive(later);
+    await session.audit.trimArchive(second);
+    await expect(session.audit.trimArchive(first)).rejects.toMatchObject({ code: 'InvalidInput', field: 'archive' });
+    expect(await session.audit.verify()).toMatchObject({ ok: true });
 
     // A copy of an archive is not one this session made.
-    await session.revealValue(k.id);
-    const third = await session.prepareAuditArchive(clock.now() + DAY);
-    await expect(session.trimAuditArchive({ ...third })).rejects.toMatchObject({ code: 'InvalidInput', field: 'archive' });
+    await session.keys.reveal(k.id);
+    const third = await session.audit.prepareArchive(clock.now() + DAY);
+    await expect(session.audit.trimArchive({ ...third })).rejects.toMatchObject({ code: 'InvalidInput', field: 'archive' });
 
     // The archived entries edited behind Keyward's back after the archive: nothing is trimmed.
-    const fourth = await session.prepareAuditArchive(clock.now() + DAY);
+    const fourth = await session.audit.prepareArchive(clock.now() + DAY);
     const before = (await rows(dbName)).map((r) => r.seq);
     await edit(dbName, async (db) => {
       const row = (await db.get(DB.stores.audit, fourth.throughSeq))!;
       await db.put(DB.stores.audit, { ...row, outcome: 'denied' });
     });
-    await expect(session.trimAuditArchive(fourth)).rejects.toMatchObject({ code: 'Corrupt' });
+    await expect(session.audit.trimArchive(fourth)).rejects.toMatchObject({ code: 'Corrupt' });
     expect((await rows(dbName)).map((r) => r.seq)).toEqual(before);
   });
 
   it('the two steps need the right to manage the audit log: an auditor can read it, not trim it', async () => {
     const { session, vault, dbName, clock } = await created();
-    const user = await session.addUser({ name: 'Audi', password: 'one-time password 1', role: 'auditor' });
+    const user = await session.directory.addUser({ name: 'Audi', password: 'one-time password 1', role: 'auditor' });
     const first = await vault.unlock({ userId: user.id, password: 'one-time password 1' });
-    await first.changePassword('one-time password 1', 'my very own passphrase');
+    await first.credentials.changePassword('one-time password 1', 'my very own passphrase');
     const later = clock.now() + DAY;
-    await expect(first.auditArchivePlan(later)).rejects.toMatchObject({ code: 'AccessDenied' });
-    await expect(first.prepareAuditArchive(later)).rejects.toMatchObject({ code: 'AccessDenied' });
-    const archive = await session.prepareAuditArchive(later);
-    await expect(first.trimAuditArchive(archive)).rejects.toMatchObject({ code: 'AccessDenied' });
+    await expect(first.audit.archivePlan(later)).rejects.toMatchObject({ code: 'AccessDenied' });
+    await expect(first.audit.prepareArchive(later)).rejects.toMatchObject({ code: 'AccessDenied' });
+    const archive = await session.audit.prepareArchive(later);
+    await expect(first.audit.trimArchive(archive)).rejects.toMatchObject({ code: 'AccessDenied' });
     expect((await rows(dbName)).some((r) => r.action === 'audit.checkpoint')).toBe(false);
   });
 
   it('refuses to trim everything, and notices a checkpoint moved forward to hide entries', async () => {
     const { session, dbName } = await created();
-    const k = await session.createKey(pasted());
-    for (let i = 0; i < 4; i++) await session.revealValue(k.id);
-    await expect(session.archiveAndTrim(6)).rejects.toMatchObject({ code: 'InvalidInput' });
-    await session.archiveAndTrim(3);
+    const k = await session.keys.create(pasted());
+    for (let i = 0; i < 4; i++) await session.keys.reveal(k.id);
+    await expect(session.audit.archiveAndTrim(6)).rejects.toMatchObject({ code: 'InvalidInput' });
+    await session.audit.archiveAndTrim(3);
     await edit(dbName, async (db) => {
       const four = (await db.get(DB.stores.audit, 4))!;
       await db.delete(DB.stores.audit, 4);
       const meta = (await db.get(DB.stores.meta, 'vault'))!;
       await db.put(DB.stores.meta, { ...meta, audit: { ...meta.audit, checkpoint: { seq: 4, mac: four.mac } } });
     });
-    expect(await session.verifyLog()).toEqual({ ok: false, kind: 'missing', seq: 4 });
+    expect(await session.audit.verify()).toEqual({ ok: false, kind: 'missing', seq: 4 });
   });
 });

@@ -13,11 +13,11 @@ async function filled() {
   const clock = new FakeClock();
   const { vault, dbName } = await newVault(clock);
   const session = await vault.create({ ownerName: 'Ada', password: PASSWORD, iterations: TEST_ITERATIONS });
-  const a = await session.createKey(pasted());
-  const b = await session.createKey({ ...pasted({ name: 'Webhook', value: 'ab'.repeat(32), format: 'hex' }), recipe: { bytes: 32, format: 'hex' } });
-  await session.rotateKey(b.id);
-  await session.rotateKey(b.id);
-  const c = await session.generateKey({ name: 'Signer', algorithm: { kind: 'ed25519' }, tags: [], notes: '' });
+  const a = await session.keys.create(pasted());
+  const b = await session.keys.create({ ...pasted({ name: 'Webhook', value: 'ab'.repeat(32), format: 'hex' }), recipe: { bytes: 32, format: 'hex' } });
+  await session.lifecycle.rotate(b.id);
+  await session.lifecycle.rotate(b.id);
+  const c = await session.keys.generate({ name: 'Signer', algorithm: { kind: 'ed25519' }, tags: [], notes: '' });
   return { clock, vault, dbName, session, ids: { a: a.id, b: b.id, c: c.id } };
 }
 
@@ -43,9 +43,9 @@ afterEach(() => vi.restoreAllMocks());
 describe('export, check and restore', () => {
   it('round-trips a whole vault into a browser that has none', async () => {
     const { session, ids } = await filled();
-    const { filename, bytes } = await session.exportBackup({ password: BACKUP_PW });
+    const { filename, bytes } = await session.backup.export({ password: BACKUP_PW });
     expect(filename).toMatch(/^keyward-backup-\d{8}-\d{6}\.kwbak$/);
-    const values = [await session.revealValue(ids.a), await session.revealValue(ids.b), await session.revealValue(ids.b, 1)];
+    const values = [await session.keys.reveal(ids.a), await session.keys.reveal(ids.b), await session.keys.reveal(ids.b, 1)];
 
     const { vault: fresh } = await newVault();
     const preview = await fresh.inspectBackup(bytes, BACKUP_PW);
@@ -53,56 +53,56 @@ describe('export, check and restore', () => {
     expect(await fresh.exists()).toBe(false); // checking touched nothing
     await fresh.restoreBackup(bytes, BACKUP_PW);
     const s = await fresh.unlock({ password: PASSWORD });
-    expect([await s.revealValue(ids.a), await s.revealValue(ids.b), await s.revealValue(ids.b, 1)]).toEqual(values);
-    expect((await s.getKey(ids.c)).algorithm).toEqual({ kind: 'ed25519' });
-    expect(await s.verifyLog()).toMatchObject({ ok: true });
-    const report = await s.auditReport({ actions: ['backup.export', 'backup.restore'] });
+    expect([await s.keys.reveal(ids.a), await s.keys.reveal(ids.b), await s.keys.reveal(ids.b, 1)]).toEqual(values);
+    expect((await s.keys.get(ids.c)).algorithm).toEqual({ kind: 'ed25519' });
+    expect(await s.audit.verify()).toMatchObject({ ok: true });
+    const report = await s.audit.report({ actions: ['backup.export', 'backup.restore'] });
     expect(report.page.map((e) => e.action)).toEqual(['backup.restore', 'backup.export']);
   });
 
   it('says whether a backup is older than the vault here', async () => {
     const { session, vault, ids } = await filled();
-    const { bytes } = await session.exportBackup({ password: BACKUP_PW });
+    const { bytes } = await session.backup.export({ password: BACKUP_PW });
     expect(await vault.inspectBackup(bytes, BACKUP_PW, session)).toMatchObject({ sameVault: true, olderThanVault: false });
     await expect(vault.inspectBackup(bytes, 'wrong password', session)).rejects.toBeInstanceOf(BackupError);
-    const checks = await session.auditReport({ actions: ['backup.verify'] });
+    const checks = await session.audit.report({ actions: ['backup.verify'] });
     expect(checks.page.map((e) => [e.outcome, e.details.error ?? null])).toEqual([
       ['failed', 'WrongPassword'],
       ['ok', null],
     ]);
-    await session.rotateKey(ids.b);
+    await session.lifecycle.rotate(ids.b);
     expect(await vault.inspectBackup(bytes, BACKUP_PW)).toMatchObject({ sameVault: true, olderThanVault: true });
   });
 
   it('can use the vault password, which must then open the vault', async () => {
     const { session, vault } = await filled();
-    await expect(session.exportBackup({ password: 'not the vault password', useVaultPassword: true })).rejects.toMatchObject({ code: 'WrongPassword' });
-    await expect(session.exportBackup({ password: 'short' })).rejects.toMatchObject({ code: 'PasswordTooShort' });
-    const { bytes } = await session.exportBackup({ password: PASSWORD, useVaultPassword: true });
+    await expect(session.backup.export({ password: 'not the vault password', useVaultPassword: true })).rejects.toMatchObject({ code: 'WrongPassword' });
+    await expect(session.backup.export({ password: 'short' })).rejects.toMatchObject({ code: 'PasswordTooShort' });
+    const { bytes } = await session.backup.export({ password: PASSWORD, useVaultPassword: true });
     expect((await vault.inspectBackup(bytes, PASSWORD)).counts.keys).toBe(3);
   });
 
   it('replace swaps everything for the backup, in one go', async () => {
     const { session, dbName } = await filled();
-    const { bytes } = await session.exportBackup({ password: BACKUP_PW });
+    const { bytes } = await session.backup.export({ password: BACKUP_PW });
     const other = await newVault();
     const os = await other.vault.create({ ownerName: 'Eve', password: 'another vault password', iterations: TEST_ITERATIONS });
-    await os.createKey(pasted({ name: 'Eve key' }));
+    await os.keys.create(pasted({ name: 'Eve key' }));
     await os.lock();
     await other.vault.restoreBackup(bytes, BACKUP_PW);
     await expect(other.vault.unlock({ password: 'another vault password' })).rejects.toMatchObject({ code: 'WrongPassword' });
     const s = await other.vault.unlock({ password: PASSWORD });
-    expect((await s.listKeys()).map((k) => k.name).sort()).toEqual(['Signer', 'Stripe', 'Webhook']);
+    expect((await s.keys.list()).map((k) => k.name).sort()).toEqual(['Signer', 'Stripe', 'Webhook']);
     expect((await other.vault.users()).map((u) => u.name)).toEqual(['Ada']);
     void dbName;
   });
 
   it('a failure in the middle of a restore leaves the vault exactly as it was', async () => {
     const { session } = await filled();
-    const { bytes } = await session.exportBackup({ password: BACKUP_PW });
+    const { bytes } = await session.backup.export({ password: BACKUP_PW });
     const other = await newVault();
     const os = await other.vault.create({ ownerName: 'Eve', password: 'another vault password', iterations: TEST_ITERATIONS });
-    await os.createKey(pasted({ name: 'Eve key' }));
+    await os.keys.create(pasted({ name: 'Eve key' }));
     const before = await dumpAll(other.dbName);
     const proto = globalThis.IDBObjectStore.prototype;
     const realPut = proto.put;
@@ -114,14 +114,14 @@ describe('export, check and restore', () => {
     await expect(other.vault.restoreBackup(bytes, BACKUP_PW)).rejects.toMatchObject({ code: 'StorageFull' });
     vi.restoreAllMocks();
     expect(await dumpAll(other.dbName)).toBe(before);
-    expect((await os.listKeys()).map((k) => k.name)).toEqual(['Eve key']);
+    expect((await os.keys.list()).map((k) => k.name)).toEqual(['Eve key']);
   });
 });
 
 describe('damaged files are each refused with their own error, changing nothing', () => {
   async function sample() {
     const { session, vault, dbName } = await filled();
-    const { bytes } = await session.exportBackup({ password: BACKUP_PW });
+    const { bytes } = await session.backup.export({ password: BACKUP_PW });
     return { bytes, vault, dbName };
   }
   const flip = (b: Uint8Array, at: number, bit = 0) => {
@@ -238,21 +238,21 @@ describe('the golden file', () => {
     expect(preview.counts.keys).toBeGreaterThanOrEqual(3);
     await vault.restoreBackup(bytes, 'correct horse battery staple');
     const s = await vault.unlock({ password: 'correct horse battery staple' });
-    const keys = await s.listKeys();
+    const keys = await s.keys.list();
     expect(keys.map((k) => k.name).sort()).toEqual(['GitHub deploy token', 'Release signing key', 'Stripe live key']);
     const stripe = keys.find((k) => k.name === 'Stripe live key')!;
     expect(stripe.version).toBe(3);
-    expect(await s.revealValue(stripe.id)).toBe('sk_live_golden_v3');
-    expect(await s.revealValue(stripe.id, 1)).toBe('sk_live_golden_v1');
-    expect(await s.verifyLog()).toMatchObject({ ok: true });
-    expect((await s.auditReport()).total).toBeGreaterThan(5);
+    expect(await s.keys.reveal(stripe.id)).toBe('sk_live_golden_v3');
+    expect(await s.keys.reveal(stripe.id, 1)).toBe('sk_live_golden_v1');
+    expect(await s.audit.verify()).toMatchObject({ ok: true });
+    expect((await s.audit.report()).total).toBeGreaterThan(5);
   });
 });
 
 describe('format versions', () => {
   it('writes version 2, and a version-1 file of the same vault restores to the same rows', async () => {
     const { session, vault, dbName, clock } = await filled();
-    const v2 = (await session.exportBackup({ password: BACKUP_PW })).bytes;
+    const v2 = (await session.backup.export({ password: BACKUP_PW })).bytes;
     expect(v2[8]).toBe(2);
     const db = await openKeywardDb({ name: dbName });
     const v1 = await makeBackupFile(await readVaultPayload(db), BACKUP_PW, clock.now(), TEST_ITERATIONS, 1);
@@ -275,8 +275,8 @@ describe('format versions', () => {
     }
     expect(restored[1]).toBe(restored[0]);
     const s = await vault.unlock({ password: PASSWORD });
-    expect((await s.listKeys()).map((k) => k.name).sort()).toEqual(['Signer', 'Stripe', 'Webhook']);
-    expect(await s.verifyLog()).toMatchObject({ ok: true });
+    expect((await s.keys.list()).map((k) => k.name).sort()).toEqual(['Signer', 'Stripe', 'Webhook']);
+    expect(await s.audit.verify()).toMatchObject({ ok: true });
   });
 
   it('refuses a version-2 payload that is not a vault, as Damaged', async () => {
@@ -297,12 +297,12 @@ describe('the golden file of version 2', () => {
     const { vault } = await newVault();
     await vault.restoreBackup(bytes, 'correct horse battery staple');
     const s = await vault.unlock({ password: 'correct horse battery staple' });
-    const keys = await s.listKeys();
+    const keys = await s.keys.list();
     expect(keys.map((k) => k.name).sort()).toEqual(['GitHub deploy token', 'Release signing key', 'Stripe live key']);
     const stripe = keys.find((k) => k.name === 'Stripe live key')!;
-    expect(await s.revealValue(stripe.id)).toBe('sk_live_golden_v3');
-    expect(await s.revealValue(stripe.id, 1)).toBe('sk_live_golden_v1');
-    expect(await s.verifyLog()).toMatchObject({ ok: true });
+    expect(await s.keys.reveal(stripe.id)).toBe('sk_live_golden_v3');
+    expect(await s.keys.reveal(stripe.id, 1)).toBe('sk_live_golden_v1');
+    expect(await s.audit.verify()).toMatchObject({ ok: true });
   });
 });
 
@@ -311,10 +311,10 @@ void openVault;
 describe('merge into this vault', () => {
   it('adds new keys, leaves identical ones, and applies a choice per conflict', async () => {
     const { session, vault, ids } = await filled();
-    const { bytes } = await session.exportBackup({ password: BACKUP_PW });
-    await session.updateKey(ids.a, { name: 'Stripe (renamed here)' });
-    await session.rotateKey(ids.b); // b: v4 here, v3 in the backup
-    const d = await session.createKey(pasted({ name: 'Only here' }));
+    const { bytes } = await session.backup.export({ password: BACKUP_PW });
+    await session.keys.update(ids.a, { name: 'Stripe (renamed here)' });
+    await session.lifecycle.rotate(ids.b); // b: v4 here, v3 in the backup
+    const d = await session.keys.create(pasted({ name: 'Only here' }));
 
     const first = await vault.previewMerge(session, bytes, BACKUP_PW, PASSWORD);
     expect(first.plan.added).toEqual([]);
@@ -327,23 +327,23 @@ describe('merge into this vault', () => {
     );
     await expect(first.apply({ [ids.a]: 'keep-mine' })).rejects.toThrow(/no choice/);
     await first.apply({ [ids.a]: 'keep-both', [ids.b]: 'take-backup' });
-    const names = (await session.listKeys()).map((k) => k.name).sort();
+    const names = (await session.keys.list()).map((k) => k.name).sort();
     expect(names).toEqual(['Only here', 'Signer', 'Stripe (from backup)', 'Stripe (renamed here)', 'Webhook']);
-    expect((await session.getKey(ids.b)).version).toBe(3);
-    expect(await session.revealValue(ids.a)).toBe('sk_live_1');
-    expect(await session.revealValue(d.id)).toBe('sk_live_1');
-    expect(await session.verifyLog()).toMatchObject({ ok: true });
+    expect((await session.keys.get(ids.b)).version).toBe(3);
+    expect(await session.keys.reveal(ids.a)).toBe('sk_live_1');
+    expect(await session.keys.reveal(d.id)).toBe('sk_live_1');
+    expect(await session.audit.verify()).toMatchObject({ ok: true });
     // A fresh unlock reads the merged keys from storage alike.
     await session.lock();
     const again = await vault.unlock({ password: PASSWORD });
-    expect((await again.listKeys()).length).toBe(5);
-    const fromBackup = (await again.listKeys()).find((k) => k.name === 'Stripe (from backup)')!;
-    expect(await again.revealValue(fromBackup.id)).toBe('sk_live_1');
+    expect((await again.keys.list()).length).toBe(5);
+    const fromBackup = (await again.keys.list()).find((k) => k.name === 'Stripe (from backup)')!;
+    expect(await again.keys.reveal(fromBackup.id)).toBe('sk_live_1');
   });
 
   it('merges another vault\'s backup (its own vault password) into this one, all as new keys', async () => {
     const src = await filled();
-    const { bytes } = await src.session.exportBackup({ password: BACKUP_PW });
+    const { bytes } = await src.session.backup.export({ password: BACKUP_PW });
     const dst = await newVault();
     const s = await dst.vault.create({ ownerName: 'Eve', password: 'eve vault password', iterations: TEST_ITERATIONS });
     await expect(dst.vault.previewMerge(s, bytes, BACKUP_PW, 'eve vault password')).rejects.toMatchObject({ code: 'WrongPassword' });
@@ -361,7 +361,7 @@ describe('merge into this vault', () => {
     vi.restoreAllMocks();
     expect(await dumpAll(dst.dbName)).toBe(before);
     await m.apply({});
-    expect((await s.listKeys()).map((k) => k.name).sort()).toEqual(['Signer', 'Stripe', 'Webhook']);
-    expect(await s.revealValue(src.ids.b, 1)).toBe('ab'.repeat(32));
+    expect((await s.keys.list()).map((k) => k.name).sort()).toEqual(['Signer', 'Stripe', 'Webhook']);
+    expect(await s.keys.reveal(src.ids.b, 1)).toBe('ab'.repeat(32));
   });
 });

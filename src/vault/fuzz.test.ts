@@ -211,9 +211,9 @@ describe('vault-level restores and imports', () => {
 
   beforeAll(async () => {
     ({ vault, session, dbName } = await createdVault());
-    await session.createKey({ name: 'Stripe', value: 'sk_live_1', format: 'text', tags: ['pay'], notes: '' });
-    await session.generateKey({ name: 'Signer', algorithm: { kind: 'ecdsa-p256' }, tags: [], notes: '' });
-    backup = (await session.exportBackup({ password: BACKUP_PW })).bytes;
+    await session.keys.create({ name: 'Stripe', value: 'sk_live_1', format: 'text', tags: ['pay'], notes: '' });
+    await session.keys.generate({ name: 'Signer', algorithm: { kind: 'ecdsa-p256' }, tags: [], notes: '' });
+    backup = (await session.backup.export({ password: BACKUP_PW })).bytes;
   });
   afterAll(() => vault.close());
 
@@ -282,7 +282,7 @@ describe('vault-level restores and imports', () => {
     await fc.assert(
       fc.asyncProperty(text, text, fc.array(text, { maxLength: 25 }), text, fc.constantFrom('text', 'hex', 'base64', 'base64url', 'rot13'), async (name, value, tags, notes, format) => {
         const before = await dumpDb(dbName);
-        const saved = await session.createKey({ name, value, tags, notes, format: format as 'text' }).then(
+        const saved = await session.keys.create({ name, value, tags, notes, format: format as 'text' }).then(
           (k) => k,
           (e: unknown) => e,
         );
@@ -291,7 +291,7 @@ describe('vault-level restores and imports', () => {
           expect((saved as VaultError).code).toBe('InvalidInput');
           expect(await dumpDb(dbName)).toBe(before);
         } else {
-          expect(await session.revealValue((saved as { id: never }).id)).toBe(value);
+          expect(await session.keys.reveal((saved as { id: never }).id)).toBe(value);
         }
       }),
       { numRuns: 150 },
@@ -306,7 +306,7 @@ describe('vault-level restores and imports', () => {
     await fc.assert(
       fc.asyncProperty(text, fc.constantFrom(...algs), async (t, algorithm) => {
         const before = await dumpDb(dbName);
-        const e = await rejection(session.importKey({ name: 'imported', tags: [], notes: '', algorithm, text: t }));
+        const e = await rejection(session.keys.import({ name: 'imported', tags: [], notes: '', algorithm, text: t }));
         if (e !== null) {
           expect(e, String(e)).toBeInstanceOf(VaultError);
           expect(['InvalidInput', 'Unsupported']).toContain((e as VaultError).code);

@@ -3,12 +3,13 @@
 export * from './types';
 export { VaultError, isVaultError, type VaultErrorCode } from './errors';
 export { openVault, Vault, type OpenVaultOptions, type CreateVaultInput, type UnlockInput } from './vault';
-export { Session, SYSTEM_ACTOR } from './session';
+export { Session, SYSTEM_ACTOR } from './session/index';
 export { PERMISSIONS, GRANTABLE, ASSIGNABLE_ROLES, ROLES, OPERATIONS, atLeast, isAdmin, roleAllows, denial, type Permission, type Operation } from './access';
 export { IncrementalSearch, searchKeys, sortKeys, type KeySort, type SortDirection } from './search';
 export { IdleLock, type IdleLockOptions } from './idle-lock';
 export { allowedTransitions, isLegalTransition, dueStatus, nextRotationAt, stateAllows, addDays, DAY_MS, type DueStatus, type KeyUse } from './lifecycle';
-export type { DueWork, ExportPart, ExportFormat, AuditEntryView, AuditArchive, AuditArchivePlan, LockCause } from './session';
+export type { DueWork, ExportPart, ExportFormat, AuditArchive, AuditArchivePlan, LockCause } from './session/index';
+export type { AuditEntryView } from './audit-chain';
 export { AUDIT_ACTIONS, type AuditAction, type AuditOutcome, type ChainResult, type ChainBreak } from './audit-chain';
 export { buildReport, type AuditFilter, type AuditReport, type DayBucket } from './audit-report';
 export { verifyExport, fingerprintOf, EXPORT_FORMAT, type AuditExport, type ExportEntry, type VerifyResult } from './audit-export';
@@ -18,5 +19,5 @@ export { describeAlgorithm, RSA_SIZES, type KeyAlgorithm, type KeyAlgorithmKind,
 export { BackupError, BACKUP_ERROR_WORDS, BACKUP_VERSION, MAX_BACKUP_BYTES, type BackupErrorCode } from './backup-errors';
 export { type BackupPreview } from './backup';
 export { type MergePlan, type MergeConflict, type Resolution, type KeySide } from './merge';
-export type { KeyDump } from './session';
+export type { KeyDump } from './session/index';
 export { TabSync, TAB_CHANNEL, type TabMessage, type TabSyncOptions } from './tabs';

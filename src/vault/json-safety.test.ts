@@ -86,8 +86,8 @@ describe('backup files', () => {
 
   it('a payload with poisoned members in its rows opens without them', async () => {
     const { session, vault } = await createdVault();
-    await session.createKey({ name: 'k', value: 'v', format: 'text', tags: [], notes: '' });
-    const { bytes } = await session.exportBackup({ password: BACKUP_PW });
+    await session.keys.create({ name: 'k', value: 'v', format: 'text', tags: [], notes: '' });
+    const { bytes } = await session.backup.export({ password: BACKUP_PW });
     const { header, payload } = await readBackupFile(bytes, BACKUP_PW);
     // A version-1 (JSON) payload of the same vault; version 2's decoder drops the same members (payload-codec.test.ts).
     const json = poison(poison(poison(utf8Decode(encodePayloadV1(decodeTree(payload) as VaultPayload)), 'id'), 'kind'), 'meta');

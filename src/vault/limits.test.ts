@@ -22,7 +22,7 @@ describe('size limits', () => {
   ])('refuses %s as InvalidInput on its field, writing nothing', async (_what, over, field) => {
     const { session, dbName } = await createdVault();
     const before = await dumpDb(dbName);
-    await rejectsWith(session.createKey(input(over)), 'InvalidInput', field);
+    await rejectsWith(session.keys.create(input(over)), 'InvalidInput', field);
     expect(await dumpDb(dbName)).toBe(before);
   });
 
@@ -32,20 +32,20 @@ describe('size limits', () => {
     const name = '😀'.repeat(LIMITS.nameMaxChars); // 200 characters, 400 UTF-16 units
     const notes = 'n'.repeat(LIMITS.notesMaxChars);
     const tags = Array.from({ length: LIMITS.tagsMax }, (_, i) => `${i}`.padEnd(LIMITS.tagMaxChars, 't'));
-    const k = await session.createKey(input({ value, name, notes, tags }));
+    const k = await session.keys.create(input({ value, name, notes, tags }));
     expect(new TextEncoder().encode(value).length).toBe(LIMITS.valueMaxBytes);
     expect(k).toMatchObject({ name, notes, tags });
-    expect(await session.revealValue(k.id)).toBe(value);
+    expect(await session.keys.reveal(k.id)).toBe(value);
   });
 
   it('refuses a 1 MB value and a 10,000-character name on edit and rotation too, writing nothing', async () => {
     const { session, dbName } = await createdVault();
-    const k = await session.createKey(input());
+    const k = await session.keys.create(input());
     const before = await dumpDb(dbName);
-    await rejectsWith(session.updateKey(k.id, { name: 'n'.repeat(10_000) }), 'InvalidInput', 'name');
-    await rejectsWith(session.updateKey(k.id, { value: 'v'.repeat(MB) }), 'InvalidInput', 'value');
-    await rejectsWith(session.rotateKey(k.id, { value: 'v'.repeat(MB) }), 'InvalidInput', 'value');
-    await rejectsWith(session.importKey({ name: 'k', tags: [], notes: '', algorithm: { kind: 'hmac', hash: 'SHA-256' }, text: 'a'.repeat(MB) }), 'InvalidInput', 'material');
+    await rejectsWith(session.keys.update(k.id, { name: 'n'.repeat(10_000) }), 'InvalidInput', 'name');
+    await rejectsWith(session.keys.update(k.id, { value: 'v'.repeat(MB) }), 'InvalidInput', 'value');
+    await rejectsWith(session.lifecycle.rotate(k.id, { value: 'v'.repeat(MB) }), 'InvalidInput', 'value');
+    await rejectsWith(session.keys.import({ name: 'k', tags: [], notes: '', algorithm: { kind: 'hmac', hash: 'SHA-256' }, text: 'a'.repeat(MB) }), 'InvalidInput', 'material');
     expect(await dumpDb(dbName)).toBe(before);
   });
 });
@@ -61,26 +61,26 @@ describe('broken characters (found by fuzzing)', () => {
   ])('refuses a lone surrogate in the %s, writing nothing', async (_what, over, field) => {
     const { session, dbName } = await createdVault();
     const before = await dumpDb(dbName);
-    await rejectsWith(session.createKey(input(over)), 'InvalidInput', field);
+    await rejectsWith(session.keys.create(input(over)), 'InvalidInput', field);
     expect(await dumpDb(dbName)).toBe(before);
   });
 
   it('keeps well-formed astral characters (surrogate pairs) exactly', async () => {
     const { session } = await createdVault();
-    const k = await session.createKey(input({ name: '🔑 key', value: 'p😀ss', notes: '𝄞', tags: ['🏷'] }));
+    const k = await session.keys.create(input({ name: '🔑 key', value: 'p😀ss', notes: '𝄞', tags: ['🏷'] }));
     expect(k).toMatchObject({ name: '🔑 key', notes: '𝄞', tags: ['🏷'] });
-    expect(await session.revealValue(k.id)).toBe('p😀ss');
+    expect(await session.keys.reveal(k.id)).toBe('p😀ss');
   });
 
   it('refuses a lone surrogate in a group name (sealed like key names) and a user name', async () => {
     const { session } = await createdVault();
-    await rejectsWith(session.createGroup('ops \ud800'), 'InvalidInput', 'groupName');
-    await rejectsWith(session.addUser({ name: 'Bob \udfff', password: 'another long password', role: 'member' }), 'InvalidInput', 'ownerName');
+    await rejectsWith(session.directory.createGroup('ops \ud800'), 'InvalidInput', 'groupName');
+    await rejectsWith(session.directory.addUser({ name: 'Bob \udfff', password: 'another long password', role: 'member' }), 'InvalidInput', 'ownerName');
   });
 
   it('refuses a lone surrogate in a compromise reason', async () => {
     const { session } = await createdVault();
-    const k = await session.createKey(input());
-    await rejectsWith(session.setState(k.id, 'compromised', { reason: 'leaked \ud800' }), 'InvalidInput', 'reason');
+    const k = await session.keys.create(input());
+    await rejectsWith(session.lifecycle.setState(k.id, 'compromised', { reason: 'leaked \ud800' }), 'InvalidInput', 'reason');
   });
 });

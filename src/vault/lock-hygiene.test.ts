@@ -7,7 +7,6 @@ import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createdVault, PASSWORD } from '../../test/unit/helpers';
 import { isVaultError } from './errors';
-import { Session } from './session';
 import type { KeyId } from './types';
 
 setFlagsFromString('--expose-gc');
@@ -70,19 +69,19 @@ afterEach(() => stopTracking?.());
 describe('lock', () => {
   it('leaves no key, plaintext or decrypted record reachable from the locked session or its vault', async () => {
     const { vault, session: first } = await createdVault();
-    const secret = await first.createKey({ name: 'Stripe', value: 'sk_live_hygiene_1', format: 'text', tags: ['pay'], notes: 'rotate monthly' });
-    const signer = await first.generateKey({ name: 'Signer', algorithm: { kind: 'ecdsa-p256' }, tags: [], notes: '' });
+    const secret = await first.keys.create({ name: 'Stripe', value: 'sk_live_hygiene_1', format: 'text', tags: ['pay'], notes: 'rotate monthly' });
+    const signer = await first.keys.generate({ name: 'Signer', algorithm: { kind: 'ecdsa-p256' }, tags: [], notes: '' });
     await first.lock();
 
     const { tracked, stop } = trackSecrets();
     stopTracking = stop;
     const session = await vault.unlock({ password: PASSWORD });
-    expect((await session.listKeys()).map((k) => k.name).sort()).toEqual(['Signer', 'Stripe']);
-    expect(await session.revealValue(secret.id)).toBe('sk_live_hygiene_1');
-    expect(await session.exportKey(signer.id, { part: 'private', format: 'pem' })).toContain('PRIVATE KEY');
-    await session.auditReport({});
-    await session.logCheck();
-    await session.rotateKey(secret.id, { value: 'sk_live_hygiene_2' });
+    expect((await session.keys.list()).map((k) => k.name).sort()).toEqual(['Signer', 'Stripe']);
+    expect(await session.keys.reveal(secret.id)).toBe('sk_live_hygiene_1');
+    expect(await session.keys.export(signer.id, { part: 'private', format: 'pem' })).toContain('PRIVATE KEY');
+    await session.audit.report({});
+    await session.audit.check();
+    await session.lifecycle.rotate(secret.id, { value: 'sk_live_hygiene_2' });
     await session.lock();
     stop();
 
@@ -100,53 +99,62 @@ describe('lock', () => {
 
   it('makes every method refuse: the Locked error for everything that reads or writes the vault', async () => {
     const { vault, session } = await createdVault();
-    const k = await session.createKey({ name: 'Stripe', value: 'sk_live_1', format: 'text', tags: [], notes: '' });
+    const k = await session.keys.create({ name: 'Stripe', value: 'sk_live_1', format: 'text', tags: [], notes: '' });
     await session.lock();
     const id = k.id as KeyId;
     const args: Record<string, unknown[]> = {
       start: [{}],
-      logCheck: [],
-      archiveAndTrim: [1],
-      exportBackup: [{ password: PASSWORD, useVaultPassword: true }],
-      dumpRecords: ['test'],
-      importRecords: [{ add: [], replace: [] }, {}],
-      auditReport: [{}],
-      exportAudit: [{}, 'json'],
-      record: [{ action: 'key.reveal', keyId: id }],
-      updateSettings: [{ autoLockMinutes: 5 }],
-      changePassword: [PASSWORD, 'another long password'],
-      rotateUserKey: [PASSWORD],
-      getKey: [id],
-      listVersions: [id],
-      revealValue: [id],
-      exportKey: [id, { part: 'secret', format: 'jwk' }],
-      createKey: [{ name: 'x', value: 'y', format: 'text', tags: [], notes: '' }],
-      generateKey: [{ name: 'x', algorithm: { kind: 'aes-gcm', length: 256 }, tags: [], notes: '' }],
-      importKey: [{ name: 'x', algorithm: { kind: 'aes-gcm', length: 256 }, tags: [], notes: '', text: '00'.repeat(32) }],
-      updateKey: [id, { name: 'y' }],
-      rotateKey: [id, { value: 'z' }],
-      setState: [id, 'suspended'],
-      setRotationPolicy: [id, { periodDays: 30, auto: false }],
-      setOldestUsableVersion: [id, 1],
-      setKeepVersions: [id, 5],
-      trimVersions: [id],
-      scheduleDestruction: [id, 7],
-      cancelDestruction: [id],
-      deleteKey: [id],
+      'audit.check': [],
+      'audit.archiveAndTrim': [1],
+      'backup.export': [{ password: PASSWORD, useVaultPassword: true }],
+      'backup.dump': ['test'],
+      'backup.importRecords': [{ add: [], replace: [] }, {}],
+      'audit.report': [{}],
+      'audit.export': [{}, 'json'],
+      'audit.record': [{ action: 'key.reveal', keyId: id }],
+      'settings.update': [{ autoLockMinutes: 5 }],
+      'credentials.changePassword': [PASSWORD, 'another long password'],
+      'credentials.rotateUserKey': [PASSWORD],
+      'keys.get': [id],
+      'keys.versions': [id],
+      'keys.reveal': [id],
+      'keys.export': [id, { part: 'secret', format: 'jwk' }],
+      'keys.create': [{ name: 'x', value: 'y', format: 'text', tags: [], notes: '' }],
+      'keys.generate': [{ name: 'x', algorithm: { kind: 'aes-gcm', length: 256 }, tags: [], notes: '' }],
+      'keys.import': [{ name: 'x', algorithm: { kind: 'aes-gcm', length: 256 }, tags: [], notes: '', text: '00'.repeat(32) }],
+      'keys.update': [id, { name: 'y' }],
+      'lifecycle.rotate': [id, { value: 'z' }],
+      'lifecycle.setState': [id, 'suspended'],
+      'lifecycle.setRotationPolicy': [id, { periodDays: 30, auto: false }],
+      'lifecycle.setOldestUsableVersion': [id, 1],
+      'lifecycle.setKeepVersions': [id, 5],
+      'lifecycle.trimVersions': [id],
+      'lifecycle.scheduleDestruction': [id, 7],
+      'lifecycle.cancelDestruction': [id],
+      'lifecycle.remove': [id],
     };
     // Not refusals: lock() is idempotent, onLock() registers a callback; neither reads or hands out anything.
     const exempt = new Set(['constructor', 'lock', 'onLock']);
-    const methods = Object.getOwnPropertyNames(Session.prototype).filter((name) => {
-      const d = Object.getOwnPropertyDescriptor(Session.prototype, name)!;
-      return typeof d.value === 'function' && !exempt.has(name);
-    });
+    // Every method of the session and of each of its modules (issue #13), named "module.method".
+    const parts: [string, object][] = [['', session], ...Object.entries(session).filter(([, v]) => typeof v === 'object' && v !== null && Object.getPrototypeOf(v) !== Object.prototype)];
+    const targets = new Map<string, object>();
+    for (const [prefix, part] of parts) {
+      const proto = Object.getPrototypeOf(part) as object;
+      for (const name of Object.getOwnPropertyNames(proto)) {
+        const d = Object.getOwnPropertyDescriptor(proto, name)!;
+        if (typeof d.value === 'function' && !exempt.has(name)) targets.set(prefix ? `${prefix}.${name}` : name, part);
+      }
+    }
+    expect(parts.map(([prefix]) => prefix)).toEqual(['', 'keys', 'lifecycle', 'access', 'directory', 'audit', 'backup', 'settings', 'credentials']);
+    const methods = [...targets.keys()];
     expect(methods.length).toBeGreaterThan(30);
     const wrong: string[] = [];
     for (const name of methods) {
-      const fn = (session as unknown as Record<string, (...a: unknown[]) => unknown>)[name]!;
+      const target = targets.get(name)!;
+      const fn = (target as Record<string, (...a: unknown[]) => unknown>)[name.split('.').at(-1)!]!;
       let error: unknown = null;
       try {
-        await fn.apply(session, args[name] ?? [id, {}]);
+        await fn.apply(target, args[name] ?? [id, {}]);
       } catch (e) {
         error = e;
       }

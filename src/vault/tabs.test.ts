@@ -25,36 +25,36 @@ describe('writes from several tabs', () => {
     const tabs = await twoTabs();
     const names = Array.from({ length: 12 }, (_, i) => [`A${i}`, `B${i}`]).flat();
     // Fired together, as two people clicking "Save" in two windows at once.
-    const results = await Promise.allSettled(names.map((name) => (name.startsWith('A') ? tabs.a : tabs.b).createKey(pasted(name))));
+    const results = await Promise.allSettled(names.map((name) => (name.startsWith('A') ? tabs.a : tabs.b).keys.create(pasted(name))));
     expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
     expect(locks.overlaps).toBe(0);
     tabs.a.forgetCached();
-    expect((await tabs.a.listKeys()).map((k) => k.name).sort()).toEqual([...names].sort());
-    expect(await tabs.a.verifyLog()).toMatchObject({ ok: true });
-    expect(await tabs.b.verifyLog()).toMatchObject({ ok: true });
+    expect((await tabs.a.keys.list()).map((k) => k.name).sort()).toEqual([...names].sort());
+    expect(await tabs.a.audit.verify()).toMatchObject({ ok: true });
+    expect(await tabs.b.audit.verify()).toMatchObject({ ok: true });
     tabs.close();
   });
 
   it('reloadSettings() gives a tab the settings another tab saved', async () => {
     const tabs = await twoTabs();
-    await tabs.a.updateSettings({ autoLockMinutes: 3, clipboardClearSeconds: 45 });
-    expect(tabs.b.settings()).not.toEqual({ autoLockMinutes: 3, clipboardClearSeconds: 45 });
-    expect(await tabs.b.reloadSettings()).toEqual({ autoLockMinutes: 3, clipboardClearSeconds: 45 });
-    expect(tabs.b.settings()).toEqual({ autoLockMinutes: 3, clipboardClearSeconds: 45 });
+    await tabs.a.settings.update({ autoLockMinutes: 3, clipboardClearSeconds: 45 });
+    expect(tabs.b.settings.current()).not.toEqual({ autoLockMinutes: 3, clipboardClearSeconds: 45 });
+    expect(await tabs.b.settings.reload()).toEqual({ autoLockMinutes: 3, clipboardClearSeconds: 45 });
+    expect(tabs.b.settings.current()).toEqual({ autoLockMinutes: 3, clipboardClearSeconds: 45 });
     await tabs.b.lock();
-    await expect(tabs.b.reloadSettings()).rejects.toMatchObject({ code: 'Locked' });
+    await expect(tabs.b.settings.reload()).rejects.toMatchObject({ code: 'Locked' });
     tabs.close();
   });
 
   it('forgetCached() makes a tab read what another tab wrote', async () => {
     const tabs = await twoTabs();
-    expect(await tabs.a.listKeys()).toEqual([]);
-    await tabs.b.createKey(pasted('from B'));
-    expect(await tabs.a.listKeys()).toEqual([]); // still the decrypted copy from before
+    expect(await tabs.a.keys.list()).toEqual([]);
+    await tabs.b.keys.create(pasted('from B'));
+    expect(await tabs.a.keys.list()).toEqual([]); // still the decrypted copy from before
     tabs.a.forgetCached();
-    const keys = await tabs.a.listKeys();
+    const keys = await tabs.a.keys.list();
     expect(keys.map((k) => k.name)).toEqual(['from B']);
-    expect(await tabs.a.revealValue(keys[0]!.id)).toBe('value of from B');
+    expect(await tabs.a.keys.reveal(keys[0]!.id)).toBe('value of from B');
     tabs.close();
   });
 });
@@ -64,11 +64,11 @@ describe('a change made from a copy another tab has changed since', () => {
   // transaction (the stored sealed metadata is not the one A read), the same way, and writes nothing.
   async function renamedElsewhere() {
     const tabs = await twoTabs();
-    const key = await tabs.a.createKey(pasted('shared'));
-    const bo = await tabs.a.addUser({ name: 'Bo', password: 'one-time password 1', role: 'member' });
-    await tabs.a.getKey(key.id);
+    const key = await tabs.a.keys.create(pasted('shared'));
+    const bo = await tabs.a.directory.addUser({ name: 'Bo', password: 'one-time password 1', role: 'member' });
+    await tabs.a.keys.get(key.id);
     tabs.b.forgetCached();
-    await tabs.b.updateKey(key.id, { name: 'renamed in B' });
+    await tabs.b.keys.update(key.id, { name: 'renamed in B' });
     return { ...tabs, key, bo };
   }
 
@@ -84,26 +84,26 @@ describe('a change made from a copy another tab has changed since', () => {
 
   it('an edit or a rotation (the key commit)', async () => {
     const tabs = await renamedElsewhere();
-    await refusedUnchanged(tabs, tabs.a.updateKey(tabs.key.id, { notes: 'from A' }));
-    await refusedUnchanged(tabs, tabs.a.rotateKey(tabs.key.id, { value: 'new value' }));
+    await refusedUnchanged(tabs, tabs.a.keys.update(tabs.key.id, { notes: 'from A' }));
+    await refusedUnchanged(tabs, tabs.a.lifecycle.rotate(tabs.key.id, { value: 'new value' }));
     // Reloaded, tab A changes the key as B left it.
     tabs.a.forgetCached();
-    expect((await tabs.a.updateKey(tabs.key.id, { notes: 'from A' })).name).toBe('renamed in B');
+    expect((await tabs.a.keys.update(tabs.key.id, { notes: 'from A' })).name).toBe('renamed in B');
     tabs.close();
   });
 
   it('a first "view" grant (which moves the metadata under a meta key)', async () => {
     const tabs = await renamedElsewhere();
-    await refusedUnchanged(tabs, tabs.a.grantAccess(tabs.key.id, tabs.bo.id, 'view'));
+    await refusedUnchanged(tabs, tabs.a.access.grant(tabs.key.id, tabs.bo.id, 'view'));
     tabs.close();
   });
 
   it('a revoke that re-keys', async () => {
     const tabs = await renamedElsewhere();
-    await tabs.b.grantAccess(tabs.key.id, tabs.bo.id, 'use');
+    await tabs.b.access.grant(tabs.key.id, tabs.bo.id, 'use');
     // The grant table changed, not the key row: tab A still holds its copy of the key.
-    await refusedUnchanged(tabs, tabs.a.revokeAccess(tabs.key.id, tabs.bo.id));
-    await rejectsWith(tabs.a.revokeAccess(tabs.key.id, 'nobody'), 'NotFound');
+    await refusedUnchanged(tabs, tabs.a.access.revoke(tabs.key.id, tabs.bo.id));
+    await rejectsWith(tabs.a.access.revoke(tabs.key.id, 'nobody'), 'NotFound');
     tabs.close();
   });
 });

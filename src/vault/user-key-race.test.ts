@@ -29,7 +29,7 @@ async function until(condition: () => boolean): Promise<void> {
 async function twoTabs() {
   const clock = new FakeClock();
   const a = await createdVault(clock);
-  const first = await a.session.createKey(pasted('before'));
+  const first = await a.session.keys.create(pasted('before'));
   const vaultB = await openVault({ dbName: a.dbName, clock, kdfFloor: TEST_ITERATIONS });
   const b = await vaultB.unlock({ password: PASSWORD });
   const causes: LockCause[] = [];
@@ -52,9 +52,9 @@ async function keyStores(dbName: string): Promise<string> {
 /** Unlocks afresh with `password` and opens every key this person holds: every stored grant still opens. */
 async function everyKeyOpens(tabs: { vault: { unlock: (i: { password: string }) => Promise<Session> }; dbName: string }, password: string, expected: string[]): Promise<void> {
   const session = await tabs.vault.unlock({ password });
-  const keys = await session.listKeys();
+  const keys = await session.keys.list();
   expect(keys.map((k) => k.name).sort()).toEqual([...expected].sort());
-  for (const k of keys) expect(await session.revealValue(k.id)).toBe(`value of ${k.name}`);
+  for (const k of keys) expect(await session.keys.reveal(k.id)).toBe(`value of ${k.name}`);
   const db = await openKeywardDb({ name: tabs.dbName });
   try {
     // No grant is left over that this session did not open (one per key, all this owner's).
@@ -68,30 +68,30 @@ async function everyKeyOpens(tabs: { vault: { unlock: (i: { password: string }) 
 describe('a write from a tab whose user key was changed in another tab', () => {
   it('createKey after a user-key rotation elsewhere: refused, nothing written, the tab locks; every grant opens', async () => {
     const tabs = await twoTabs();
-    await tabs.b.rotateUserKey(PASSWORD);
+    await tabs.b.credentials.rotateUserKey(PASSWORD);
     const before = await keyStores(tabs.dbName);
-    await rejectsWith(tabs.a.createKey(pasted('lost?')), 'Locked');
+    await rejectsWith(tabs.a.keys.create(pasted('lost?')), 'Locked');
     expect(tabs.a.locked).toBe(true);
     expect(tabs.causes).toEqual(['rekeyed']);
     expect(await keyStores(tabs.dbName)).toBe(before);
     await everyKeyOpens(tabs, PASSWORD, ['before']);
     // The other tab goes on, and its log (with tab A's lock entry) verifies.
-    await tabs.b.createKey(pasted('from B'));
-    expect(await tabs.b.verifyLog()).toMatchObject({ ok: true });
-    const locks = await tabs.b.auditReport({ actions: ['lock'] });
+    await tabs.b.keys.create(pasted('from B'));
+    expect(await tabs.b.audit.verify()).toMatchObject({ ok: true });
+    const locks = await tabs.b.audit.report({ actions: ['lock'] });
     expect(locks.page.map((e) => e.details)).toContainEqual(expect.objectContaining({ why: 'the user key was changed in another tab' }));
-    expect((await tabs.b.auditReport({ actions: ['key.create'] })).total).toBe(2); // "before" and "from B", not "lost?"
+    expect((await tabs.b.audit.report({ actions: ['key.create'] })).total).toBe(2); // "before" and "from B", not "lost?"
     tabs.close();
   });
 
   it('generated and imported typed keys after a password change elsewhere: refused; the new password opens everything', async () => {
     const tabs = await twoTabs();
     const c = await tabs.vault.unlock({ password: PASSWORD });
-    await tabs.b.changePassword(PASSWORD, NEW_PASSWORD);
+    await tabs.b.credentials.changePassword(PASSWORD, NEW_PASSWORD);
     const before = await keyStores(tabs.dbName);
-    await rejectsWith(tabs.a.generateKey({ name: 'hmac', tags: [], notes: '', algorithm: { kind: 'hmac', hash: 'SHA-256' } }), 'Locked');
+    await rejectsWith(tabs.a.keys.generate({ name: 'hmac', tags: [], notes: '', algorithm: { kind: 'hmac', hash: 'SHA-256' } }), 'Locked');
     expect(tabs.a.locked).toBe(true);
-    await rejectsWith(c.importKey({ name: 'imported', tags: [], notes: '', algorithm: { kind: 'hmac', hash: 'SHA-256' }, text: 'ab'.repeat(32) }), 'Locked');
+    await rejectsWith(c.keys.import({ name: 'imported', tags: [], notes: '', algorithm: { kind: 'hmac', hash: 'SHA-256' }, text: 'ab'.repeat(32) }), 'Locked');
     expect(c.locked).toBe(true);
     expect(await keyStores(tabs.dbName)).toBe(before);
     await everyKeyOpens(tabs, NEW_PASSWORD, ['before']);
@@ -100,10 +100,10 @@ describe('a write from a tab whose user key was changed in another tab', () => {
 
   it('a restore or merge (importRecords) after a rotation elsewhere: refused, nothing replaced', async () => {
     const tabs = await twoTabs();
-    const dumps = await tabs.a.dumpRecords('test');
-    await tabs.b.rotateUserKey(PASSWORD);
+    const dumps = await tabs.a.backup.dump('test');
+    await tabs.b.credentials.rotateUserKey(PASSWORD);
     const before = await keyStores(tabs.dbName);
-    await rejectsWith(tabs.a.importRecords({ add: [], replace: dumps }, { mode: 'merge' }), 'Locked');
+    await rejectsWith(tabs.a.backup.importRecords({ add: [], replace: dumps }, { mode: 'merge' }), 'Locked');
     expect(tabs.a.locked).toBe(true);
     expect(await keyStores(tabs.dbName)).toBe(before);
     await everyKeyOpens(tabs, PASSWORD, ['before']);
@@ -112,23 +112,23 @@ describe('a write from a tab whose user key was changed in another tab', () => {
 
   it('granting and revoking (which re-keys, re-wrapping your own grant) after a rotation elsewhere: refused', async () => {
     const tabs = await twoTabs();
-    const bo = await tabs.a.addUser({ name: 'Bo', password: 'one-time password 1', role: 'member' });
-    await tabs.a.grantAccess(tabs.first.id, bo.id, 'use');
-    await tabs.b.rotateUserKey(PASSWORD);
+    const bo = await tabs.a.directory.addUser({ name: 'Bo', password: 'one-time password 1', role: 'member' });
+    await tabs.a.access.grant(tabs.first.id, bo.id, 'use');
+    await tabs.b.credentials.rotateUserKey(PASSWORD);
     const before = await keyStores(tabs.dbName);
-    await rejectsWith(tabs.a.grantAccess(tabs.first.id, bo.id, 'manage'), 'Locked');
+    await rejectsWith(tabs.a.access.grant(tabs.first.id, bo.id, 'manage'), 'Locked');
     expect(tabs.a.locked).toBe(true);
     expect(await keyStores(tabs.dbName)).toBe(before);
     // A second stale tab tries the revoke (the re-key wraps the key again under its old user key).
     const c = await tabs.vault.unlock({ password: PASSWORD });
-    await tabs.b.changePassword(PASSWORD, NEW_PASSWORD);
+    await tabs.b.credentials.changePassword(PASSWORD, NEW_PASSWORD);
     const before2 = await keyStores(tabs.dbName);
-    await rejectsWith(c.revokeAccess(tabs.first.id, bo.id), 'Locked');
+    await rejectsWith(c.access.revoke(tabs.first.id, bo.id), 'Locked');
     expect(c.locked).toBe(true);
     expect(await keyStores(tabs.dbName)).toBe(before2);
     const session = await tabs.vault.unlock({ password: NEW_PASSWORD });
-    expect(await session.revealValue(tabs.first.id)).toBe('value of before');
-    expect((await session.listAccess(tabs.first.id)).map((g) => [g.name, g.permission]).sort()).toEqual([
+    expect(await session.keys.reveal(tabs.first.id)).toBe('value of before');
+    expect((await session.access.list(tabs.first.id)).map((g) => [g.name, g.permission]).sort()).toEqual([
       ['Ada', 'owner'],
       ['Bo', 'use'],
     ]);
@@ -137,21 +137,21 @@ describe('a write from a tab whose user key was changed in another tab', () => {
 
   it('a password change made in this tab keeps this tab writing (its own new wrapping is the stored one)', async () => {
     const tabs = await twoTabs();
-    await tabs.a.changePassword(PASSWORD, NEW_PASSWORD);
-    await tabs.a.createKey(pasted('after my change'));
-    await tabs.a.rotateUserKey(NEW_PASSWORD);
-    await tabs.a.createKey(pasted('after my rotation'));
+    await tabs.a.credentials.changePassword(PASSWORD, NEW_PASSWORD);
+    await tabs.a.keys.create(pasted('after my change'));
+    await tabs.a.credentials.rotateUserKey(NEW_PASSWORD);
+    await tabs.a.keys.create(pasted('after my rotation'));
     expect(tabs.a.locked).toBe(false);
     // Tab B opened the old wrapping: its writes are the ones refused now.
-    await rejectsWith(tabs.b.createKey(pasted('stale B')), 'Locked');
+    await rejectsWith(tabs.b.keys.create(pasted('stale B')), 'Locked');
     await everyKeyOpens(tabs, NEW_PASSWORD, ['before', 'after my change', 'after my rotation']);
     tabs.close();
   });
 
   it('a password change in a tab whose user key was rotated elsewhere is refused (it would keep the old key)', async () => {
     const tabs = await twoTabs();
-    await tabs.b.rotateUserKey(PASSWORD);
-    await rejectsWith(tabs.a.changePassword(PASSWORD, NEW_PASSWORD), 'Locked');
+    await tabs.b.credentials.rotateUserKey(PASSWORD);
+    await rejectsWith(tabs.a.credentials.changePassword(PASSWORD, NEW_PASSWORD), 'Locked');
     await everyKeyOpens(tabs, PASSWORD, ['before']);
     tabs.close();
   });
@@ -165,9 +165,9 @@ describe('a write from a tab whose user key was changed in another tab', () => {
     let release!: () => void;
     const holding = withWriteLock(tabs.dbName, () => new Promise<void>((resolve) => (release = resolve)));
     const n = locks.requested;
-    const rotation = tabs.b.rotateUserKey(PASSWORD);
+    const rotation = tabs.b.credentials.rotateUserKey(PASSWORD);
     await until(() => locks.requested === n + 1);
-    const create = tabs.a.createKey(pasted('queued'));
+    const create = tabs.a.keys.create(pasted('queued'));
     await until(() => locks.requested === n + 2);
     release();
     await holding;
@@ -181,10 +181,10 @@ describe('a write from a tab whose user key was changed in another tab', () => {
 
   it('any operation after a rotation elsewhere locks the tab with that reason (not a decryption failure)', async () => {
     const tabs = await twoTabs();
-    await tabs.b.rotateUserKey(PASSWORD);
+    await tabs.b.credentials.rotateUserKey(PASSWORD);
     // What a "changed" message from the other tab does: the next read opens the re-wrapped grants.
     tabs.a.forgetCached();
-    await rejectsWith(tabs.a.listKeys(), 'Locked');
+    await rejectsWith(tabs.a.keys.list(), 'Locked');
     expect(tabs.causes).toEqual(['rekeyed']);
     tabs.close();
   });
@@ -193,7 +193,7 @@ describe('a write from a tab whose user key was changed in another tab', () => {
     setLockManager(new FakeLockManager());
     const tabs = await twoTabs();
     const names = ['r1', 'r2', 'r3', 'r4'];
-    const results = await Promise.allSettled([...names.map((n) => tabs.a.createKey(pasted(n))), tabs.b.rotateUserKey(PASSWORD)]);
+    const results = await Promise.allSettled([...names.map((n) => tabs.a.keys.create(pasted(n))), tabs.b.credentials.rotateUserKey(PASSWORD)]);
     const created = names.filter((_, i) => results[i]!.status === 'fulfilled');
     for (const r of results.slice(0, names.length)) if (r.status === 'rejected') expect((r.reason as { code: string }).code).toMatch(/^(Locked|ChangedElsewhere)$/);
     await everyKeyOpens(tabs, PASSWORD, ['before', ...created]);

@@ -23,7 +23,7 @@ describe('creating a vault', () => {
     expect(await vault.exists()).toBe(true);
     expect(session.user).toMatchObject({ name: 'Ada', role: 'owner' });
     expect(session.kdfIterations).toBe(TEST_ITERATIONS);
-    expect(session.settings()).toEqual(DEFAULT_SETTINGS);
+    expect(session.settings.current()).toEqual(DEFAULT_SETTINGS);
     expect(await vault.users()).toEqual([{ id: session.user.id, name: 'Ada' }]);
   });
 
@@ -79,10 +79,10 @@ describe('unlocking and locking', () => {
     for (const password of ['pǻssword-long-enough', '😀🔑😀🔑😀🔑😀🔑😀🔑']) {
       const { vault } = await newVault();
       const first = await vault.create({ ownerName: 'Ada', password, iterations: TEST_ITERATIONS });
-      const key = await first.createKey(secret());
+      const key = await first.keys.create(secret());
       first.lock();
       const again = await vault.unlock({ password });
-      expect(await again.revealValue(key.id)).toBe('sk_live_abc123');
+      expect(await again.keys.reveal(key.id)).toBe('sk_live_abc123');
     }
   });
 
@@ -117,16 +117,16 @@ describe('unlocking and locking', () => {
 
   it('reopens from storage alone: a new page load unlocks and reads the same keys', async () => {
     const { dbName, session } = await created();
-    const key = await session.createKey(secret());
+    const key = await session.keys.create(secret());
     const reopened = await openVault({ dbName, kdfFloor: TEST_ITERATIONS });
     const s2 = await reopened.unlock({ password: PASSWORD });
-    expect((await s2.listKeys()).map((k) => k.name)).toEqual(['Stripe live key']);
-    expect(await s2.revealValue(key.id)).toBe('sk_live_abc123');
+    expect((await s2.keys.list()).map((k) => k.name)).toEqual(['Stripe live key']);
+    expect(await s2.keys.reveal(key.id)).toBe('sk_live_abc123');
   });
 
   it('lock drops every key: each operation then fails with Locked, and onLock listeners run once', async () => {
     const { session } = await created();
-    const key = await session.createKey(secret());
+    const key = await session.keys.create(secret());
     let calls = 0;
     session.onLock(() => calls++);
     session.lock();
@@ -134,24 +134,24 @@ describe('unlocking and locking', () => {
     expect(calls).toBe(1);
     expect(session.locked).toBe(true);
     for (const op of [
-      () => session.listKeys(),
-      () => session.revealValue(key.id),
-      () => session.createKey(secret()),
-      () => session.updateKey(key.id, { name: 'x' }),
-      () => session.deleteKey(key.id),
-      () => session.updateSettings({ autoLockMinutes: 5 }),
+      () => session.keys.list(),
+      () => session.keys.reveal(key.id),
+      () => session.keys.create(secret()),
+      () => session.keys.update(key.id, { name: 'x' }),
+      () => session.lifecycle.remove(key.id),
+      () => session.settings.update({ autoLockMinutes: 5 }),
     ]) {
       await rejectsWith(op(), 'Locked');
     }
-    expect(() => session.settings()).toThrow(VaultError);
+    expect(() => session.settings.current()).toThrow(VaultError);
   });
 
   it('keeps nothing decrypted when lock() happens while the list is being decrypted', async () => {
     const { vault } = await created();
     const s = await vault.unlock({ password: PASSWORD });
-    await s.createKey(secret());
+    await s.keys.create(secret());
     const s2 = await vault.unlock({ password: PASSWORD });
-    const listing = s2.listKeys();
+    const listing = s2.keys.list();
     s2.lock();
     await rejectsWith(listing, 'Locked');
   });
@@ -169,46 +169,46 @@ describe('unlocking and locking', () => {
 describe('key records', () => {
   it('creates, lists, reveals, edits and deletes', async () => {
     const { session, clock } = await created();
-    const a = await session.createKey(secret());
+    const a = await session.keys.create(secret());
     clock.advance(1000);
-    const b = await session.createKey(secret({ name: 'GitHub token', value: 'ghp_xyz', tags: ['ci'], notes: '' }));
+    const b = await session.keys.create(secret({ name: 'GitHub token', value: 'ghp_xyz', tags: ['ci'], notes: '' }));
     expect(a).toMatchObject({ name: 'Stripe live key', format: 'text', tags: ['payments', 'prod'], version: 1, kind: 'secret' });
-    expect((await session.listKeys()).map((k) => k.name).sort()).toEqual(['GitHub token', 'Stripe live key']);
-    expect(await session.revealValue(b.id)).toBe('ghp_xyz');
+    expect((await session.keys.list()).map((k) => k.name).sort()).toEqual(['GitHub token', 'Stripe live key']);
+    expect(await session.keys.reveal(b.id)).toBe('ghp_xyz');
 
     clock.advance(1000);
-    const renamed = await session.updateKey(a.id, { name: 'Stripe (live)', tags: ['payments'] });
+    const renamed = await session.keys.update(a.id, { name: 'Stripe (live)', tags: ['payments'] });
     expect(renamed).toMatchObject({ name: 'Stripe (live)', tags: ['payments'], version: 1, createdAt: a.createdAt });
     expect(renamed.updatedAt).toBe(a.updatedAt + 2000);
-    expect(await session.revealValue(a.id)).toBe('sk_live_abc123');
+    expect(await session.keys.reveal(a.id)).toBe('sk_live_abc123');
 
-    const changed = await session.updateKey(a.id, { value: 'sk_live_new' });
+    const changed = await session.keys.update(a.id, { value: 'sk_live_new' });
     expect(changed.version).toBe(2);
-    expect(await session.revealValue(a.id)).toBe('sk_live_new');
+    expect(await session.keys.reveal(a.id)).toBe('sk_live_new');
 
     // Deleting is destruction after a waiting period (issue #3), then removal of what is left.
-    await rejectsWith(session.deleteKey(a.id), 'IllegalTransition');
-    await session.scheduleDestruction(a.id, 7);
+    await rejectsWith(session.lifecycle.remove(a.id), 'IllegalTransition');
+    await session.lifecycle.scheduleDestruction(a.id, 7);
     clock.advance(7 * 86_400_000);
-    expect((await session.runDueWork()).destroyed).toEqual([a.id]);
-    await session.deleteKey(a.id);
-    expect((await session.listKeys()).map((k) => k.id)).toEqual([b.id]);
-    await rejectsWith(session.revealValue(a.id), 'NotFound');
-    await rejectsWith(session.deleteKey(a.id), 'NotFound');
+    expect((await session.lifecycle.runDueWork()).destroyed).toEqual([a.id]);
+    await session.lifecycle.remove(a.id);
+    expect((await session.keys.list()).map((k) => k.id)).toEqual([b.id]);
+    await rejectsWith(session.keys.reveal(a.id), 'NotFound');
+    await rejectsWith(session.lifecycle.remove(a.id), 'NotFound');
   });
 
   it('keeps every version of a value and leaves no orphan rows after delete', async () => {
     const { session, dbName, clock } = await created();
-    const k = await session.createKey(secret());
-    await session.updateKey(k.id, { value: 'v2' });
-    await session.updateKey(k.id, { value: 'v3' });
-    await session.updateKey(k.id, { value: 'v3' }); // same value: no new version
+    const k = await session.keys.create(secret());
+    await session.keys.update(k.id, { value: 'v2' });
+    await session.keys.update(k.id, { value: 'v3' });
+    await session.keys.update(k.id, { value: 'v3' }); // same value: no new version
     const db = await openKeywardDb({ name: dbName });
     expect((await db.getAllFromIndex(DB.stores.versions, 'byKey', k.id)).map((v) => v.version)).toEqual([1, 2, 3]);
-    await session.scheduleDestruction(k.id);
+    await session.lifecycle.scheduleDestruction(k.id);
     clock.advance(30 * 86_400_000);
-    await session.runDueWork();
-    await session.deleteKey(k.id);
+    await session.lifecycle.runDueWork();
+    await session.lifecycle.remove(k.id);
     expect(await db.count(DB.stores.versions)).toBe(0);
     expect(await db.count(DB.stores.grants)).toBe(0);
     expect(await db.count(DB.stores.keys)).toBe(0);
@@ -217,10 +217,10 @@ describe('key records', () => {
 
   it('survives a relock: a new session decrypts names, tags and notes from storage', async () => {
     const { vault, session } = await created();
-    await session.createKey(secret({ name: 'ключ 🔑', tags: ['ünïcode'], notes: 'line1\nline2' }));
+    await session.keys.create(secret({ name: 'ключ 🔑', tags: ['ünïcode'], notes: 'line1\nline2' }));
     session.lock();
     const s2 = await vault.unlock({ password: PASSWORD });
-    expect(await s2.listKeys()).toEqual([expect.objectContaining({ name: 'ключ 🔑', tags: ['ünïcode'], notes: 'line1\nline2' })]);
+    expect(await s2.keys.list()).toEqual([expect.objectContaining({ name: 'ключ 🔑', tags: ['ünïcode'], notes: 'line1\nline2' })]);
   });
 
   it.each<[string, Partial<KeyInput>, string]>([
@@ -238,7 +238,7 @@ describe('key records', () => {
     ['long notes', { notes: 'n'.repeat(10_001) }, 'notes'],
   ])('refuses %s, naming the field, and writes nothing', async (_label, over, field) => {
     const { session, dbName } = await created();
-    await rejectsWith(session.createKey(secret(over)), 'InvalidInput', field);
+    await rejectsWith(session.keys.create(secret(over)), 'InvalidInput', field);
     const db = await openKeywardDb({ name: dbName });
     expect(await db.count(DB.stores.keys)).toBe(0);
     db.close();
@@ -246,19 +246,19 @@ describe('key records', () => {
 
   it('accepts generated encodings in their format and trims/dedupes tags', async () => {
     const { session } = await created();
-    const k = await session.createKey(secret({ format: 'hex', value: '00ff'.repeat(8) + 'ab', tags: [' a ', 'a', '', 'b'] }));
+    const k = await session.keys.create(secret({ format: 'hex', value: '00ff'.repeat(8) + 'ab', tags: [' a ', 'a', '', 'b'] }));
     expect(k.tags).toEqual(['a', 'b']);
-    await rejectsWith(session.updateKey(k.id, { format: 'base64url', value: 'zz==' }), 'InvalidInput', 'value');
-    await rejectsWith(session.updateKey(k.id, { format: 'base64' }), 'InvalidInput', 'value'); // 34 hex digits are not base64
-    expect((await session.getKey(k.id)).format).toBe('hex');
+    await rejectsWith(session.keys.update(k.id, { format: 'base64url', value: 'zz==' }), 'InvalidInput', 'value');
+    await rejectsWith(session.keys.update(k.id, { format: 'base64' }), 'InvalidInput', 'value'); // 34 hex digits are not base64
+    expect((await session.keys.get(k.id)).format).toBe('hex');
   });
 
   it('reports NotFound for unknown ids', async () => {
     const { session } = await created();
     const ghost = 'no-such-key' as KeyId;
-    await rejectsWith(session.revealValue(ghost), 'NotFound');
-    await rejectsWith(session.updateKey(ghost, { name: 'x' }), 'NotFound');
-    await rejectsWith(session.getKey(ghost), 'NotFound');
+    await rejectsWith(session.keys.reveal(ghost), 'NotFound');
+    await rejectsWith(session.keys.update(ghost, { name: 'x' }), 'NotFound');
+    await rejectsWith(session.keys.get(ghost), 'NotFound');
   });
 });
 
@@ -277,7 +277,7 @@ describe('what reaches storage', () => {
 
   it('holds no plaintext name, value, tag, note or password', async () => {
     const { session, dbName } = await created();
-    await session.createKey(secret({ name: 'NAME-SENTINEL-42', value: 'VALUE-SENTINEL-77', tags: ['TAG-SENTINEL'], notes: 'NOTE-SENTINEL' }));
+    await session.keys.create(secret({ name: 'NAME-SENTINEL-42', value: 'VALUE-SENTINEL-77', tags: ['TAG-SENTINEL'], notes: 'NOTE-SENTINEL' }));
     const text = await dump(dbName);
     expect(text).toContain('Ada'); // the dump is real: the plaintext user name is there
     for (const s of ['NAME-SENTINEL-42', 'VALUE-SENTINEL-77', 'TAG-SENTINEL', 'NOTE-SENTINEL', PASSWORD, Buffer.from('VALUE-SENTINEL-77').toString('base64')]) {
@@ -287,8 +287,8 @@ describe('what reaches storage', () => {
 
   it('fails closed when ciphertexts are swapped between records', async () => {
     const { vault, session, dbName } = await created();
-    const a = await session.createKey(secret({ value: 'value-A' }));
-    const b = await session.createKey(secret({ value: 'value-B' }));
+    const a = await session.keys.create(secret({ value: 'value-A' }));
+    const b = await session.keys.create(secret({ value: 'value-B' }));
     const db = await openKeywardDb({ name: dbName });
     const va = (await db.get(DB.stores.versions, [a.id, 1]))!;
     const vb = (await db.get(DB.stores.versions, [b.id, 1]))!;
@@ -297,23 +297,23 @@ describe('what reaches storage', () => {
     const kb = (await db.get(DB.stores.keys, b.id))!;
     db.close();
     const s2 = await vault.unlock({ password: PASSWORD });
-    await rejectsWith(s2.revealValue(a.id), 'Corrupt');
-    expect(await s2.revealValue(b.id)).toBe('value-B');
+    await rejectsWith(s2.keys.reveal(a.id), 'Corrupt');
+    expect(await s2.keys.reveal(b.id)).toBe('value-B');
     // Swapping the sealed metadata breaks the listing rather than showing B's name under A.
     const db2 = await openKeywardDb({ name: dbName });
     await db2.put(DB.stores.keys, { ...ka, sealedMeta: kb.sealedMeta });
     db2.close();
     const s3 = await vault.unlock({ password: PASSWORD });
-    await rejectsWith(s3.listKeys(), 'Corrupt');
+    await rejectsWith(s3.keys.list(), 'Corrupt');
   });
 });
 
 describe('settings', () => {
   it('saves within bounds and keeps them across unlocks', async () => {
     const { vault, session } = await created();
-    expect(await session.updateSettings({ autoLockMinutes: 5, clipboardClearSeconds: 60 })).toEqual({ autoLockMinutes: 5, clipboardClearSeconds: 60 });
+    expect(await session.settings.update({ autoLockMinutes: 5, clipboardClearSeconds: 60 })).toEqual({ autoLockMinutes: 5, clipboardClearSeconds: 60 });
     session.lock();
-    expect((await vault.unlock({ password: PASSWORD })).settings()).toEqual({ autoLockMinutes: 5, clipboardClearSeconds: 60 });
+    expect((await vault.unlock({ password: PASSWORD })).settings.current()).toEqual({ autoLockMinutes: 5, clipboardClearSeconds: 60 });
   });
 
   it.each([
@@ -324,8 +324,8 @@ describe('settings', () => {
     [{ clipboardClearSeconds: Number.NaN }, 'clipboardClearSeconds'],
   ])('refuses %j', async (patch, field) => {
     const { session } = await created();
-    await rejectsWith(session.updateSettings(patch), 'InvalidInput', field);
-    expect(session.settings()).toEqual(DEFAULT_SETTINGS);
+    await rejectsWith(session.settings.update(patch), 'InvalidInput', field);
+    expect(session.settings.current()).toEqual(DEFAULT_SETTINGS);
   });
 });
 
@@ -347,7 +347,7 @@ export type { Session };
 describe('loading the list', () => {
   it('decrypts each key once however many callers ask at the same time', async () => {
     const { vault, session } = await created();
-    for (let i = 0; i < 5; i++) await session.createKey(secret({ name: `k${i}` }));
+    for (let i = 0; i < 5; i++) await session.keys.create(secret({ name: `k${i}` }));
     await session.lock();
     const s = await vault.unlock({ password: PASSWORD });
     const calls = { n: 0 };
@@ -356,7 +356,7 @@ describe('loading the list', () => {
       calls.n++;
       return real(...args);
     });
-    const lists = await Promise.all([s.listKeys(), s.listKeys(), s.listKeys()]);
+    const lists = await Promise.all([s.keys.list(), s.keys.list(), s.keys.list()]);
     spy.mockRestore();
     expect(lists.map((l) => l.length)).toEqual([5, 5, 5]);
     expect(calls.n).toBeLessThanOrEqual(5); // one unwrap per key at most (the unlock may already have loaded them)

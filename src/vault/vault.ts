@@ -9,7 +9,7 @@ import { readKeyRows } from './key-rows';
 import { openUserKey, storedKdf } from './open-key';
 import { describeClient } from './client';
 import { BackupError } from './backup-errors';
-import type { Session } from './session';
+import type { Session } from './session/index';
 import type { BackupPreview } from './backup';
 import type { MergePlan, Resolution } from './merge';
 
@@ -216,11 +216,11 @@ export class Vault {
     try {
       const { openBackup } = await backupCode();
       const { preview } = await openBackup(this.#db, file, password, true);
-      await session?.record({ action: 'backup.verify', details: { counts: preview.counts, createdAt: preview.createdAt, sameVault: preview.sameVault, olderThanVault: preview.olderThanVault } });
+      await session?.audit.record({ action: 'backup.verify', details: { counts: preview.counts, createdAt: preview.createdAt, sameVault: preview.sameVault, olderThanVault: preview.olderThanVault } });
       return preview;
     } catch (error) {
       // A check that failed is logged too (with the reason's code), when someone is signed in.
-      if (error instanceof BackupError && session && !session.locked) await session.record({ action: 'backup.verify', outcome: 'failed', details: { error: error.code } }).catch(() => undefined);
+      if (error instanceof BackupError && session && !session.locked) await session.audit.record({ action: 'backup.verify', outcome: 'failed', details: { error: error.code } }).catch(() => undefined);
       throw error;
     }
   }
@@ -232,7 +232,7 @@ export class Vault {
    */
   async restoreBackup(file: Uint8Array, password: string, session?: Session): Promise<BackupPreview> {
     // From inside a vault only an admin replaces it (where no vault opens, there is no one to ask).
-    if (session) await session.authorizeRestore();
+    if (session) await session.backup.authorizeRestore();
     const { openBackup, replaceVault } = await backupCode();
     const { preview, payload } = await openBackup(this.#db, file, password);
     await replaceVault(this.#db, payload, this.#clock.now(), this.#client);
@@ -253,20 +253,20 @@ export class Vault {
       await replaceVault(tmp, payload, this.#clock.now(), this.#client);
       const other = new Vault(tmp, this.#clock, MIN_ITERATIONS);
       const s = await other.unlock({ password: backupVaultPassword });
-      theirs = await s.dumpRecords('merge: read backup');
+      theirs = await s.backup.dump('merge: read backup');
       await s.lock();
     } finally {
       tmp.close();
       await deleteKeywardDb(tmpName).catch(() => undefined);
     }
-    const mine = await session.dumpRecords('merge: compare with backup');
+    const mine = await session.backup.dump('merge: compare with backup');
     const plan = planMerge(mine, theirs);
     return {
       preview,
       plan,
       apply: async (choices) => {
         const records = resolveMerge(mine, theirs, choices);
-        await session.importRecords(records, { mode: 'merge', added: records.add.length, replaced: records.replace.length, backupCreatedAt: preview.createdAt });
+        await session.backup.importRecords(records, { mode: 'merge', added: records.add.length, replaced: records.replace.length, backupCreatedAt: preview.createdAt });
       },
     };
   }

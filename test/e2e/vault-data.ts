@@ -36,8 +36,8 @@ export async function makeBackupFile(options: { count: number; prefix: string; p
       versions: [{ keyId: id, version: 1, createdAt: now, origin: 'imported', destroyedAt: null, compromisedAt: null, material: utf8Encode(seededValue(keyName)) }],
     };
   });
-  await session.importRecords({ add: dumps, replace: [] }, { seeded: options.count });
-  const { filename, bytes } = await session.exportBackup({ password: options.backupPassword });
+  await session.backup.importRecords({ add: dumps, replace: [] }, { seeded: options.count });
+  const { filename, bytes } = await session.backup.export({ password: options.backupPassword });
   await session.lock();
   vault.close();
   const dir = await mkdtemp(join(tmpdir(), 'keyward-e2e-'));
@@ -103,14 +103,14 @@ export async function decryptAll(dump: StoreDump, password: string): Promise<{ v
   db.close();
   const vault = await openVault({ dbName: name });
   const session = await vault.unlock({ password });
-  const records = await session.dumpRecords('e2e crash check');
+  const records = await session.backup.dump('e2e crash check');
   const values = new Map<string, string>();
   for (const r of records) {
     const current = r.versions.find((v) => v.version === r.row.currentVersion);
     if (!current?.material) throw new Error(`key ${r.row.id} has no current material`);
     values.set(r.meta.name, utf8Decode(current.material));
   }
-  const logOk = (await session.verifyLog()).ok;
+  const logOk = (await session.audit.verify()).ok;
   const keyIds = records.map((r) => r.row.id as KeyId as string).sort();
   await session.lock();
   vault.close();

@@ -77,14 +77,14 @@ describe('exports from a live vault', () => {
     const clock = new FakeClock();
     const { vault } = await newVault(clock);
     const s = await vault.create({ ownerName: 'Ada', password: PASSWORD, iterations: TEST_ITERATIONS });
-    const k = await s.createKey({ name: '=HYPERLINK("x")', value: 'v1', format: 'text', tags: [], notes: '' });
-    await s.revealValue(k.id);
-    await s.revealValue(k.id);
-    const json = await s.exportAudit({ actions: ['key.reveal'] }, 'json');
+    const k = await s.keys.create({ name: '=HYPERLINK("x")', value: 'v1', format: 'text', tags: [], notes: '' });
+    await s.keys.reveal(k.id);
+    await s.keys.reveal(k.id);
+    const json = await s.audit.export({ actions: ['key.reveal'] }, 'json');
     expect(json.count).toBe(2);
     expect(json.filename).toMatch(/^keyward-audit-\d{8}-\d{6}\.json$/);
-    expect(await verifyExport(JSON.parse(json.text))).toEqual({ ok: true, count: 2, fingerprint: await s.auditFingerprint() });
-    const csv = await s.exportAudit({}, 'csv');
+    expect(await verifyExport(JSON.parse(json.text))).toEqual({ ok: true, count: 2, fingerprint: await s.audit.fingerprint() });
+    const csv = await s.audit.export({}, 'csv');
     const lines = csv.text.trim().split('\r\n');
     expect(lines[0]).toBe('seq,time,actor,actor_name,action,key_id,key_name,version,outcome,details');
     expect(lines.length).toBe(1 + 5); // vault.create, key.create, 2 reveals, and the JSON export itself

@@ -41,13 +41,13 @@ describe('npm run decrypt-backup', () => {
 
   it('--user opens the keys granted to that user, with their own password (a member gets no audit log)', async () => {
     const { session, vault } = await createdVault();
-    const k = await session.createKey({ name: 'shared', value: 'shared-value-1', format: 'text', tags: [], notes: '' });
-    await session.createKey({ name: 'owner only', value: 'owner-only-value', format: 'text', tags: [], notes: '' });
-    const bob = await session.addUser({ name: 'Bob', password: 'one-time password 1', role: 'member' });
+    const k = await session.keys.create({ name: 'shared', value: 'shared-value-1', format: 'text', tags: [], notes: '' });
+    await session.keys.create({ name: 'owner only', value: 'owner-only-value', format: 'text', tags: [], notes: '' });
+    const bob = await session.directory.addUser({ name: 'Bob', password: 'one-time password 1', role: 'member' });
     const first = await vault.unlock({ userId: bob.id, password: 'one-time password 1' });
-    await first.changePassword('one-time password 1', 'bob own passphrase');
-    await session.grantAccess(k.id, bob.id, 'use');
-    const { bytes } = await session.exportBackup({ password: 'a backup passphrase' });
+    await first.credentials.changePassword('one-time password 1', 'bob own passphrase');
+    await session.access.grant(k.id, bob.id, 'use');
+    const { bytes } = await session.backup.export({ password: 'a backup passphrase' });
     const dir = mkdtempSync(join(tmpdir(), 'kw-'));
     const out = join(dir, 'plain.json');
     const r = run([write(dir, bytes), '--user', 'Bob', '--out', out], { KEYWARD_BACKUP_PASSWORD: 'a backup passphrase', KEYWARD_VAULT_PASSWORD: 'bob own passphrase' });

@@ -1,0 +1,147 @@
+// Owns what a signed-in session does with backup files: writing one (logged first, so it holds its own entry), when
+// the last one was made, and the decrypted dump and re-import of keys that a merge from a backup moves.
+
+import { DEFAULT_ITERATIONS, generateDataKey, open, seal, wrapKey } from '../../crypto';
+import { allRequests, DB, withTx, type GrantRow, type KeyRow, type VersionRow } from '../../storage';
+import { atLeast } from '../access';
+import { aad } from '../context';
+import { VaultError } from '../errors';
+import { guarded } from '../failures';
+import { DAY_MS } from '../lifecycle';
+import type { SealedMeta } from '../records';
+import type { KeyId } from '../types';
+import { openUserKey, readUser } from '../user-keys';
+import { checkNewPassword } from '../validate';
+import type { SessionContext } from './context';
+import { sealMeta } from './held';
+
+const S = DB.stores;
+
+/** A decrypted key record, as a backup merge moves it between vaults. */
+export interface KeyDump {
+  row: Omit<KeyRow, 'sealedMeta'>;
+  meta: SealedMeta;
+  versions: (Omit<VersionRow, 'sealedValue'> & { material: Uint8Array | null })[];
+}
+
+export class Backups {
+  readonly #ctx: SessionContext;
+
+  constructor(ctx: SessionContext) {
+    this.#ctx = ctx;
+  }
+
+  /**
+   * Writes an encrypted backup of the whole vault. The backup password is its own (at least 10
+   * characters), or the vault password when `useVaultPassword` (then it must open this vault).
+   * The export is logged first, so the backup holds its own entry.
+   */
+  async export(options: { password: string; useVaultPassword?: boolean }): Promise<{ filename: string; bytes: Uint8Array }> {
+    const ctx = this.#ctx;
+    await ctx.guard.authorize('backup.export');
+    if (options.useVaultPassword) {
+      await openUserKey(await readUser(ctx.db, ctx.user.id), options.password);
+    } else {
+      checkNewPassword(options.password);
+    }
+    const now = ctx.clock.now();
+    const keys = (await ctx.ring.load()).size;
+    await ctx.writes.write([S.meta], [{ action: 'backup.export', details: { keys, ownPassword: !options.useVaultPassword } }], async (tx) => {
+      const meta = await tx.objectStore(S.meta).get('vault');
+      if (!meta) throw new VaultError('NoVault', 'the vault is gone from storage');
+      await tx.objectStore(S.meta).put({ ...meta, lastBackup: { at: now, headSeq: meta.audit.head.seq } });
+    });
+    // Loaded on first use: the unlock screen's bundle does not carry the backup code (issue #7).
+    const { backupFilename, makeBackupFile, readVaultPayload } = await import('../backup');
+    const payload = await readVaultPayload(ctx.db);
+    const bytes = await guarded(() => makeBackupFile(payload, options.password, now, Math.max(ctx.kdfIterations, DEFAULT_ITERATIONS)));
+    return { filename: backupFilename(now), bytes };
+  }
+
+  /**
+   * When the last backup was made, and whether it is due: older than `maxAgeDays`, or keys changed
+   * since (any key entry in the log after the backup's).
+   */
+  async status(maxAgeDays = 7): Promise<{ lastAt: number | null; due: boolean; changedSince: boolean }> {
+    const ctx = this.#ctx;
+    await ctx.guard.authorize('backup.export');
+    const { meta, rows } = await guarded(() =>
+      withTx(ctx.db, [S.meta, S.audit], 'readonly', async (tx) => {
+        const meta = await tx.objectStore(S.meta).get('vault');
+        const after = meta?.lastBackup ? await tx.objectStore(S.audit).getAll(IDBKeyRange.lowerBound(meta.lastBackup.headSeq, true)) : [];
+        return { meta, rows: after };
+      }),
+    );
+    const last = meta?.lastBackup ?? null;
+    const changedSince = last !== null && rows.some((r) => r.action.startsWith('key.') && !['key.reveal', 'key.copy', 'key.export'].includes(r.action));
+    const old = last === null || ctx.clock.now() - last.at > maxAgeDays * DAY_MS;
+    return { lastAt: last?.at ?? null, due: old || changedSince, changedSince };
+  }
+
+  /** Vault.restoreBackup asks here when a signed-in person replaces the vault. */
+  async authorizeRestore(): Promise<void> {
+    await this.#ctx.guard.authorize('backup.restore');
+  }
+
+  /**
+   * Every key this user holds, decrypted, with every version's material (null when destroyed): for a
+   * merge from a backup. Logged as one entry, since it reads every secret.
+   */
+  async dump(purpose: string): Promise<KeyDump[]> {
+    const ctx = this.#ctx;
+    await ctx.guard.authorize('backup.restore');
+    // A merge moves material: only keys this user may use are read (the others stay as they are).
+    const held = new Map([...(await ctx.ring.load())].filter(([, h]) => atLeast(h.permission, 'use')));
+    await ctx.writes.record({ action: 'key.export', details: { purpose, keys: held.size } });
+    const out: KeyDump[] = [];
+    for (const [id, h] of held) {
+      const dek = await ctx.ring.dek(id);
+      const rows = await guarded(() => ctx.db.getAllFromIndex(S.versions, 'byKey', id));
+      const versions = await Promise.all(
+        rows.map(async ({ sealedValue, ...v }) => ({ ...v, material: sealedValue === null ? null : await guarded(() => open(dek, sealedValue, aad.value(id, v.version))) })),
+      );
+      const { sealedMeta: _m, ...row } = h.row;
+      out.push({ row, meta: h.meta, versions: versions.sort((a, b) => a.version - b.version) });
+    }
+    return out;
+  }
+
+  /**
+   * Writes decrypted records as this user's keys, each under a fresh data key, all in one transaction:
+   * `replace` first removes the key of the same id with its versions and grants. Any failure changes nothing.
+   */
+  async importRecords(records: { add: KeyDump[]; replace: KeyDump[] }, details: Record<string, unknown>): Promise<void> {
+    const ctx = this.#ctx;
+    await ctx.guard.authorize('backup.restore');
+    const userKey = ctx.key();
+    const userId = ctx.user.id;
+    const now = ctx.clock.now();
+    const prepared = await guarded(() =>
+      Promise.all(
+        [...records.add, ...records.replace].map(async (d) => {
+          const id = d.row.id;
+          const dek = await generateDataKey();
+          const grant: GrantRow = { keyId: id, principalId: userId, permission: 'owner', createdAt: now, wrappedDek: await wrapKey(userKey, dek, aad.dek(id, userId)) };
+          const row: KeyRow = { ...d.row, sealedMeta: await sealMeta(dek, id, d.meta) };
+          const versions: VersionRow[] = await Promise.all(
+            d.versions.map(async ({ material, ...v }) => ({ ...v, keyId: id, sealedValue: material === null ? null : await seal(dek, material, aad.value(id, v.version)) })),
+          );
+          return { row, grant, versions };
+        }),
+      ),
+    );
+    const replaceIds = records.replace.map((d) => d.row.id);
+    await ctx.writes.write([S.keys, S.versions, S.grants], [{ action: 'backup.restore', details }], async (tx) => {
+      const versions = tx.objectStore(S.versions);
+      const grants = tx.objectStore(S.grants);
+      const keys = tx.objectStore(S.keys);
+      for (const id of replaceIds) {
+        const [vk, gk] = await Promise.all([versions.index('byKey').getAllKeys(id), grants.index('byKey').getAllKeys(id)]);
+        await allRequests([() => keys.delete(id), ...vk.map((k) => () => versions.delete(k)), ...gk.map((k) => () => grants.delete(k))]);
+      }
+      await allRequests(prepared.flatMap((p) => [() => keys.add(p.row), () => grants.add(p.grant), ...p.versions.map((v) => () => versions.add(v))]));
+    }, { grants: true });
+    // Re-read from storage at next use: ids, data keys and metadata all changed.
+    ctx.ring.reread([...replaceIds, ...records.add.map((d) => d.row.id)] as KeyId[]);
+  }
+}

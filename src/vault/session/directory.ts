@@ -1,0 +1,239 @@
+// Owns the vault's directory as an admin changes it: users (add, role, remove) and groups (create, members, delete),
+// with the refusals that keep the vault whole (the owner, the last admin, the only manager of a key, auditors).
+
+import { deriveKek, generateEcdhKeyPair, generateUserKey, newKdfParams, randomId, seal, unwrapDataKey, utf8Encode, wrapKey } from '../../crypto';
+import { allRequests, DB, withTx, type GroupRow, type MemberRow, type UserRow } from '../../storage';
+import { ASSIGNABLE_ROLES, atLeast, isAdmin } from '../access';
+import { aad } from '../context';
+import { VaultError } from '../errors';
+import { guarded } from '../failures';
+import { newUserKeyPair, openAsMember, sealForMember, type OpenPrincipal } from '../principals';
+import type { GroupInfo, PrincipalInfo, Role, UserId, UserInfo } from '../types';
+import { readUser } from '../user-keys';
+import { checkGroupName, checkNewPassword, checkUserName } from '../validate';
+import type { SessionContext } from './context';
+import { groupHoldsData, membersOf, readDirectory } from './directory-rows';
+import { applyGroupRekey, prepareGroupRekey, type GroupRekey } from './group-rekey';
+
+const S = DB.stores;
+
+export class Directory {
+  readonly #ctx: SessionContext;
+
+  constructor(ctx: SessionContext) {
+    this.#ctx = ctx;
+  }
+
+  /** Everyone a key can be granted to, by name: users (with their role) and groups. */
+  async principals(): Promise<PrincipalInfo[]> {
+    await this.#ctx.guard.authorize('key.view', null);
+    const { users, groups } = await readDirectory(this.#ctx);
+    return [
+      ...users.map((u): PrincipalInfo => ({ id: u.id, kind: 'user', name: u.name, role: u.role })),
+      ...groups.map((g): PrincipalInfo => ({ id: g.id, kind: 'group', name: g.name })),
+    ];
+  }
+
+  async users(): Promise<UserInfo[]> {
+    await this.#ctx.guard.authorize('users.manage');
+    const { users, members } = await readDirectory(this.#ctx);
+    return users.map((u) => ({
+      id: u.id as UserId,
+      name: u.name,
+      role: u.role,
+      createdAt: u.createdAt,
+      mustChangePassword: u.mustChangePassword === true,
+      groups: members.filter((m) => m.userId === u.id).map((m) => m.groupId),
+    }));
+  }
+
+  async groups(): Promise<GroupInfo[]> {
+    await this.#ctx.guard.authorize('groups.manage');
+    const { groups, members } = await readDirectory(this.#ctx);
+    return groups.map((g) => {
+      const ids = members.filter((m) => m.groupId === g.id).map((m) => m.userId as UserId);
+      return { id: g.id, name: g.name, createdAt: g.createdAt, members: ids, isMember: ids.includes(this.#ctx.user.id) };
+    });
+  }
+
+  /**
+   * An admin adds a local user with a one-time password (they choose their own at first unlock). The
+   * new user gets a user key, an ECDH key pair and the audit key; no key is granted to them yet.
+   */
+  async addUser(input: { name: string; password: string; role: Role }): Promise<UserInfo> {
+    const ctx = this.#ctx;
+    await ctx.guard.authorize('users.manage');
+    const userKey = ctx.key();
+    const name = checkUserName(input.name);
+    const password = checkNewPassword(input.password);
+    if (!ASSIGNABLE_ROLES.includes(input.role)) throw new VaultError('InvalidInput', 'the role must be admin, member or auditor', { field: 'role' });
+    if ((await readDirectory(ctx)).users.some((u) => u.name.toLowerCase() === name.toLowerCase())) throw new VaultError('InvalidInput', 'a user of that name exists already', { field: 'userName' });
+    const id = randomId() as UserId;
+    const now = ctx.clock.now();
+    const row = await guarded(async () => {
+      const me = await readUser(ctx.db, ctx.user.id);
+      // The admin's own count: calibrated for this device (and raised to the floor at unlock).
+      const kdf = newKdfParams(ctx.kdfIterations);
+      const theirs = await generateUserKey();
+      const wrappedUserKey = await wrapKey(await deriveKek(password, kdf), theirs, aad.userKey(id));
+      const auditKey = await unwrapDataKey(userKey, me.wrappedAuditKey, aad.auditKey(me.id), { extractable: true });
+      const pair = await newUserKeyPair(id, theirs);
+      const row: UserRow = {
+        id,
+        name,
+        role: input.role,
+        createdAt: now,
+        kdf,
+        wrappedUserKey,
+        wrappedAuditKey: await wrapKey(theirs, auditKey, aad.auditKey(id)),
+        publicKey: pair.publicKey,
+        sealedPrivateKey: pair.sealedPrivateKey,
+        mustChangePassword: true,
+      };
+      return row;
+    });
+    await ctx.writes.write([S.users], [{ action: 'user.add', details: { userId: id, name, role: input.role } }], async (tx) => {
+      await tx.objectStore(S.users).add(row);
+    });
+    return { id, name, role: input.role, createdAt: now, mustChangePassword: true, groups: [] };
+  }
+
+  async setUserRole(userId: UserId, role: Role): Promise<void> {
+    const ctx = this.#ctx;
+    await ctx.guard.authorize('users.manage');
+    const user = await readUser(ctx.db, userId);
+    if (user.role === 'owner') throw new VaultError('InvalidInput', "the owner's role does not change", { field: 'role' });
+    if (!ASSIGNABLE_ROLES.includes(role)) throw new VaultError('InvalidInput', 'the role must be admin, member or auditor', { field: 'role' });
+    if ((await this.#adminsIf(userId, role)) === 0) throw new VaultError('InvalidInput', 'the vault must keep at least one admin', { field: 'role' });
+    if (role === 'auditor') {
+      const grants = await guarded(() => ctx.db.getAllFromIndex(S.grants, 'byPrincipal', userId));
+      if (grants.some((g) => g.permission !== 'view')) throw new VaultError('InvalidInput', 'an auditor sees no key material: revoke their grants above "view" first', { field: 'role' });
+      const memberships = await guarded(() => ctx.db.getAllFromIndex(S.members, 'byUser', userId));
+      for (const m of memberships) {
+        if (await groupHoldsData(ctx, m.groupId)) throw new VaultError('InvalidInput', 'an auditor sees no key material: remove them from groups holding keys above "view" first', { field: 'role' });
+      }
+    }
+    await ctx.writes.write([S.users], [{ action: 'user.role', details: { userId, from: user.role, to: role } }], async (tx) => {
+      const stored = await tx.objectStore(S.users).get(userId);
+      if (!stored) throw new VaultError('NotFound', 'no such user');
+      await tx.objectStore(S.users).put({ ...stored, role });
+    });
+  }
+
+  /**
+   * Removes a user: their row (so their password opens nothing), their grants and memberships. Refused
+   * for yourself, for the last admin, and while they are the only one holding some key (it would be lost).
+   * Groups they were in and that the caller belongs to get a new key pair.
+   */
+  async removeUser(userId: UserId): Promise<{ groupsRekeyed: number; groupsNotRekeyed: number }> {
+    const ctx = this.#ctx;
+    await ctx.guard.authorize('users.manage');
+    if (userId === ctx.user.id) throw new VaultError('InvalidInput', 'you cannot remove yourself; ask another admin', { field: 'user' });
+    const user = await readUser(ctx.db, userId);
+    if (user.role === 'owner') throw new VaultError('InvalidInput', 'the owner cannot be removed', { field: 'user' });
+    if ((await this.#adminsIf(userId, null)) === 0) throw new VaultError('InvalidInput', 'the vault must keep at least one admin', { field: 'user' });
+    const { grants, all, memberships } = await guarded(() =>
+      withTx(ctx.db, [S.grants, S.members], 'readonly', async (tx) => ({
+        grants: await tx.objectStore(S.grants).index('byPrincipal').getAll(userId),
+        all: await tx.objectStore(S.grants).getAll(),
+        memberships: await tx.objectStore(S.members).index('byUser').getAll(userId),
+      })),
+    );
+    const orphaned = grants.filter((g) => !all.some((o) => o.keyId === g.keyId && o.principalId !== userId && o.wrappedDek !== null && atLeast(o.permission, 'manage')));
+    if (orphaned.length > 0) throw new VaultError('InvalidInput', `this user is the only manager of ${orphaned.length} key(s): have them grant "manage" to someone first`, { field: 'user' });
+    const rekeys: GroupRekey[] = [];
+    for (const m of memberships) if (ctx.ring.principal(m.groupId)) rekeys.push(await prepareGroupRekey(ctx, m.groupId, [userId]));
+    const notRekeyed = memberships.length - rekeys.length;
+    await ctx.writes.write([S.users, S.grants, S.members, S.groups], [{ action: 'user.remove', details: { userId, name: user.name, grants: grants.length, groupsRekeyed: rekeys.length, groupsNotRekeyed: notRekeyed } }], async (tx) => {
+      const g = tx.objectStore(S.grants);
+      const mem = tx.objectStore(S.members);
+      await allRequests([() => tx.objectStore(S.users).delete(userId), ...grants.map((x) => () => g.delete([x.keyId, x.principalId])), ...memberships.map((m) => () => mem.delete([m.groupId, m.userId]))]);
+      for (const r of rekeys) await applyGroupRekey(tx, r);
+    }, { grants: true });
+    if (rekeys.length > 0) ctx.ring.forget();
+    return { groupsRekeyed: rekeys.length, groupsNotRekeyed: notRekeyed };
+  }
+
+  /** A new group; its creator is its first member (only members hold the group's private key). */
+  async createGroup(name: string, memberIds: readonly UserId[] = []): Promise<GroupInfo> {
+    const ctx = this.#ctx;
+    await ctx.guard.authorize('groups.manage');
+    const clean = checkGroupName(name);
+    const { users, groups } = await readDirectory(ctx);
+    if (groups.some((g) => g.name.toLowerCase() === clean.toLowerCase())) throw new VaultError('InvalidInput', 'a group of that name exists already', { field: 'groupName' });
+    const ids = [...new Set([ctx.user.id, ...memberIds])];
+    const rows = ids.map((id) => users.find((u) => u.id === id));
+    if (rows.some((u) => !u?.publicKey)) throw new VaultError('InvalidInput', 'every member must be a user who has signed in since the upgrade', { field: 'members' });
+    const id = randomId();
+    const now = ctx.clock.now();
+    const { group, members } = await guarded(async () => {
+      const pair = await generateEcdhKeyPair();
+      const group: GroupRow = { id, createdAt: now, publicKey: pair.publicKey, sealedName: await seal(ctx.log().auditKey, utf8Encode(clean), aad.groupName(id)) };
+      const members = await Promise.all(rows.map((u) => sealForMember(id, u!.id, u!.publicKey!, pair.privateKey, now)));
+      return { group, members };
+    });
+    await ctx.writes.write([S.groups, S.members], [{ action: 'group.create', details: { groupId: id, name: clean, members: ids } }], async (tx) => {
+      const mem = tx.objectStore(S.members);
+      await allRequests([() => tx.objectStore(S.groups).add(group), ...members.map((m) => () => mem.add(m))]);
+    });
+    ctx.ring.forget();
+    return { id, name: clean, createdAt: now, members: ids as UserId[], isMember: true };
+  }
+
+  async addMember(groupId: string, userId: UserId): Promise<void> {
+    const ctx = this.#ctx;
+    await ctx.guard.authorize('groups.manage');
+    const self = await this.#memberOf(groupId);
+    const user = await readUser(ctx.db, userId);
+    if (!user.publicKey) throw new VaultError('InvalidInput', 'this user has not signed in since the upgrade', { field: 'members' });
+    if (user.role === 'auditor' && (await groupHoldsData(ctx, groupId))) throw new VaultError('InvalidInput', 'this group holds keys above "view"; an auditor cannot join it', { field: 'members' });
+    const now = ctx.clock.now();
+    const row = await guarded(async () => sealForMember(groupId, userId, user.publicKey!, await openAsMember(self.member, self.me, true), now));
+    await ctx.writes.write([S.members], [{ action: 'group.member.add', details: { groupId, userId } }], async (tx) => {
+      if (await tx.objectStore(S.members).get([groupId, userId])) throw new VaultError('InvalidInput', 'already a member', { field: 'members' });
+      await tx.objectStore(S.members).add(row);
+    });
+  }
+
+  /** Removes a member: the group gets a new key pair, its grants are wrapped again for it, and sealed for those who stay. */
+  async removeMember(groupId: string, userId: UserId): Promise<void> {
+    const ctx = this.#ctx;
+    await ctx.guard.authorize('groups.manage');
+    await this.#memberOf(groupId);
+    const rekey = await prepareGroupRekey(ctx, groupId, [userId]);
+    if (!rekey.removed.includes(userId)) throw new VaultError('InvalidInput', 'not a member of this group', { field: 'members' });
+    if (rekey.members.length === 0) throw new VaultError('InvalidInput', 'a group keeps at least one member; delete the group instead', { field: 'members' });
+    await ctx.writes.write([S.groups, S.members, S.grants], [{ action: 'group.member.remove', details: { groupId, userId, grantsRewrapped: rekey.grants.length } }], (tx) => applyGroupRekey(tx, rekey), { grants: true });
+    ctx.ring.forget();
+  }
+
+  /** Deletes a group that holds no grants (revoke them first, so no key is lost with it). */
+  async deleteGroup(groupId: string): Promise<void> {
+    const ctx = this.#ctx;
+    await ctx.guard.authorize('groups.manage');
+    const grants = await guarded(() => ctx.db.countFromIndex(S.grants, 'byPrincipal', groupId));
+    if (grants > 0) throw new VaultError('InvalidInput', `this group holds ${grants} grant(s): revoke them first`, { field: 'group' });
+    await ctx.writes.write([S.groups, S.members], [{ action: 'group.delete', details: { groupId } }], async (tx) => {
+      const mem = tx.objectStore(S.members);
+      const keys = await mem.getAllKeys(membersOf(groupId));
+      await allRequests([() => tx.objectStore(S.groups).delete(groupId), ...keys.map((k) => () => mem.delete(k))]);
+    });
+    ctx.ring.forget();
+  }
+
+  /** Admins (the owner counts) left if `userId` had `role` instead. */
+  async #adminsIf(userId: string, role: Role | null): Promise<number> {
+    const users = await guarded(() => this.#ctx.db.getAll(S.users));
+    return users.filter((u) => (u.id === userId ? role !== null && isAdmin(role) : isAdmin(u.role))).length;
+  }
+
+  async #memberOf(groupId: string): Promise<{ member: MemberRow; me: OpenPrincipal }> {
+    const ctx = this.#ctx;
+    await ctx.ring.load();
+    const member = await guarded(() => ctx.db.get(S.members, [groupId, ctx.user.id]));
+    const me = ctx.ring.principal(ctx.user.id);
+    if (!(await guarded(() => ctx.db.get(S.groups, groupId)))) throw new VaultError('NotFound', 'no such group');
+    if (!member || !me) throw new VaultError('AccessDenied', 'only a member of this group holds its key: ask one of its members');
+    return { member, me };
+  }
+}

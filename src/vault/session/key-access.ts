@@ -1,0 +1,176 @@
+// Owns who holds a key: listing its grants, granting it to a user or group (wrapped for their public key), and
+// revoking — by default with a re-key (new data key, every version sealed again) and a rotation where it can.
+
+import { generateDataKey, open, seal, type DataKey, type UserKey } from '../../crypto';
+import { allRequests, DB, type GrantRow, type KeyRow, type VersionRow } from '../../storage';
+import { atLeast, GRANTABLE, maxPermission, type Permission } from '../access';
+import { aad } from '../context';
+import { VaultError } from '../errors';
+import { guarded } from '../failures';
+import { stateAllows } from '../lifecycle';
+import { grantBase, newMetaKey, openGrant, openMetaKey, wrapGrant } from '../principals';
+import type { AccessEntry, KeyId, Role } from '../types';
+import type { SessionContext } from './context';
+import { hasAuditor, readDirectory } from './directory-rows';
+import { keyUnchanged, rotateAs } from './key-commit';
+import { canAutoRotate, sealMeta, type Held } from './held';
+
+const S = DB.stores;
+
+export class KeyAccess {
+  readonly #ctx: SessionContext;
+
+  constructor(ctx: SessionContext) {
+    this.#ctx = ctx;
+  }
+
+  /** Who holds the key and at what level (for the Access panel). */
+  async list(id: KeyId): Promise<AccessEntry[]> {
+    const ctx = this.#ctx;
+    const held = await ctx.guard.authorize('key.manage', id);
+    const [grants, dir] = await Promise.all([guarded(() => ctx.db.getAllFromIndex(S.grants, 'byKey', id)), readDirectory(ctx)]);
+    return grants.map((g) => {
+      const user = dir.users.find((u) => u.id === g.principalId);
+      const group = dir.groups.find((x) => x.id === g.principalId);
+      return {
+        principalId: g.principalId,
+        kind: user ? 'user' : 'group',
+        name: user?.name ?? group?.name ?? '(removed)',
+        permission: g.permission,
+        createdAt: g.createdAt,
+        grantedBy: g.grantedBy ?? null,
+        yourAccess: g.principalId === held.grant.principalId,
+      };
+    });
+  }
+
+  /**
+   * Grants a key to a user or a group at a level: the data key (or, for "view", only the meta key) is
+   * wrapped for the grantee's public key — no password of theirs is needed. Replaces an earlier grant.
+   */
+  async grant(id: KeyId, principalId: string, permission: Permission): Promise<void> {
+    const ctx = this.#ctx;
+    const held = await ctx.guard.authorize('key.manage', id);
+    const userKey = ctx.key();
+    if (!GRANTABLE.includes(permission)) throw new VaultError('InvalidInput', 'grant view, use, rotate or manage', { field: 'permission' });
+    if (principalId === ctx.user.id) throw new VaultError('InvalidInput', 'you cannot change your own grant', { field: 'principal' });
+    const target = await this.#principalKey(principalId);
+    if (target.role && !atLeast(maxPermission(target.role), permission)) throw new VaultError('InvalidInput', 'an auditor can be granted "view" only', { field: 'permission' });
+    if (target.kind === 'group' && permission !== 'view' && (await hasAuditor(ctx, principalId))) {
+      throw new VaultError('InvalidInput', 'an auditor is in this group: it can be granted "view" only', { field: 'permission' });
+    }
+    const existing = await guarded(() => ctx.db.get(S.grants, [id, principalId]));
+    if (existing?.wrappedDek && permission === 'view') {
+      // Lowering to "view" takes the data key away: like a revoke, the key is re-keyed (and rotated) first.
+      await this.revoke(id, principalId);
+      return this.grant(id, principalId, 'view');
+    }
+    const now = ctx.clock.now();
+    const mine = await guarded(() => openGrant(held.grant, userKey, ctx.ring.principal(held.grant.principalId), true));
+    if (!mine.dek) throw new VaultError('AccessDenied', 'a "view" grant holds no data key');
+    const dek = mine.dek;
+    const prepared = await guarded(async () => {
+      let split: { row: KeyRow; metaKey: DataKey } | null = null;
+      let metaKey: DataKey | null = null;
+      if (permission === 'view') {
+        if (held.row.wrappedMetaKey) metaKey = await openMetaKey(id, dek, held.row.wrappedMetaKey, true);
+        else {
+          // First "view" grant on this key: its metadata moves under a meta key of its own, so the grantee never holds the DEK.
+          const made = await newMetaKey(id, dek);
+          metaKey = made.metaKey;
+          split = { row: { ...held.row, wrappedMetaKey: made.wrappedMetaKey, sealedMeta: await sealMeta(made.metaKey, id, held.meta) }, metaKey: await openMetaKey(id, dek, made.wrappedMetaKey) };
+        }
+      }
+      const grant = await wrapGrant({ keyId: id, principalId, permission, createdAt: now, grantedBy: ctx.user.id }, { dek: permission === 'view' ? null : dek, metaKey }, { publicKey: target.publicKey });
+      return { grant, split };
+    });
+    await ctx.writes.write([S.keys, S.grants], [{ action: 'key.grant', keyId: id, version: held.row.currentVersion, details: { principal: principalId, kind: target.kind, permission } }], async (tx) => {
+      if (prepared.split) {
+        await keyUnchanged(tx, held);
+        await tx.objectStore(S.keys).put(prepared.split.row);
+      }
+      await tx.objectStore(S.grants).put(prepared.grant);
+    }, { grants: true });
+    if (prepared.split) ctx.ring.keep(id, { ...held, row: prepared.split.row }, { metaKey: prepared.split.metaKey });
+  }
+
+  /**
+   * Revokes a grant. By default the key is also re-keyed — a new data key, every version sealed again,
+   * wrapped again for those who keep access — and, where it can make its own material, rotated: the
+   * person may have seen the value. Returns whether it was rotated (an imported key needs a new value).
+   */
+  async revoke(id: KeyId, principalId: string, options: { rotate?: boolean } = {}): Promise<{ rekeyed: boolean; rotated: boolean }> {
+    const ctx = this.#ctx;
+    const held = await ctx.guard.authorize('key.manage', id);
+    const userKey = ctx.key();
+    if (principalId === ctx.user.id) throw new VaultError('InvalidInput', 'you cannot revoke your own grant', { field: 'principal' });
+    if (principalId === held.grant.principalId) throw new VaultError('InvalidInput', 'you hold this key through this group; ask another manager to revoke it', { field: 'principal' });
+    const grants = await guarded(() => ctx.db.getAllFromIndex(S.grants, 'byKey', id));
+    const gone = grants.find((g) => g.principalId === principalId);
+    if (!gone) throw new VaultError('NotFound', 'no such grant');
+    const staying = grants.filter((g) => g !== gone);
+    if (!staying.some((g) => g.wrappedDek !== null && atLeast(g.permission, 'manage'))) throw new VaultError('InvalidInput', 'someone must keep "manage" on this key', { field: 'principal' });
+    const rekey = options.rotate !== false;
+    const prepared = rekey ? await this.#prepareRekey(id, held, staying, userKey) : null;
+    await ctx.writes.write([S.keys, S.versions, S.grants], [{ action: 'key.revoke', keyId: id, version: held.row.currentVersion, details: { principal: principalId, permission: gone.permission, rekeyed: rekey } }], async (tx) => {
+      await keyUnchanged(tx, held);
+      const g = tx.objectStore(S.grants);
+      const v = tx.objectStore(S.versions);
+      await allRequests([
+        () => g.delete([id, principalId]),
+        ...(prepared ? [() => tx.objectStore(S.keys).put(prepared.row), ...prepared.grants.map((x) => () => g.put(x)), ...prepared.versions.map((x) => () => v.put(x))] : []),
+      ]);
+    }, { grants: true });
+    if (!prepared) return { rekeyed: false, rotated: false };
+    const mine = prepared.grants.find((x) => x.principalId === held.grant.principalId)!;
+    const opened = await guarded(() => openGrant(mine, userKey, ctx.ring.principal(mine.principalId)));
+    const metaKey = prepared.row.wrappedMetaKey ? await guarded(() => openMetaKey(id, opened.dek!, prepared.row.wrappedMetaKey!)) : undefined;
+    const next: Held = { ...held, row: prepared.row, grant: mine };
+    ctx.ring.keep(id, next, { dek: opened.dek!, ...(metaKey ? { metaKey } : {}) });
+    if (canAutoRotate(next) && stateAllows(next.row.state, 'rotate', next.row.destroyAt !== null)) {
+      await rotateAs(ctx, id, undefined, ctx.user.id);
+      return { rekeyed: true, rotated: true };
+    }
+    return { rekeyed: true, rotated: false };
+  }
+
+  /** A new DEK (and meta key) for a key: every version and the metadata sealed again, every grant wrapped again. */
+  async #prepareRekey(id: KeyId, held: Held, grants: readonly GrantRow[], userKey: UserKey): Promise<{ row: KeyRow; versions: VersionRow[]; grants: GrantRow[] }> {
+    const ctx = this.#ctx;
+    const oldDek = await ctx.ring.dek(id);
+    const versions = await guarded(() => ctx.db.getAllFromIndex(S.versions, 'byKey', id));
+    const users = new Map((await guarded(() => ctx.db.getAll(S.users))).map((u) => [u.id, u]));
+    const groups = new Map((await guarded(() => ctx.db.getAll(S.groups))).map((g) => [g.id, g]));
+    return guarded(async () => {
+      const dek = await generateDataKey();
+      const split = held.row.wrappedMetaKey ? await newMetaKey(id, dek) : null;
+      const metaKey = split?.metaKey ?? dek;
+      const row: KeyRow = { ...held.row, sealedMeta: await sealMeta(metaKey, id, held.meta), ...(split ? { wrappedMetaKey: split.wrappedMetaKey } : {}) };
+      const resealed = await Promise.all(
+        versions.map(async (v) => (v.sealedValue === null ? v : { ...v, sealedValue: await seal(dek, await open(oldDek, v.sealedValue, aad.value(id, v.version)), aad.value(id, v.version)) })),
+      );
+      const rewrapped = await Promise.all(
+        grants.map(async (g) => {
+          const base = grantBase(g);
+          const keys = { dek: g.wrappedDek ? dek : null, metaKey: g.wrappedDek ? null : metaKey };
+          if (g.principalId === ctx.user.id && !g.epk) return wrapGrant(base, keys, { userKey });
+          const publicKey = users.get(g.principalId)?.publicKey ?? groups.get(g.principalId)?.publicKey;
+          if (!publicKey) throw new VaultError('Corrupt', 'a grantee has no public key');
+          return wrapGrant(base, keys, { publicKey });
+        }),
+      );
+      return { row, versions: resealed, grants: rewrapped };
+    });
+  }
+
+  async #principalKey(principalId: string): Promise<{ kind: 'user' | 'group'; publicKey: JsonWebKey; role?: Role }> {
+    const db = this.#ctx.db;
+    const [user, group] = await guarded(() => Promise.all([db.get(S.users, principalId), db.get(S.groups, principalId)]));
+    if (user) {
+      if (!user.publicKey) throw new VaultError('InvalidInput', 'this user has not signed in since the upgrade; ask them to unlock once', { field: 'principal' });
+      return { kind: 'user', publicKey: user.publicKey, role: user.role };
+    }
+    if (group) return { kind: 'group', publicKey: group.publicKey };
+    throw new VaultError('NotFound', 'no such user or group');
+  }
+}

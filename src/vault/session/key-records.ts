@@ -1,0 +1,239 @@
+// Owns the key records of a session: listing and reading them, revealing and exporting material, creating secrets and
+// typed keys, and editing names, tags, notes and a secret's format or value.
+
+import {
+  exportPrivatePem,
+  exportPublicPem,
+  generateDataKey,
+  isSymmetric,
+  open,
+  randomId,
+  seal,
+  unwrapDataKey,
+  utf8Decode,
+  utf8Encode,
+  wrapKey,
+  type KeyAlgorithm,
+  type KeyMaterial,
+} from '../../crypto';
+import { allRequests, DB, type GrantRow, type KeyRow, type VersionRow } from '../../storage';
+import type { AuditAction } from '../audit-chain';
+import { aad } from '../context';
+import { VaultError } from '../errors';
+import { guarded } from '../failures';
+import { stateAllows, type KeyUse } from '../lifecycle';
+import { parseMaterial, type SealedMeta } from '../records';
+import { checkActivation, checkAlgorithm, checkFormat, checkKeyInput, checkName, checkNotes, checkRotation, checkTags, checkValue } from '../validate';
+import { DEFAULT_ROTATION, KEEP_VERSIONS, type KeyId, type KeyInput, type KeyState, type KeySummary, type KeyVersionInfo, type TypedKeyInput, type VersionOrigin } from '../types';
+import type { SessionContext } from './context';
+import { commitKeyChange, commitRotation } from './key-commit';
+import { notUsable, sealMeta, summaryOf, type Held } from './held';
+import { generateMaterial, importMaterial } from './material';
+
+const S = DB.stores;
+
+export type ExportPart = 'public' | 'private' | 'secret';
+export type ExportFormat = 'jwk' | 'pem';
+
+export class KeyRecords {
+  readonly #ctx: SessionContext;
+
+  constructor(ctx: SessionContext) {
+    this.#ctx = ctx;
+  }
+
+  // ── reading ──────────────────────────────────────────────────────────────
+
+  async list(): Promise<KeySummary[]> {
+    await this.#ctx.guard.authorize('key.view', null);
+    const held = await this.#ctx.ring.load();
+    return [...held.values()].map(summaryOf);
+  }
+
+  async get(id: KeyId): Promise<KeySummary> {
+    return summaryOf(await this.#ctx.guard.authorize('key.view', id));
+  }
+
+  async versions(id: KeyId): Promise<KeyVersionInfo[]> {
+    const held = await this.#ctx.guard.authorize('key.view', id);
+    const rows = await guarded(() => this.#ctx.db.getAllFromIndex(S.versions, 'byKey', id));
+    return rows
+      .sort((a, b) => b.version - a.version)
+      .map((v) => ({
+        version: v.version,
+        createdAt: v.createdAt,
+        origin: v.origin,
+        compromised: v.compromisedAt !== null,
+        status: v.sealedValue === null ? 'destroyed' : v.version === held.row.currentVersion ? 'current' : v.version < held.row.minVersion ? 'retired' : 'usable',
+      }));
+  }
+
+  /**
+   * A secret's value (current version, or an older usable one). Shown only on a person's explicit
+   * request; `purpose` says whether it is shown or copied, for the log.
+   */
+  async reveal(id: KeyId, version?: number, purpose: 'reveal' | 'copy' = 'reveal'): Promise<string> {
+    const held = await this.#ctx.guard.authorize('key.use', id);
+    if (held.meta.kind !== 'secret') throw new VaultError('InvalidInput', 'a typed key is exported, not revealed', { field: 'kind' });
+    const material = await this.#material(id, held, 'reveal', version, purpose === 'copy' ? 'key.copy' : 'key.reveal');
+    return utf8Decode(material);
+  }
+
+  /** A typed key as JWK or PEM. Private and secret parts only on a person's explicit request. */
+  async export(id: KeyId, options: { part: ExportPart; format: ExportFormat; version?: number; purpose?: 'export' | 'copy' }): Promise<string> {
+    const held = await this.#ctx.guard.authorize('key.use', id);
+    const algorithm = held.meta.algorithm;
+    if (!algorithm) throw new VaultError('InvalidInput', 'a secret is revealed, not exported', { field: 'kind' });
+    const use: KeyUse = options.part === 'public' ? 'export-public' : 'reveal';
+    const action: AuditAction = options.purpose === 'copy' ? 'key.copy' : 'key.export';
+    const material = parseMaterial(utf8Decode(await this.#material(id, held, use, options.version, action, { part: options.part, format: options.format })));
+    const symmetric = isSymmetric(algorithm);
+    const jwk = options.part === 'public' ? material.publicKey : options.part === 'secret' ? material.secret : material.privateKey;
+    if (!jwk || (options.part === 'secret') !== symmetric) throw new VaultError('InvalidInput', `this key has no ${options.part} part`, { field: 'part' });
+    if (options.format === 'jwk') return JSON.stringify(jwk, null, 2);
+    if (symmetric) throw new VaultError('InvalidInput', 'symmetric keys are exported as JWK only', { field: 'format' });
+    return guarded(() => (options.part === 'public' ? exportPublicPem(material, algorithm) : exportPrivatePem(material, algorithm)));
+  }
+
+  // ── creating ─────────────────────────────────────────────────────────────
+
+  /** A key of kind "secret": a pasted or generated value. */
+  async create(input: KeyInput): Promise<KeySummary> {
+    await this.#ctx.guard.authorize('key.create');
+    const clean = checkKeyInput(input);
+    const recipe = clean.recipe;
+    return this.#create(
+      { kind: 'secret', name: clean.name, format: clean.format, tags: clean.tags, notes: clean.notes, algorithm: null, recipe, hasPrivate: true, compromiseReason: null, history: [] },
+      utf8Encode(clean.value),
+      recipe ? 'generated' : 'imported',
+      input,
+    );
+  }
+
+  /** A new typed key made by WebCrypto (AES, HMAC, ECDSA P-256, Ed25519, RSA-OAEP/PSS). */
+  async generate(input: TypedKeyInput & { algorithm: KeyAlgorithm }): Promise<KeySummary> {
+    await this.#ctx.guard.authorize('key.create');
+    const algorithm = checkAlgorithm(input.algorithm);
+    const fields = typedFields(input);
+    const material = await generateMaterial(algorithm);
+    return this.#create(typedMeta(fields, algorithm, material), utf8Encode(JSON.stringify(material)), 'generated', input);
+  }
+
+  /** A typed key from pasted PEM, JWK, hex or base64, validated by WebCrypto as `algorithm`. */
+  async import(input: TypedKeyInput & { algorithm: KeyAlgorithm; text: string }): Promise<KeySummary> {
+    await this.#ctx.guard.authorize('key.create');
+    const algorithm = checkAlgorithm(input.algorithm);
+    const fields = typedFields(input);
+    const material = await importMaterial(input.text, algorithm);
+    return this.#create(typedMeta(fields, algorithm, material), utf8Encode(JSON.stringify(material)), 'imported', input);
+  }
+
+  async #create(meta: SealedMeta, material: Uint8Array, origin: VersionOrigin, input: { rotation?: unknown; activationAt?: unknown }): Promise<KeySummary> {
+    const ctx = this.#ctx;
+    const userKey = ctx.key();
+    const rotation = input.rotation === undefined ? { ...DEFAULT_ROTATION } : checkRotation(input.rotation);
+    const now = ctx.clock.now();
+    const activationAt = checkActivation(input.activationAt ?? null);
+    await ctx.ring.load();
+    const id = randomId() as KeyId;
+    const userId = ctx.user.id;
+    const state: KeyState = activationAt !== null && activationAt > now ? 'pre-activation' : 'active';
+    const fullMeta: SealedMeta = { ...meta, history: [{ at: now, actor: userId, action: 'created', to: state, version: 1 }] };
+    const row: KeyRow = {
+      id,
+      createdAt: now,
+      updatedAt: now,
+      currentVersion: 1,
+      currentOrigin: origin,
+      currentCompromisedAt: null,
+      minVersion: 1,
+      keepVersions: KEEP_VERSIONS.default,
+      state,
+      stateChangedAt: now,
+      activationAt,
+      rotationDays: rotation.periodDays,
+      autoRotate: rotation.auto,
+      lastRotatedAt: now,
+      destroyAt: null,
+      sealedMeta: new Uint8Array(0),
+    };
+    const grant = await guarded(async () => {
+      const dek = await generateDataKey();
+      const grant: GrantRow = { keyId: id, principalId: userId, permission: 'owner', createdAt: now, wrappedDek: await wrapKey(userKey, dek, aad.dek(id, userId)) };
+      row.sealedMeta = await sealMeta(dek, id, fullMeta);
+      const version: VersionRow = { keyId: id, version: 1, createdAt: now, origin, sealedValue: await seal(dek, material, aad.value(id, 1)), destroyedAt: null, compromisedAt: null };
+      // Keep only a non-extractable copy in memory: unwrap what was just stored, which also proves it opens.
+      const kept = await unwrapDataKey(userKey, grant.wrappedDek!, aad.dek(id, userId));
+      await ctx.writes.write([S.keys, S.versions, S.grants], [{ action: 'key.create', keyId: id, version: 1, details: { kind: meta.kind, origin, state } }], async (tx) => {
+        await allRequests([() => tx.objectStore(S.keys).add(row), () => tx.objectStore(S.versions).add(version), () => tx.objectStore(S.grants).add(grant)]);
+      }, { grants: true });
+      ctx.ring.keep(id, null, { dek: kept });
+      return grant;
+    });
+    const h: Held = { row, meta: fullMeta, permission: 'owner', grant };
+    ctx.ring.keep(id, h);
+    return summaryOf(h);
+  }
+
+  // ── changing ─────────────────────────────────────────────────────────────
+
+  /** Edits name, tags and notes; for a secret also format, and a new value (stored as a new version). */
+  async update(id: KeyId, patch: Partial<KeyInput>): Promise<KeySummary> {
+    const ctx = this.#ctx;
+    const held = await ctx.guard.authorize('key.manage', id);
+    if (!stateAllows(held.row.state, 'edit', held.row.destroyAt !== null)) throw notUsable(held.row.state);
+    const { meta } = held;
+    if (meta.kind !== 'secret' && (patch.value !== undefined || patch.format !== undefined)) throw new VaultError('InvalidInput', 'a typed key gets new material by rotation', { field: 'value' });
+    const next: SealedMeta = {
+      ...meta,
+      name: patch.name === undefined ? meta.name : checkName(patch.name),
+      tags: patch.tags === undefined ? meta.tags : checkTags(patch.tags),
+      notes: patch.notes === undefined ? meta.notes : checkNotes(patch.notes),
+    };
+    if (meta.kind !== 'secret' || (patch.value === undefined && patch.format === undefined)) return commitKeyChange(ctx, id, held, () => ({ row: { ...held.row }, meta: next }));
+    // Value or format changes: the value is re-checked, so a secret never claims a format its value is not in.
+    const format = checkFormat(patch.format ?? meta.format);
+    // Read without a key.reveal entry: nothing is shown, and the edit is logged as key.update or key.rotate.
+    const currentValue = utf8Decode(await this.#material(id, held, 'reveal', undefined, null));
+    const value = checkValue(patch.value ?? currentValue, format);
+    if (value !== currentValue) {
+      // A new value is a rotation at the provider: same rules, same history.
+      return commitRotation(ctx, id, held, { material: utf8Encode(value), origin: 'imported', meta: { ...next, format } });
+    }
+    return commitKeyChange(ctx, id, held, () => ({ row: { ...held.row }, meta: { ...next, format } }));
+  }
+
+  /**
+   * Opens one version's material after the state checks, and logs the use (or its denial) as `action`.
+   * `action` null: an internal read for a change that is logged itself (an edit re-checking the value).
+   */
+  async #material(id: KeyId, held: Held, use: KeyUse, version: number | undefined, action: AuditAction | null, details: Record<string, unknown> = {}): Promise<Uint8Array> {
+    const ctx = this.#ctx;
+    const v = version ?? held.row.currentVersion;
+    const deny = async (error: VaultError): Promise<never> => {
+      if (action) await ctx.writes.record({ action, keyId: id, version: Number.isInteger(v) ? v : null, outcome: 'denied', details: { ...details, why: error.message } }).catch(() => undefined);
+      throw error;
+    };
+    if (!stateAllows(held.row.state, use, held.row.destroyAt !== null)) return deny(notUsable(held.row.state, held.row.destroyAt !== null));
+    if (!Number.isInteger(v) || v < 1 || v > held.row.currentVersion) throw new VaultError('NotFound', 'no such version');
+    if (v < held.row.minVersion) return deny(new VaultError('KeyNotUsable', `version ${v} is retired (older than the oldest usable version ${held.row.minVersion})`));
+    const dek = await ctx.ring.dek(id);
+    const row = await guarded(() => ctx.db.get(S.versions, [id, v]));
+    if (!row) throw new VaultError('Corrupt', 'this version of the key is missing');
+    if (row.sealedValue === null) return deny(new VaultError('KeyNotUsable', `version ${v} was destroyed`));
+    const sealed = row.sealedValue;
+    const material = await guarded(() => open(dek, sealed, aad.value(id, v)));
+    // The use is logged before the material is handed out: no entry, no value.
+    if (action) await ctx.writes.record({ action, keyId: id, version: v, details });
+    return material;
+  }
+}
+
+function typedFields(input: TypedKeyInput): { name: string; tags: string[]; notes: string } {
+  if (typeof input !== 'object' || input === null) throw new VaultError('InvalidInput', 'no key data given', { field: 'name' });
+  return { name: checkName(input.name), tags: checkTags(input.tags), notes: checkNotes(input.notes) };
+}
+
+function typedMeta(fields: { name: string; tags: string[]; notes: string }, algorithm: KeyAlgorithm, material: KeyMaterial): SealedMeta {
+  return { kind: algorithm.kind, ...fields, format: 'text', algorithm, recipe: null, hasPrivate: material.privateKey !== undefined || material.secret !== undefined, compromiseReason: null, history: [] };
+}

@@ -1,0 +1,209 @@
+// Owns the keys an unlocked session holds: every key this user has a grant for (directly or through a group),
+// opened once per unlock from the rows read beside the key derivation, with their data keys, meta keys and the
+// principals' private keys — all dropped on lock.
+
+import { open, utf8Decode, type DataKey } from '../../crypto';
+import type { GrantRow, GroupRow, MemberRow, UserRow } from '../../storage';
+import { PERMISSIONS } from '../access';
+import { aad } from '../context';
+import { VaultError } from '../errors';
+import { guarded } from '../failures';
+import { readKeyRows, type KeyRowsRead } from '../key-rows';
+import { openAsMember, openGrant, openMetaKey, openUserPrivate, type OpenPrincipal } from '../principals';
+import { parseMeta } from '../records';
+import type { KeyId } from '../types';
+import type { SessionContext } from './context';
+import type { Held } from './held';
+
+/** What the first load of the list opened: each key as held, its DEK (null under a view grant) and meta key; the principals' keys. */
+interface OpenedKeys {
+  entries: [KeyId, Held, DataKey | null, DataKey][];
+  principals: Map<string, OpenPrincipal>;
+}
+
+export class KeyRing {
+  readonly #ctx: SessionContext;
+  /** Unwrapped (non-extractable) DEKs and decrypted records: dropped on lock. */
+  #deks = new Map<KeyId, DataKey>();
+  /** Meta keys of keys whose metadata is sealed apart from the DEK (KeyRow.wrappedMetaKey); else the DEK. */
+  #metaKeys = new Map<KeyId, DataKey>();
+  /** The user's own ECDH private key and those of the groups they belong to: dropped on lock. */
+  #principals = new Map<string, OpenPrincipal>();
+  #held: Map<KeyId, Held> | null = null;
+  #loading: Promise<Map<KeyId, Held>> | null = null;
+  /** Bumped by forgetCached(): a load started before it must not keep what it read. */
+  #generation = 0;
+  #prefetched: KeyRowsRead | null;
+
+  constructor(ctx: SessionContext, prefetched: KeyRowsRead | null) {
+    this.#ctx = ctx;
+    this.#prefetched = prefetched;
+    ctx.onDrop(() => {
+      this.#deks.clear();
+      this.#metaKeys.clear();
+      this.#principals.clear();
+      this.#held = null;
+    });
+  }
+
+  /** Decrypts every key this user holds a grant for (directly or through a group), once per unlock. */
+  load(): Promise<Map<KeyId, Held>> {
+    this.#ctx.key();
+    if (this.#held) return Promise.resolve(this.#held);
+    this.#loading ??= this.#loadAll().finally(() => (this.#loading = null));
+    return this.#loading;
+  }
+
+  async get(id: KeyId): Promise<Held> {
+    const held = (await this.load()).get(id);
+    if (!held) throw new VaultError('NotFound', 'no such key');
+    return held;
+  }
+
+  async dek(id: KeyId): Promise<DataKey> {
+    const userKey = this.#ctx.key();
+    const cached = this.#deks.get(id);
+    if (cached) return cached;
+    const held = await this.get(id);
+    if (held.grant.wrappedDek === null) throw new VaultError('AccessDenied', 'a "view" grant holds no data key');
+    const { dek } = await guarded(() => openGrant(held.grant, userKey, this.#principals.get(held.grant.principalId)));
+    if (!this.#ctx.locked && dek) this.#deks.set(id, dek);
+    return dek!;
+  }
+
+  /** The key the metadata is sealed under: the meta key where the key has one, else the DEK. */
+  async metaKeyOf(id: KeyId): Promise<DataKey> {
+    return this.#metaKeys.get(id) ?? this.dek(id);
+  }
+
+  /** An opened principal (this user or one of their groups), or undefined. */
+  principal(id: string): OpenPrincipal | undefined {
+    return this.#principals.get(id);
+  }
+
+  /** Keeps a key as it is now held, where the list is loaded; with its freshly opened keys, if any. */
+  keep(id: KeyId, held: Held | null, keys: { dek?: DataKey; metaKey?: DataKey } = {}): void {
+    if (held) this.#held?.set(id, held);
+    if (keys.dek) this.#deks.set(id, keys.dek);
+    if (keys.metaKey) this.#metaKeys.set(id, keys.metaKey);
+  }
+
+  /** A key removed for good. */
+  drop(id: KeyId): void {
+    this.#held?.delete(id);
+    this.#deks.delete(id);
+  }
+
+  /** Keys whose ids, data keys and metadata changed (a backup merge): read from storage at next use. */
+  reread(ids: readonly KeyId[]): void {
+    this.#held = null;
+    for (const id of ids) this.#deks.delete(id);
+  }
+
+  /** Drops what was opened through groups and grants, so the next read opens them afresh. */
+  forget(): void {
+    this.#held = null;
+    this.#deks.clear();
+    this.#metaKeys.clear();
+  }
+
+  /**
+   * Another tab changed stored keys: forgets the decrypted records and data keys, so the next read loads
+   * them again from storage; a load under way does not keep what it read. Throws VaultError('Locked') on a
+   * locked session.
+   */
+  forgetCached(): void {
+    this.#ctx.key(); // locked: nothing is cached, and like every method it refuses (lock-hygiene.test.ts)
+    this.forget();
+    this.#loading = null;
+    this.#generation++;
+  }
+
+  /** The rows read early are stale (a KDF upgrade rewrote this user's rows): the first load reads again. */
+  dropPrefetched(): void {
+    this.#prefetched = null;
+  }
+
+  async #loadAll(): Promise<Map<KeyId, Held>> {
+    const ctx = this.#ctx;
+    const generation = this.#generation;
+    const prefetched = this.#prefetched;
+    this.#prefetched = null;
+    let loaded: OpenedKeys;
+    try {
+      loaded = await this.#openAll(prefetched ?? readKeyRows(ctx.db, ctx.user.id));
+    } catch (error) {
+      // The early read failed (not the decryption): read again once.
+      if (prefetched === null || (await prefetched.done.then(() => true, () => false))) throw error;
+      loaded = await this.#openAll(readKeyRows(ctx.db, ctx.user.id));
+    }
+    // A lock() while decrypting wins: nothing decrypted is kept.
+    if (ctx.locked) throw new VaultError('Locked', 'the vault is locked');
+    if (generation !== this.#generation) return this.load();
+    if (this.#held) return this.#held;
+    const map = new Map<KeyId, Held>();
+    this.#principals = loaded.principals;
+    for (const [id, h, dek, metaKey] of loaded.entries) {
+      map.set(id, h);
+      if (dek) this.#deks.set(id, dek);
+      if (metaKey !== dek) this.#metaKeys.set(id, metaKey);
+    }
+    this.#held = map;
+    return map;
+  }
+
+  /**
+   * Opens every key this user holds a grant for, slice by slice as the rows arrive (key-rows.ts): the first slices
+   * are being decrypted while the browser still reads the next ones.
+   */
+  async #openAll(read: KeyRowsRead): Promise<OpenedKeys> {
+    const userKey = this.#ctx.key();
+    const opening = guarded(async () => {
+      const { principals, slices } = await read.rows;
+      const open_ = await this.#openPrincipals(principals.self, principals.members, principals.groups);
+      const opened = await Promise.all(
+        slices.map(async (slice) => {
+          const { grants, keys } = await slice;
+          // One grant per key: the highest permission; between equals, the user's own wrapping (no ECDH to do).
+          const best = new Map<string, GrantRow>();
+          for (const g of grants) {
+            const cur = best.get(g.keyId);
+            if (!cur || PERMISSIONS.indexOf(g.permission) > PERMISSIONS.indexOf(cur.permission) || (g.permission === cur.permission && !g.epk && cur.epk)) best.set(g.keyId, g);
+          }
+          return Promise.all(
+            [...best.values()].map(async (grant): Promise<[KeyId, Held, DataKey | null, DataKey] | null> => {
+              const row = keys.get(grant.keyId);
+              if (!row) return null;
+              const id = row.id as KeyId;
+              const { dek, metaKey: granted } = await openGrant(grant, userKey, open_.get(grant.principalId));
+              const metaKey = dek ? (row.wrappedMetaKey ? await openMetaKey(id, dek, row.wrappedMetaKey) : dek) : granted;
+              if (!metaKey) throw new TypeError('a grant holds neither a data key nor a meta key');
+              const meta = parseMeta(utf8Decode(await open(metaKey, row.sealedMeta, aad.meta(id))));
+              return [id, { row, meta, permission: grant.permission, grant }, dek, metaKey];
+            }),
+          );
+        }),
+      );
+      return { entries: opened.flat().filter((e) => e !== null), principals: open_ };
+    });
+    // A storage failure is the transaction's error (StorageError), not the request's that surfaced first.
+    const [result, ended] = await Promise.allSettled([opening, guarded(() => read.done)]);
+    if (ended.status === 'rejected') throw ended.reason;
+    if (result.status === 'rejected') throw result.reason;
+    return result.value;
+  }
+
+  /** Opens the user's own private key and each of their groups' (for grants made by ECDH). */
+  async #openPrincipals(self: UserRow | undefined, members: MemberRow[], groups: Map<string, GroupRow>): Promise<Map<string, OpenPrincipal>> {
+    const userKey = this.#ctx.key();
+    const out = new Map<string, OpenPrincipal>();
+    if (!self?.sealedPrivateKey || !self.publicKey) return out;
+    const me: OpenPrincipal = { id: self.id, publicKey: self.publicKey, privateKey: await openUserPrivate(self.id, userKey, self.sealedPrivateKey) };
+    out.set(self.id, me);
+    for (const m of members) {
+      const group = groups.get(m.groupId);
+      if (group) out.set(group.id, { id: group.id, publicKey: group.publicKey, privateKey: await openAsMember(m, me) });
+    }
+    return out;
+  }
+}

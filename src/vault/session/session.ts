@@ -1,0 +1,135 @@
+// Owns an unlocked session as the UI sees it: one SessionContext shared by one module per concern (keys, lifecycle,
+// access, directory, audit, backups, settings, credentials), the unlock's first steps, and locking.
+
+import type { AuditPendingRow } from '../../storage';
+import { DB, allRequests } from '../../storage';
+import type { AuditEvent } from '../audit-log';
+import type { SignedInUser } from '../types';
+import { AuditTrail } from './audit-trail';
+import { Backups } from './backups';
+import { SessionContext, type LockCause, type SessionInit } from './context';
+import { Credentials, type KdfUpgradeRequest } from './credentials';
+import { Directory } from './directory';
+import { KeyAccess } from './key-access';
+import { KeyLifecycle } from './key-lifecycle';
+import { KeyRecords } from './key-records';
+import { SessionSettings } from './settings';
+
+const S = DB.stores;
+
+/** What unlock hands to start(): failed unlocks to fold into the log, and a KDF upgrade to make. */
+export interface SessionStart {
+  pending?: AuditPendingRow[];
+  kdfUpgrade?: KdfUpgradeRequest | null;
+  /** A new vault: its creation entry is already written. */
+  created?: boolean;
+}
+
+export class Session {
+  readonly user: SignedInUser;
+  /** Key records: list, read, reveal, export, create, edit. */
+  readonly keys: KeyRecords;
+  /** Rotation, states, versions, destruction, due work. */
+  readonly lifecycle: KeyLifecycle;
+  /** Grants and revokes of one key. */
+  readonly access: KeyAccess;
+  /** Users, groups and members. */
+  readonly directory: Directory;
+  /** The audit log: checks, reports, exports, archive, records. */
+  readonly audit: AuditTrail;
+  /** Backup files and the dump/import a merge makes. */
+  readonly backup: Backups;
+  readonly settings: SessionSettings;
+  /** This user's password and user key. */
+  readonly credentials: Credentials;
+  readonly #ctx: SessionContext;
+
+  constructor(init: SessionInit) {
+    const ctx = new SessionContext(init);
+    this.#ctx = ctx;
+    this.user = init.user;
+    this.keys = new KeyRecords(ctx);
+    this.lifecycle = new KeyLifecycle(ctx);
+    this.access = new KeyAccess(ctx);
+    this.directory = new Directory(ctx);
+    this.audit = new AuditTrail(ctx);
+    this.backup = new Backups(ctx);
+    this.settings = new SessionSettings(ctx, init.settings);
+    this.credentials = new Credentials(ctx);
+  }
+
+  /** True until a user added with a one-time password has chosen their own (everything else is refused). */
+  get mustChangePassword(): boolean {
+    return this.#ctx.mustChange;
+  }
+
+  get locked(): boolean {
+    return this.#ctx.locked;
+  }
+
+  get kdfIterations(): number {
+    return this.#ctx.kdfIterations;
+  }
+
+  /** Set when unlock raised the stored PBKDF2 iterations to the current default. */
+  get kdfUpgrade(): { from: number; to: number } | null {
+    return this.credentials.kdfUpgrade;
+  }
+
+  /**
+   * Runs once after unlock: folds failed unlocks recorded while locked into the log, records this
+   * unlock, makes a pending KDF upgrade, and starts verifying the whole chain (audit.check()).
+   */
+  async start(options: SessionStart = {}): Promise<void> {
+    // The key list starts opening now, beside this unlock's own writes: its rows (read since before the key
+    // derivation) are decrypted slice by slice while the browser is still reading the rest (issue #7: unlock).
+    // Not before a KDF upgrade, which rewrites this user's rows first.
+    if (!options.created && !options.kdfUpgrade) this.#ctx.ring.load().catch(() => undefined);
+    try {
+      await this.#starting(options);
+    } catch (error) {
+      // The unlock fails: nothing decrypted meanwhile may outlive it (no lock entry: there was no unlock).
+      this.#ctx.abandon();
+      throw error;
+    }
+  }
+
+  async #starting(options: SessionStart): Promise<void> {
+    const pending = options.pending ?? [];
+    if (!options.created) {
+      const events: AuditEvent[] = [
+        ...pending.map((p): AuditEvent => ({ action: p.action, at: p.at, actor: p.userId, outcome: p.action === 'unlock.failed' ? 'failed' : 'ok', details: { recordedWhileLocked: true, client: p.client } })),
+        { action: 'unlock' },
+      ];
+      await this.#ctx.writes.write([S.auditPending], events, async (tx) => {
+        const store = tx.objectStore(S.auditPending);
+        await allRequests(pending.map((p) => () => store.delete(p.id!)));
+      });
+    }
+    await this.credentials.ensureKeyPair();
+    if (options.kdfUpgrade) await this.credentials.upgradeKdf(options.kdfUpgrade);
+    this.audit.startCheck();
+  }
+
+  /**
+   * Another tab changed stored keys: forgets the decrypted records and data keys, so the next read loads
+   * them again from storage. The user key and the audit log stay (the log catches up by itself).
+   * Throws VaultError('Locked') on a locked session.
+   */
+  forgetCached(): void {
+    this.#ctx.ring.forgetCached();
+  }
+
+  /**
+   * Drops every key and decrypted value from memory at once. Idempotent. The returned promise settles
+   * when the lock entry is in the log (written with keys captured before they were dropped).
+   */
+  lock(reason: LockCause = 'manual'): Promise<void> {
+    return this.#ctx.lock(reason);
+  }
+
+  /** Called once when this session locks (by lock() from anywhere), with why. Returns an unsubscribe function. */
+  onLock(fn: (reason: LockCause) => void): () => void {
+    return this.#ctx.onLock(fn);
+  }
+}
