@@ -54,6 +54,7 @@ export const ACTION_LABELS: Readonly<Record<AuditAction, string>> = Object.freez
   'key.grant': 'Access granted',
   'key.revoke': 'Access revoked',
   'key.rekey': 'Key re-keyed',
+  'integrity.failed': 'Tampering found',
 });
 
 /** "Access granted" for key.grant; '' for an action this version does not know. */

@@ -45,6 +45,7 @@ export const AUDIT_ACTIONS = [
   'key.grant',
   'key.revoke',
   'key.rekey',
+  'integrity.failed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 export type AuditOutcome = 'ok' | 'denied' | 'failed';

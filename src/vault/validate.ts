@@ -201,3 +201,12 @@ export function checkSettings(settings: Settings): Settings {
   }
   return { autoLockMinutes: settings.autoLockMinutes, clipboardClearSeconds: settings.clipboardClearSeconds };
 }
+
+/**
+ * Key ids are made by randomId() (22 base64url characters); ids from a file or from storage must at least look like
+ * one: 8 to 64 base64url characters. A short id such as "audit" would make a grant's AAD ("kw1|dek|audit|<user>")
+ * equal the audit key's wrapping context (docs/FORMAT.md §2), so it is never accepted (issue #14).
+ */
+export function isKeyId(id: unknown): id is string {
+  return typeof id === 'string' && /^[A-Za-z0-9_-]{8,64}$/.test(id);
+}

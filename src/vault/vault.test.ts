@@ -299,12 +299,14 @@ describe('what reaches storage', () => {
     const s2 = await vault.unlock({ password: PASSWORD });
     await rejectsWith(s2.keys.reveal(a.id), 'Corrupt');
     expect(await s2.keys.reveal(b.id)).toBe('value-B');
-    // Swapping the sealed metadata breaks the listing rather than showing B's name under A.
+    // Swapping the sealed metadata never shows B's name under A: A is left out and reported, the rest still lists
+    // (issue #14: fail closed, not bricked — before it, the whole list failed with Corrupt).
     const db2 = await openKeywardDb({ name: dbName });
     await db2.put(DB.stores.keys, { ...ka, sealedMeta: kb.sealedMeta });
     db2.close();
     const s3 = await vault.unlock({ password: PASSWORD });
-    await rejectsWith(s3.keys.list(), 'Corrupt');
+    expect((await s3.keys.list()).map((k) => [k.id, k.name])).toEqual([[b.id, b.name]]);
+    expect(s3.keys.unreadable()).toEqual([{ id: a.id, why: 'its grant or metadata does not open' }]);
   });
 });
 

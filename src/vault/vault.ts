@@ -26,12 +26,11 @@ function sessionCode(): Promise<typeof import('./unlocked')> {
   loading.catch(() => undefined);
   return loading;
 }
+import { checkPending, MAX_PENDING } from './pending-audit';
 import { checkNewPassword, checkSettings, checkUserName } from './validate';
 import { DEFAULT_SETTINGS, systemClock, type Clock, type UserId } from './types';
 
 const S = DB.stores;
-/** At most this many failed unlocks wait in the pending store between two successful unlocks. */
-const MAX_PENDING = 1000;
 
 export interface OpenVaultOptions {
   /** IndexedDB database name (tests use a fresh one each). */
@@ -152,8 +151,10 @@ export class Vault {
         const meta = await tx.objectStore(S.meta).get('vault');
         const users = await tx.objectStore(S.users).getAll();
         const user = input.userId ? users.find((u) => u.id === input.userId) : users.find((u) => u.role === 'owner');
-        const pending = await tx.objectStore(S.auditPending).getAll();
-        return { meta, user, pending };
+        // Bounded: a store flooded by anyone who can write storage must not stall unlock (issue #14).
+        const store = tx.objectStore(S.auditPending);
+        const [pending, pendingCount] = await Promise.all([store.getAll(undefined, MAX_PENDING), store.count()]);
+        return { meta, user, pending: { rows: pending, total: pendingCount, userIds: new Set(users.map((u) => u.id)) } };
       }),
     );
     if (!meta) throw new VaultError('NoVault', 'there is no vault in this browser');
@@ -193,7 +194,10 @@ export class Vault {
       audit: log,
       prefetched,
     });
-    await session.start({ pending, kdfUpgrade: needsUpgrade ? { user, extractableUserKey: opened.userKey, password, floor: this.#kdfFloor } : null });
+    // Pending rows are written without any key: only those Keyward could have written are folded in (issue #14).
+    const checked = checkPending(pending.rows, { userIds: pending.userIds, createdAt: meta.createdAt, now: this.#clock.now() });
+    const fold = { ...checked, ids: pending.rows.map((r) => r.id!), dropped: pending.total - pending.rows.length };
+    await session.start({ pending: fold, kdfUpgrade: needsUpgrade ? { user, extractableUserKey: opened.userKey, password, floor: this.#kdfFloor } : null });
     return session;
   }
 

@@ -11,9 +11,11 @@ import { DAY_MS } from '../lifecycle';
 import type { SealedMeta } from '../records';
 import type { KeyId } from '../types';
 import { openUserKey, readUser } from '../user-keys';
-import { checkNewPassword } from '../validate';
+import { checkNewPassword, isKeyId } from '../validate';
 import type { SessionContext } from './context';
+import { grantBase, newMetaKey, wrapGrant } from '../principals';
 import { sealMeta } from './held';
+import { keyUnchanged } from './key-commit';
 
 const S = DB.stores;
 
@@ -108,7 +110,9 @@ export class Backups {
 
   /**
    * Writes decrypted records as this user's keys, each under a fresh data key, all in one transaction:
-   * `replace` first removes the key of the same id with its versions and grants. Any failure changes nothing.
+   * `replace` first removes the key of the same id with its versions, and wraps the new data key again for everyone
+   * else who held it. Replacing needs "manage" on the key (a merge must not make its admin a key's owner, issue #14).
+   * Any failure changes nothing.
    */
   async importRecords(records: { add: KeyDump[]; replace: KeyDump[] }, details: Record<string, unknown>): Promise<void> {
     const ctx = this.#ctx;
@@ -116,17 +120,41 @@ export class Backups {
     const userKey = ctx.key();
     const userId = ctx.user.id;
     const now = ctx.clock.now();
+    for (const d of [...records.add, ...records.replace]) {
+      if (!isKeyId(d.row.id)) throw new VaultError('InvalidInput', 'a key in the backup has an id Keyward never makes; nothing was merged', { field: 'id' });
+    }
+    const held = await ctx.ring.load();
+    const replacing = records.replace.map((d) => {
+      const mine = held.get(d.row.id as KeyId);
+      if (!mine || !atLeast(mine.permission, 'manage')) throw new VaultError('AccessDenied', 'replacing a key from a backup needs "manage" on it; keep yours or keep both');
+      return { dump: d, mine };
+    });
+    const others = new Map(
+      await Promise.all(replacing.map(async ({ dump }) => [dump.row.id, (await guarded(() => ctx.db.getAllFromIndex(S.grants, 'byKey', dump.row.id))).filter((g) => g.principalId !== userId)] as const)),
+    );
+    const publicKeys = await this.#publicKeys();
     const prepared = await guarded(() =>
       Promise.all(
-        [...records.add, ...records.replace].map(async (d) => {
+        [...records.add.map((d) => ({ dump: d, mine: null })), ...replacing].map(async ({ dump: d, mine }) => {
           const id = d.row.id;
+          const staying = others.get(id) ?? [];
           const dek = await generateDataKey();
-          const grant: GrantRow = { keyId: id, principalId: userId, permission: 'owner', createdAt: now, wrappedDek: await wrapKey(userKey, dek, aad.dek(id, userId)) };
-          const row: KeyRow = { ...d.row, sealedMeta: await sealMeta(dek, id, d.meta) };
+          // A meta key of its own only where someone keeps a "view" grant (the backup's wrappedMetaKey is stale: issue #14).
+          const split = staying.some((g) => g.wrappedDek === null) ? await newMetaKey(id, dek) : null;
+          const { wrappedMetaKey: _stale, ...rest } = d.row as KeyDump['row'] & { wrappedMetaKey?: Uint8Array };
+          const row: KeyRow = { ...rest, sealedMeta: await sealMeta(split?.metaKey ?? dek, id, d.meta), ...(split ? { wrappedMetaKey: split.wrappedMetaKey } : {}) };
+          const grant: GrantRow = { keyId: id, principalId: userId, permission: mine?.permission ?? 'owner', createdAt: now, wrappedDek: await wrapKey(userKey, dek, aad.dek(id, userId)) };
+          const rewrapped = await Promise.all(
+            staying.map((g) => {
+              const publicKey = publicKeys.get(g.principalId);
+              if (!publicKey) throw new VaultError('Corrupt', 'a grantee has no public key');
+              return wrapGrant(grantBase(g), { dek: g.wrappedDek ? dek : null, metaKey: g.wrappedDek ? null : split!.metaKey }, { publicKey });
+            }),
+          );
           const versions: VersionRow[] = await Promise.all(
             d.versions.map(async ({ material, ...v }) => ({ ...v, keyId: id, sealedValue: material === null ? null : await seal(dek, material, aad.value(id, v.version)) })),
           );
-          return { row, grant, versions };
+          return { row, grants: [grant, ...rewrapped], versions, mine };
         }),
       ),
     );
@@ -135,13 +163,25 @@ export class Backups {
       const versions = tx.objectStore(S.versions);
       const grants = tx.objectStore(S.grants);
       const keys = tx.objectStore(S.keys);
+      for (const p of prepared) if (p.mine) await keyUnchanged(tx, p.mine);
       for (const id of replaceIds) {
         const [vk, gk] = await Promise.all([versions.index('byKey').getAllKeys(id), grants.index('byKey').getAllKeys(id)]);
         await allRequests([() => keys.delete(id), ...vk.map((k) => () => versions.delete(k)), ...gk.map((k) => () => grants.delete(k))]);
       }
-      await allRequests(prepared.flatMap((p) => [() => keys.add(p.row), () => grants.add(p.grant), ...p.versions.map((v) => () => versions.add(v))]));
+      await allRequests(prepared.flatMap((p) => [() => keys.add(p.row), ...p.grants.map((g) => () => grants.add(g)), ...p.versions.map((v) => () => versions.add(v))]));
     }, { grants: true });
     // Re-read from storage at next use: ids, data keys and metadata all changed.
     ctx.ring.reread([...replaceIds, ...records.add.map((d) => d.row.id)] as KeyId[]);
+  }
+
+  /** Every user's and group's public key, by id. */
+  async #publicKeys(): Promise<Map<string, JsonWebKey>> {
+    const { users, groups } = await guarded(() =>
+      withTx(this.#ctx.db, [S.users, S.groups], 'readonly', async (tx) => ({ users: await tx.objectStore(S.users).getAll(), groups: await tx.objectStore(S.groups).getAll() })),
+    );
+    const out = new Map<string, JsonWebKey>();
+    for (const u of users) if (u.publicKey) out.set(u.id, u.publicKey);
+    for (const g of groups) out.set(g.id, g.publicKey);
+    return out;
   }
 }

@@ -14,8 +14,19 @@ import { checkGroupName, checkNewPassword, checkUserName } from '../validate';
 import type { SessionContext } from './context';
 import { groupHoldsData, membersOf, readDirectory } from './directory-rows';
 import { applyGroupRekey, prepareGroupRekey, type GroupRekey } from './group-rekey';
+import { applyRekey, prepareRekeys, rotateRekeyed } from './rekey';
 
 const S = DB.stores;
+
+/** What removing someone did: groups given a new key pair, keys given a new data key (and rotated), and what could not be. */
+export interface Removal {
+  groupsRekeyed: number;
+  groupsNotRekeyed: number;
+  keysRekeyed: number;
+  /** Keys they could open that this admin cannot re-key (no data key of theirs, or held by a group they are not in). */
+  keysNotRekeyed: number;
+  keysRotated: number;
+}
 
 export class Directory {
   readonly #ctx: SessionContext;
@@ -125,7 +136,7 @@ export class Directory {
    * for yourself, for the last admin, and while they are the only one holding some key (it would be lost).
    * Groups they were in and that the caller belongs to get a new key pair.
    */
-  async removeUser(userId: UserId): Promise<{ groupsRekeyed: number; groupsNotRekeyed: number }> {
+  async removeUser(userId: UserId): Promise<Removal> {
     const ctx = this.#ctx;
     await ctx.guard.authorize('users.manage');
     if (userId === ctx.user.id) throw new VaultError('InvalidInput', 'you cannot remove yourself; ask another admin', { field: 'user' });
@@ -144,14 +155,25 @@ export class Directory {
     const rekeys: GroupRekey[] = [];
     for (const m of memberships) if (ctx.ring.principal(m.groupId)) rekeys.push(await prepareGroupRekey(ctx, m.groupId, [userId]));
     const notRekeyed = memberships.length - rekeys.length;
-    await ctx.writes.write([S.users, S.grants, S.members, S.groups], [{ action: 'user.remove', details: { userId, name: user.name, grants: grants.length, groupsRekeyed: rekeys.length, groupsNotRekeyed: notRekeyed } }], async (tx) => {
+    // Every key they could open gets a new data key (issue #14): the one they may have kept opens nothing written after.
+    // A key also held by a group whose key pair stays (the caller is not in it) is not helped by that: it is counted.
+    const stale = new Set(memberships.map((m) => m.groupId).filter((id) => !rekeys.some((r) => r.group.id === id)));
+    const exposed = all.filter((g) => g.principalId === userId || memberships.some((m) => m.groupId === g.principalId)).map((g) => g.keyId);
+    const blocked = new Set(all.filter((g) => stale.has(g.principalId)).map((g) => g.keyId));
+    const keys = await prepareRekeys(ctx, exposed.filter((id) => !blocked.has(id)), all, userId, new Map(rekeys.map((r) => [r.group.id, r.group.publicKey])));
+    const keysNotRekeyed = keys.skipped + blocked.size;
+    const details = { userId, name: user.name, grants: grants.length, groupsRekeyed: rekeys.length, groupsNotRekeyed: notRekeyed, keysRekeyed: keys.rekeys.length, keysNotRekeyed };
+    await ctx.writes.write([S.users, S.grants, S.members, S.groups, S.keys, S.versions], [{ action: 'user.remove', details }], async (tx) => {
       const g = tx.objectStore(S.grants);
       const mem = tx.objectStore(S.members);
       await allRequests([() => tx.objectStore(S.users).delete(userId), ...grants.map((x) => () => g.delete([x.keyId, x.principalId])), ...memberships.map((m) => () => mem.delete([m.groupId, m.userId]))]);
       for (const r of rekeys) await applyGroupRekey(tx, r);
+      // After the groups': a re-keyed key's grant for a re-keyed group wraps the new data key for the group's new pair.
+      for (const r of keys.rekeys) await applyRekey(tx, r);
     }, { grants: true });
-    if (rekeys.length > 0) ctx.ring.forget();
-    return { groupsRekeyed: rekeys.length, groupsNotRekeyed: notRekeyed };
+    if (rekeys.length > 0 || keys.rekeys.length > 0) ctx.ring.forget();
+    const keysRotated = await rotateRekeyed(ctx, keys.rekeys);
+    return { groupsRekeyed: rekeys.length, groupsNotRekeyed: notRekeyed, keysRekeyed: keys.rekeys.length, keysNotRekeyed, keysRotated };
   }
 
   /** A new group; its creator is its first member (only members hold the group's private key). */
@@ -196,15 +218,25 @@ export class Directory {
   }
 
   /** Removes a member: the group gets a new key pair, its grants are wrapped again for it, and sealed for those who stay. */
-  async removeMember(groupId: string, userId: UserId): Promise<void> {
+  async removeMember(groupId: string, userId: UserId): Promise<Omit<Removal, 'groupsRekeyed' | 'groupsNotRekeyed'>> {
     const ctx = this.#ctx;
     await ctx.guard.authorize('groups.manage');
     await this.#memberOf(groupId);
     const rekey = await prepareGroupRekey(ctx, groupId, [userId]);
     if (!rekey.removed.includes(userId)) throw new VaultError('InvalidInput', 'not a member of this group', { field: 'members' });
     if (rekey.members.length === 0) throw new VaultError('InvalidInput', 'a group keeps at least one member; delete the group instead', { field: 'members' });
-    await ctx.writes.write([S.groups, S.members, S.grants], [{ action: 'group.member.remove', details: { groupId, userId, grantsRewrapped: rekey.grants.length } }], (tx) => applyGroupRekey(tx, rekey), { grants: true });
+    // The member held the group's private key, so every data key granted to the group: those keys get new ones (issue #14).
+    const all = await guarded(() => ctx.db.getAll(S.grants));
+    const exposed = all.filter((g) => g.principalId === groupId).map((g) => g.keyId);
+    const keys = await prepareRekeys(ctx, exposed, all, '', new Map([[groupId, rekey.group.publicKey]]));
+    const details = { groupId, userId, grantsRewrapped: rekey.grants.length, keysRekeyed: keys.rekeys.length, keysNotRekeyed: keys.skipped };
+    await ctx.writes.write([S.groups, S.members, S.grants, S.keys, S.versions], [{ action: 'group.member.remove', details }], async (tx) => {
+      await applyGroupRekey(tx, rekey);
+      for (const r of keys.rekeys) await applyRekey(tx, r);
+    }, { grants: true });
     ctx.ring.forget();
+    const keysRotated = await rotateRekeyed(ctx, keys.rekeys);
+    return { keysRekeyed: keys.rekeys.length, keysNotRekeyed: keys.skipped, keysRotated };
   }
 
   /** Deletes a group that holds no grants (revoke them first, so no key is lost with it). */

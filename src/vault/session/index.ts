@@ -8,3 +8,4 @@ export type { DueWork } from './key-lifecycle';
 export type { AuditArchive, AuditArchivePlan, AuditFile } from './audit-trail';
 export type { KeyDump } from './backups';
 export type { KdfUpgradeRequest } from './credentials';
+export type { Unreadable } from './key-ring';

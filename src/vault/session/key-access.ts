@@ -1,19 +1,19 @@
 // Owns who holds a key: listing its grants, granting it to a user or group (wrapped for their public key), and
 // revoking — by default with a re-key (new data key, every version sealed again) and a rotation where it can.
 
-import { generateDataKey, open, seal, type DataKey, type UserKey } from '../../crypto';
-import { allRequests, DB, type GrantRow, type KeyRow, type VersionRow } from '../../storage';
+import type { DataKey } from '../../crypto';
+import { DB, type KeyRow } from '../../storage';
 import { atLeast, GRANTABLE, maxPermission, type Permission } from '../access';
-import { aad } from '../context';
 import { VaultError } from '../errors';
 import { guarded } from '../failures';
 import { stateAllows } from '../lifecycle';
-import { grantBase, newMetaKey, openGrant, openMetaKey, wrapGrant } from '../principals';
+import { newMetaKey, openGrant, openMetaKey, wrapGrant } from '../principals';
 import type { AccessEntry, KeyId, Role } from '../types';
 import type { SessionContext } from './context';
 import { hasAuditor, readDirectory } from './directory-rows';
 import { keyUnchanged, rotateAs } from './key-commit';
 import { canAutoRotate, sealMeta, type Held } from './held';
+import { applyRekey, prepareRekey } from './rekey';
 
 const S = DB.stores;
 
@@ -111,15 +111,12 @@ export class KeyAccess {
     const staying = grants.filter((g) => g !== gone);
     if (!staying.some((g) => g.wrappedDek !== null && atLeast(g.permission, 'manage'))) throw new VaultError('InvalidInput', 'someone must keep "manage" on this key', { field: 'principal' });
     const rekey = options.rotate !== false;
-    const prepared = rekey ? await this.#prepareRekey(id, held, staying, userKey) : null;
+    const prepared = rekey ? await prepareRekey(ctx, id, held, staying) : null;
     await ctx.writes.write([S.keys, S.versions, S.grants], [{ action: 'key.revoke', keyId: id, version: held.row.currentVersion, details: { principal: principalId, permission: gone.permission, rekeyed: rekey } }], async (tx) => {
-      await keyUnchanged(tx, held);
-      const g = tx.objectStore(S.grants);
-      const v = tx.objectStore(S.versions);
-      await allRequests([
-        () => g.delete([id, principalId]),
-        ...(prepared ? [() => tx.objectStore(S.keys).put(prepared.row), ...prepared.grants.map((x) => () => g.put(x)), ...prepared.versions.map((x) => () => v.put(x))] : []),
-      ]);
+      await tx.objectStore(S.grants).delete([id, principalId]);
+      // The re-key checks the key is unchanged itself.
+      if (prepared) await applyRekey(tx, prepared);
+      else await keyUnchanged(tx, held);
     }, { grants: true });
     if (!prepared) return { rekeyed: false, rotated: false };
     const mine = prepared.grants.find((x) => x.principalId === held.grant.principalId)!;
@@ -132,35 +129,6 @@ export class KeyAccess {
       return { rekeyed: true, rotated: true };
     }
     return { rekeyed: true, rotated: false };
-  }
-
-  /** A new DEK (and meta key) for a key: every version and the metadata sealed again, every grant wrapped again. */
-  async #prepareRekey(id: KeyId, held: Held, grants: readonly GrantRow[], userKey: UserKey): Promise<{ row: KeyRow; versions: VersionRow[]; grants: GrantRow[] }> {
-    const ctx = this.#ctx;
-    const oldDek = await ctx.ring.dek(id);
-    const versions = await guarded(() => ctx.db.getAllFromIndex(S.versions, 'byKey', id));
-    const users = new Map((await guarded(() => ctx.db.getAll(S.users))).map((u) => [u.id, u]));
-    const groups = new Map((await guarded(() => ctx.db.getAll(S.groups))).map((g) => [g.id, g]));
-    return guarded(async () => {
-      const dek = await generateDataKey();
-      const split = held.row.wrappedMetaKey ? await newMetaKey(id, dek) : null;
-      const metaKey = split?.metaKey ?? dek;
-      const row: KeyRow = { ...held.row, sealedMeta: await sealMeta(metaKey, id, held.meta), ...(split ? { wrappedMetaKey: split.wrappedMetaKey } : {}) };
-      const resealed = await Promise.all(
-        versions.map(async (v) => (v.sealedValue === null ? v : { ...v, sealedValue: await seal(dek, await open(oldDek, v.sealedValue, aad.value(id, v.version)), aad.value(id, v.version)) })),
-      );
-      const rewrapped = await Promise.all(
-        grants.map(async (g) => {
-          const base = grantBase(g);
-          const keys = { dek: g.wrappedDek ? dek : null, metaKey: g.wrappedDek ? null : metaKey };
-          if (g.principalId === ctx.user.id && !g.epk) return wrapGrant(base, keys, { userKey });
-          const publicKey = users.get(g.principalId)?.publicKey ?? groups.get(g.principalId)?.publicKey;
-          if (!publicKey) throw new VaultError('Corrupt', 'a grantee has no public key');
-          return wrapGrant(base, keys, { publicKey });
-        }),
-      );
-      return { row, versions: resealed, grants: rewrapped };
-    });
   }
 
   async #principalKey(principalId: string): Promise<{ kind: 'user' | 'group'; publicKey: JsonWebKey; role?: Role }> {

@@ -26,6 +26,7 @@ import { parseMaterial, type SealedMeta } from '../records';
 import { checkActivation, checkAlgorithm, checkFormat, checkKeyInput, checkName, checkNotes, checkRotation, checkTags, checkValue } from '../validate';
 import { DEFAULT_ROTATION, KEEP_VERSIONS, type KeyId, type KeyInput, type KeyState, type KeySummary, type KeyVersionInfo, type TypedKeyInput, type VersionOrigin } from '../types';
 import type { SessionContext } from './context';
+import type { Unreadable } from './key-ring';
 import { commitKeyChange, commitRotation } from './key-commit';
 import { notUsable, sealMeta, summaryOf, type Held } from './held';
 import { generateMaterial, importMaterial } from './material';
@@ -48,6 +49,12 @@ export class KeyRecords {
     await this.#ctx.guard.authorize('key.view', null);
     const held = await this.#ctx.ring.load();
     return [...held.values()].map(summaryOf);
+  }
+
+  /** Key rows the list left out because they failed to open or verify (issue #14), with why. */
+  unreadable(): readonly Unreadable[] {
+    this.#ctx.key();
+    return this.#ctx.ring.unreadable;
   }
 
   async get(id: KeyId): Promise<KeySummary> {

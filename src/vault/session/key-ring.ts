@@ -9,6 +9,7 @@ import { aad } from '../context';
 import { VaultError } from '../errors';
 import { guarded } from '../failures';
 import { readKeyRows, type KeyRowsRead } from '../key-rows';
+import { isKeyId } from '../validate';
 import { openAsMember, openGrant, openMetaKey, openUserPrivate, type OpenPrincipal } from '../principals';
 import { parseMeta } from '../records';
 import type { KeyId } from '../types';
@@ -19,6 +20,13 @@ import type { Held } from './held';
 interface OpenedKeys {
   entries: [KeyId, Held, DataKey | null, DataKey][];
   principals: Map<string, OpenPrincipal>;
+  unreadable: Unreadable[];
+}
+
+/** A key row left out of the list because it failed to open or to verify, and why (no value from the row but its id). */
+export interface Unreadable {
+  id: string;
+  why: string;
 }
 
 export class KeyRing {
@@ -34,6 +42,9 @@ export class KeyRing {
   /** Bumped by forgetCached(): a load started before it must not keep what it read. */
   #generation = 0;
   #prefetched: KeyRowsRead | null;
+  #unreadable: readonly Unreadable[] = [];
+  /** Ids already reported in the log by this session (a reload after another tab's change does not report them again). */
+  readonly #reported = new Set<string>();
 
   constructor(ctx: SessionContext, prefetched: KeyRowsRead | null) {
     this.#ctx = ctx;
@@ -149,7 +160,23 @@ export class KeyRing {
       if (metaKey !== dek) this.#metaKeys.set(id, metaKey);
     }
     this.#held = map;
+    this.#unreadable = Object.freeze([...loaded.unreadable].sort((a, b) => a.id.localeCompare(b.id)));
+    this.#report(loaded.unreadable);
     return map;
+  }
+
+  /** Key rows the last load left out (damaged, or changed outside Keyward). */
+  get unreadable(): readonly Unreadable[] {
+    return this.#unreadable;
+  }
+
+  /** One integrity.failed entry naming rows not reported before (ids only); never fails the load. */
+  #report(rows: readonly Unreadable[]): void {
+    const fresh = rows.filter((r) => !this.#reported.has(r.id));
+    if (fresh.length === 0) return;
+    for (const r of fresh) this.#reported.add(r.id);
+    const ids = fresh.map((r) => r.id).sort();
+    void this.#ctx.writes.record({ action: 'integrity.failed', outcome: 'failed', details: { store: 'keys', ids, why: [...new Set(fresh.map((r) => r.why))] } }).catch(() => undefined);
   }
 
   /**
@@ -158,6 +185,7 @@ export class KeyRing {
    */
   async #openAll(read: KeyRowsRead): Promise<OpenedKeys> {
     const userKey = this.#ctx.key();
+    const unreadable: Unreadable[] = [];
     const opening = guarded(async () => {
       const { principals, slices } = await read.rows;
       const open_ = await this.#openPrincipals(principals.self, principals.members, principals.groups);
@@ -175,16 +203,23 @@ export class KeyRing {
               const row = keys.get(grant.keyId);
               if (!row) return null;
               const id = row.id as KeyId;
-              const { dek, metaKey: granted } = await openGrant(grant, userKey, open_.get(grant.principalId));
-              const metaKey = dek ? (row.wrappedMetaKey ? await openMetaKey(id, dek, row.wrappedMetaKey) : dek) : granted;
-              if (!metaKey) throw new TypeError('a grant holds neither a data key nor a meta key');
-              const meta = parseMeta(utf8Decode(await open(metaKey, row.sealedMeta, aad.meta(id))));
-              return [id, { row, meta, permission: grant.permission, grant }, dek, metaKey];
+              // Fail closed, not bricked (issue #14): a row that does not open is left out and reported; the rest opens.
+              if (!isKeyId(id)) return unreadable.push({ id, why: 'an id Keyward never makes' }), null;
+              try {
+                const { dek, metaKey: granted } = await openGrant(grant, userKey, open_.get(grant.principalId));
+                const metaKey = dek ? (row.wrappedMetaKey ? await openMetaKey(id, dek, row.wrappedMetaKey) : dek) : granted;
+                if (!metaKey) throw new TypeError('a grant holds neither a data key nor a meta key');
+                const meta = parseMeta(utf8Decode(await open(metaKey, row.sealedMeta, aad.meta(id))));
+                return [id, { row, meta, permission: grant.permission, grant }, dek, metaKey];
+              } catch {
+                unreadable.push({ id, why: 'its grant or metadata does not open' });
+                return null;
+              }
             }),
           );
         }),
       );
-      return { entries: opened.flat().filter((e) => e !== null), principals: open_ };
+      return { entries: opened.flat().filter((e) => e !== null), principals: open_, unreadable };
     });
     // A storage failure is the transaction's error (StorageError), not the request's that surfaced first.
     const [result, ended] = await Promise.allSettled([opening, guarded(() => read.done)]);

@@ -17,9 +17,18 @@ import { SessionSettings } from './settings';
 
 const S = DB.stores;
 
+/** The pending store as unlock found it (pending-audit.ts): the rows to fold in, why others were refused, all ids read. */
+export interface PendingFold {
+  accepted: AuditPendingRow[];
+  refused: string[];
+  ids: number[];
+  /** Rows past the cap, not read. */
+  dropped: number;
+}
+
 /** What unlock hands to start(): failed unlocks to fold into the log, and a KDF upgrade to make. */
 export interface SessionStart {
-  pending?: AuditPendingRow[];
+  pending?: PendingFold;
   kdfUpgrade?: KdfUpgradeRequest | null;
   /** A new vault: its creation entry is already written. */
   created?: boolean;
@@ -95,15 +104,18 @@ export class Session {
   }
 
   async #starting(options: SessionStart): Promise<void> {
-    const pending = options.pending ?? [];
+    const pending = options.pending ?? { accepted: [], refused: [], ids: [], dropped: 0 };
     if (!options.created) {
       const events: AuditEvent[] = [
-        ...pending.map((p): AuditEvent => ({ action: p.action, at: p.at, actor: p.userId, outcome: p.action === 'unlock.failed' ? 'failed' : 'ok', details: { recordedWhileLocked: true, client: p.client } })),
+        ...pending.accepted.map((p): AuditEvent => ({ action: p.action, at: p.at, actor: p.userId, outcome: p.action === 'unlock.failed' ? 'failed' : 'ok', details: { recordedWhileLocked: true, client: p.client } })),
+        ...(pending.refused.length > 0 || pending.dropped > 0 ? [tamperEntry(pending)] : []),
         { action: 'unlock' },
       ];
       await this.#ctx.writes.write([S.auditPending], events, async (tx) => {
         const store = tx.objectStore(S.auditPending);
-        await allRequests(pending.map((p) => () => store.delete(p.id!)));
+        // A flood past the cap is dropped whole; otherwise exactly the rows read (another tab may add one meanwhile).
+        if (pending.dropped > 0) await store.clear();
+        else await allRequests(pending.ids.map((id) => () => store.delete(id)));
       });
     }
     await this.credentials.ensureKeyPair();
@@ -132,4 +144,13 @@ export class Session {
   onLock(fn: (reason: LockCause) => void): () => void {
     return this.#ctx.onLock(fn);
   }
+}
+
+/** The entry saying pending rows were refused or dropped: counts and the reasons, nothing copied from the rows. */
+function tamperEntry(pending: PendingFold): AuditEvent {
+  return {
+    action: 'integrity.failed',
+    outcome: 'failed',
+    details: { store: 'auditPending', refused: pending.refused.length, dropped: pending.dropped, why: [...new Set(pending.refused)] },
+  };
 }

@@ -1,0 +1,262 @@
+// Integrity (issue #14), tried as the attacker would: each test writes the forged row or keeps the stolen key itself,
+// through the storage layer and the crypto functions anyone with devtools has, then shows the attack yields nothing
+// and the vault still opens.
+import { describe, expect, it } from 'vitest';
+import { createdVault, FakeClock, newVault, PASSWORD, rejectsWith, TEST_ITERATIONS } from '../../test/unit/helpers';
+import { open, type DataKey } from '../crypto';
+import { DB, openKeywardDb, withTx } from '../storage';
+import { aad } from './context';
+import { openAsMember, openGrant, openUserPrivate } from './principals';
+import { openUserKey } from './user-keys';
+import type { KeyId, Role, UserId } from './types';
+import type { Session, Vault } from '.';
+
+const S = DB.stores;
+const ONE_TIME = 'one-time password 1';
+const OWN = 'my very own passphrase';
+const BACKUP_PW = 'backup passphrase 42';
+
+async function addAndSignIn(vault: Vault, admin: Session, name: string, role: Role): Promise<{ id: UserId; session: Session }> {
+  const user = await admin.directory.addUser({ name, password: ONE_TIME, role });
+  const first = await vault.unlock({ userId: user.id, password: ONE_TIME });
+  await first.credentials.changePassword(ONE_TIME, OWN);
+  return { id: user.id, session: first };
+}
+
+async function rows<N extends 'grants' | 'users' | 'keys' | 'versions' | 'members' | 'auditPending'>(dbName: string, store: N) {
+  const db = await openKeywardDb({ name: dbName });
+  try {
+    return await db.getAll(store);
+  } finally {
+    db.close();
+  }
+}
+
+/** What a user can take out of storage with their own password: every data key their own rows open (extractable). */
+async function stealDeks(dbName: string, userId: string, password: string): Promise<Map<string, DataKey>> {
+  const me = (await rows(dbName, 'users')).find((u) => u.id === userId)!;
+  const { userKey } = await openUserKey(me, password);
+  const privateKey = await openUserPrivate(userId, userKey, me.sealedPrivateKey!);
+  const self = { id: userId, publicKey: me.publicKey!, privateKey };
+  const principals = new Map([[userId, self]]);
+  const db = await openKeywardDb({ name: dbName });
+  try {
+    for (const m of (await db.getAll(S.members)).filter((x) => x.userId === userId)) {
+      const group = await db.get(S.groups, m.groupId);
+      if (group) principals.set(group.id, { id: group.id, publicKey: group.publicKey, privateKey: await openAsMember(m, self, true) });
+    }
+    const out = new Map<string, DataKey>();
+    for (const g of await db.getAll(S.grants)) {
+      const p = principals.get(g.principalId);
+      if (!p || g.wrappedDek === null) continue;
+      const { dek } = await openGrant(g, userKey, p, true);
+      if (dek) out.set(g.keyId, dek);
+    }
+    return out;
+  } finally {
+    db.close();
+  }
+}
+
+/** Whether `dek` opens the newest version of key `id` as stored now. */
+async function opensNewest(dbName: string, id: string, dek: DataKey): Promise<boolean> {
+  const versions = (await rows(dbName, 'versions')).filter((v) => v.keyId === id && v.sealedValue !== null).sort((a, b) => b.version - a.version);
+  const newest = versions[0]!;
+  return open(dek, newest.sealedValue!, aad.value(id, newest.version)).then(
+    () => true,
+    () => false,
+  );
+}
+
+describe('removal re-keys (issue #14, attack 5)', () => {
+  it('a removed user who kept the data key reads nothing written after the removal', async () => {
+    const { vault, session, dbName } = await createdVault();
+    const pasted = await session.keys.create({ name: 'Stripe', value: 'sk_live_before', format: 'text', tags: [], notes: '' });
+    const generated = await session.keys.create({ name: 'Webhook', value: 'ab'.repeat(32), format: 'hex', tags: [], notes: '', recipe: { bytes: 32, format: 'hex' } });
+    const bob = await addAndSignIn(vault, session, 'Bob', 'member');
+    await session.access.grant(pasted.id, bob.id, 'use');
+    await session.access.grant(generated.id, bob.id, 'use');
+    const stolen = await stealDeks(dbName, bob.id, OWN);
+    expect(stolen.size).toBe(2);
+    await bob.session.lock();
+
+    const result = await session.directory.removeUser(bob.id);
+    expect(result).toMatchObject({ keysRekeyed: 2, keysNotRekeyed: 0, keysRotated: 1 });
+    // The generated key was rotated at once; the pasted one gets its new value from its provider later.
+    await session.lifecycle.rotate(pasted.id, { value: 'sk_live_after' });
+    for (const [id, dek] of stolen) expect(await opensNewest(dbName, id, dek), `key ${id}`).toBe(false);
+    // Every version, old ones included, is sealed under the new data key.
+    const v1 = (await rows(dbName, 'versions')).find((v) => v.keyId === pasted.id && v.version === 1)!;
+    await expect(open(stolen.get(pasted.id)!, v1.sealedValue!, aad.value(pasted.id, 1))).rejects.toThrow();
+    expect(await session.keys.reveal(pasted.id)).toBe('sk_live_after');
+    expect(await session.keys.reveal(pasted.id, 1)).toBe('sk_live_before');
+    await session.lock();
+    expect((await (await vault.unlock({ password: PASSWORD })).keys.list()).length).toBe(2);
+  });
+
+  it('a member removed from a group who kept the group key reads nothing granted to the group after', async () => {
+    const { vault, session, dbName } = await createdVault();
+    const key = await session.keys.create({ name: 'Stripe', value: 'sk_live_before', format: 'text', tags: [], notes: '' });
+    const bob = await addAndSignIn(vault, session, 'Bob', 'member');
+    const carol = await addAndSignIn(vault, session, 'Carol', 'member');
+    const group = await session.directory.createGroup('payments', [bob.id, carol.id]);
+    await session.access.grant(key.id, group.id, 'use');
+    const stolen = await stealDeks(dbName, bob.id, OWN);
+    expect(stolen.has(key.id)).toBe(true);
+
+    await session.directory.removeMember(group.id, bob.id);
+    await session.lifecycle.rotate(key.id, { value: 'sk_live_after' });
+    expect(await opensNewest(dbName, key.id, stolen.get(key.id)!)).toBe(false);
+    // Carol, who stays, still opens it (her group's grant was wrapped again for the group's new key pair).
+    await carol.session.lock();
+    expect(await (await vault.unlock({ userId: carol.id, password: OWN })).keys.reveal(key.id)).toBe('sk_live_after');
+  });
+
+  it('keys the admin cannot open are counted, not lost', async () => {
+    const { vault, session } = await createdVault();
+    const bob = await addAndSignIn(vault, session, 'Bob', 'member');
+    const dave = await addAndSignIn(vault, session, 'Dave', 'member');
+    const theirs = await dave.session.keys.create({ name: 'Dave only', value: 'dave-1', format: 'text', tags: [], notes: '' });
+    await dave.session.access.grant(theirs.id, bob.id, 'use');
+    const result = await session.directory.removeUser(bob.id);
+    expect(result).toMatchObject({ keysRekeyed: 0, keysNotRekeyed: 1 });
+    expect(await dave.session.keys.reveal(theirs.id)).toBe('dave-1');
+  });
+});
+
+describe('merging backups (issue #14, attack 4 and the merge findings)', () => {
+  it('merging a backup that holds a key shared for "view" leaves every key readable', async () => {
+    const clock = new FakeClock();
+    const src = await createdVault(clock);
+    const key = await src.session.keys.create({ name: 'Shared', value: 'shared-1', format: 'text', tags: [], notes: '' });
+    const auditor = await addAndSignIn(src.vault, src.session, 'Ann', 'auditor');
+    await src.session.access.grant(key.id, auditor.id, 'view');
+    const { bytes } = await src.session.backup.export({ password: BACKUP_PW });
+
+    const dst = await createdVault(clock);
+    await dst.session.keys.create({ name: 'Mine', value: 'mine-1', format: 'text', tags: [], notes: '' });
+    const merge = await dst.vault.previewMerge(dst.session, bytes, BACKUP_PW, PASSWORD);
+    await merge.apply({});
+    await dst.session.lock();
+    const again = await dst.vault.unlock({ password: PASSWORD });
+    const listed = await again.keys.list();
+    expect(listed.map((k) => k.name).sort()).toEqual(['Mine', 'Shared']);
+    expect(await again.keys.reveal(listed.find((k) => k.name === 'Shared')!.id)).toBe('shared-1');
+  });
+
+  it('"take the backup\'s" on a key held only for "use" is refused: the merge cannot make its admin the owner', async () => {
+    const clock = new FakeClock();
+    const { vault, session, dbName } = await createdVault(clock);
+    const carl = await addAndSignIn(vault, session, 'Carl', 'admin');
+    const key = await session.keys.create({ name: 'Owned by Ada', value: 'ada-1', format: 'text', tags: [], notes: '' });
+    await session.access.grant(key.id, carl.id, 'use');
+    const { bytes } = await carl.session.backup.export({ password: BACKUP_PW });
+    await session.lifecycle.rotate(key.id, { value: 'ada-2' });
+    carl.session.forgetCached(); // as the other tab's "changed" message does
+    // Carl knows the password of the vault the backup holds (a copy he made): the file is his to merge.
+    const merge = await vault.previewMerge(carl.session, bytes, BACKUP_PW, PASSWORD);
+    expect(merge.plan.conflicts.map((c) => c.id)).toEqual([key.id]);
+    const before = await rows(dbName, 'grants');
+    await rejectsWith(merge.apply({ [key.id]: 'take-backup' }), 'AccessDenied');
+    expect(await rows(dbName, 'grants')).toEqual(before);
+    expect(await session.keys.reveal(key.id)).toBe('ada-2');
+  });
+
+  it('"take the backup\'s" by a manager keeps everyone else\'s access', async () => {
+    const clock = new FakeClock();
+    const { vault, session } = await createdVault(clock);
+    const bob = await addAndSignIn(vault, session, 'Bob', 'member');
+    const key = await session.keys.create({ name: 'Shared', value: 'v-1', format: 'text', tags: [], notes: '' });
+    await session.access.grant(key.id, bob.id, 'use');
+    const { bytes } = await session.backup.export({ password: BACKUP_PW });
+    await session.lifecycle.rotate(key.id, { value: 'v-2' });
+    const merge = await vault.previewMerge(session, bytes, BACKUP_PW, PASSWORD);
+    await merge.apply({ [key.id]: 'take-backup' });
+    expect(await session.keys.reveal(key.id)).toBe('v-1');
+    await bob.session.lock();
+    expect(await (await vault.unlock({ userId: bob.id, password: OWN })).keys.reveal(key.id)).toBe('v-1');
+  });
+
+  it('a key row whose id Keyward never makes (e.g. "audit") is left out and reported; the vault opens', async () => {
+    const clock = new FakeClock();
+    const src = await createdVault(clock);
+    const key = await src.session.keys.create({ name: 'K', value: 'k-1', format: 'text', tags: [], notes: '' });
+    // The attacker renames the key's rows to id "audit", whose DEK wrapping AAD equals the audit key's.
+    const db = await openKeywardDb({ name: src.dbName });
+    await withTx(db, [S.keys, S.versions, S.grants], 'readwrite', async (tx) => {
+      const row = (await tx.objectStore(S.keys).get(key.id))!;
+      const version = (await tx.objectStore(S.versions).get([key.id, 1]))!;
+      const grant = (await tx.objectStore(S.grants).get([key.id, src.session.user.id]))!;
+      await tx.objectStore(S.keys).delete(key.id);
+      await tx.objectStore(S.versions).delete([key.id, 1]);
+      await tx.objectStore(S.grants).delete([key.id, src.session.user.id]);
+      await tx.objectStore(S.keys).put({ ...row, id: 'audit' });
+      await tx.objectStore(S.versions).put({ ...version, keyId: 'audit' });
+      await tx.objectStore(S.grants).put({ ...grant, keyId: 'audit' });
+    });
+    db.close();
+    await src.session.lock();
+    const s = await src.vault.unlock({ password: PASSWORD });
+    // The row with a forged id is left out (its envelopes do not open under that id anyway); the vault opens.
+    expect(await s.keys.list()).toEqual([]);
+    expect(s.keys.unreadable()).toEqual([{ id: 'audit', why: 'an id Keyward never makes' }]);
+    await s.keys.create({ name: 'After', value: 'a-1', format: 'text', tags: [], notes: '' });
+    const reported = (await s.audit.report({ actions: ['integrity.failed'] })).page[0];
+    expect(reported?.details).toMatchObject({ store: 'keys', ids: ['audit'] });
+  });
+});
+
+describe('pending audit rows (issue #14, attack 6)', () => {
+  async function forgePending(dbName: string, rowsToAdd: Record<string, unknown>[]): Promise<void> {
+    const db = await openKeywardDb({ name: dbName });
+    await withTx(db, [S.auditPending], 'readwrite', async (tx) => {
+      for (const r of rowsToAdd) await tx.objectStore(S.auditPending).add(r as never);
+    });
+    db.close();
+  }
+
+  it('a forged pending row is not folded in as an authentic entry; it is reported as tampering', async () => {
+    const { vault, session, dbName, clock } = await createdVault();
+    const bob = await addAndSignIn(vault, session, 'Bob', 'member');
+    await bob.session.lock();
+    await session.lock();
+    const t = clock.ms + 30 * 60_000;
+    clock.advance(60 * 60_000);
+    await forgePending(dbName, [
+      { at: t, userId: bob.id, action: 'key.destroy', client: 'x' },
+      { at: 'yesterday', userId: bob.id, action: 'unlock.failed', client: 'x' },
+      { at: t, userId: 'no-such-user', action: 'unlock.failed', client: 'x' },
+      { at: Date.UTC(2099, 0, 1), userId: bob.id, action: 'unlock.failed', client: 'x' },
+      { at: t, userId: bob.id, action: 'unlock.failed', client: 'Firefox on Linux' },
+    ]);
+    const s = await vault.unlock({ password: PASSWORD });
+    const report = await s.audit.report({});
+    const actions = report.page.map((e) => e.action);
+    expect(actions).not.toContain('key.destroy');
+    expect(report.page.filter((e) => e.action === 'unlock.failed').length).toBe(1);
+    const tamper = report.page.find((e) => e.action === 'integrity.failed');
+    expect(tamper?.outcome).toBe('failed');
+    expect(tamper?.details).toMatchObject({ store: 'auditPending', refused: 4 });
+    expect(await rows(dbName, 'auditPending')).toEqual([]);
+    expect((await s.audit.verify()).ok).toBe(true);
+    // Exports and archives work (a non-numeric time made them throw forever).
+    await s.audit.export({}, 'json');
+  });
+
+  it('a flood of pending rows does not stall unlock: at most the cap is read, the rest reported and dropped', async () => {
+    const { vault, session, dbName, clock } = await createdVault();
+    await session.lock();
+    clock.advance(60 * 60_000);
+    await forgePending(dbName, Array.from({ length: 3000 }, (_, i) => ({ at: clock.ms - 3000 + i, userId: session.user.id, action: 'unlock.failed', client: 'x' })));
+    const s = await vault.unlock({ password: PASSWORD });
+    const report = await s.audit.report({ actions: ['unlock.failed'] });
+    expect(report.total).toBeLessThanOrEqual(1000);
+    const tamper = (await s.audit.report({ actions: ['integrity.failed'] })).page[0];
+    expect(tamper?.details).toMatchObject({ store: 'auditPending', dropped: 2000 });
+    expect(await rows(dbName, 'auditPending')).toEqual([]);
+  });
+});
+
+void TEST_ITERATIONS;
+void newVault;
+void ({} as KeyId);
