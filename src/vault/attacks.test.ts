@@ -260,3 +260,39 @@ describe('pending audit rows (issue #14, attack 6)', () => {
 void TEST_ITERATIONS;
 void newVault;
 void ({} as KeyId);
+
+describe('new users own their keys (issue #14, attack 3)', () => {
+  it('the admin who knew the one-time password opens nothing granted to the user after their first sign-in', async () => {
+    const { vault, session, dbName } = await createdVault();
+    const early = await session.keys.create({ name: 'Granted before', value: 'early-1', format: 'text', tags: [], notes: '' });
+    const added = await session.directory.addUser({ name: 'Bob', password: ONE_TIME, role: 'member' });
+    await session.access.grant(early.id, added.id, 'use');
+    const group = await session.directory.createGroup('ops', [added.id]);
+    // What the admin can compute from the row they wrote and the one-time password they chose.
+    const atCreation = (await rows(dbName, 'users')).find((u) => u.id === added.id)!;
+    const { userKey: adminsCopy } = await openUserKey(atCreation, ONE_TIME);
+    const adminsPrivate = await openUserPrivate(added.id, adminsCopy, atCreation.sealedPrivateKey!);
+    const asBob = { id: added.id, publicKey: atCreation.publicKey!, privateKey: adminsPrivate };
+
+    const bob = await vault.unlock({ userId: added.id, password: ONE_TIME });
+    await bob.credentials.changePassword(ONE_TIME, OWN);
+    // What was granted before still opens for Bob, through his new keys.
+    expect(await bob.keys.reveal(early.id)).toBe('early-1');
+
+    const later = await session.keys.create({ name: 'Granted after', value: 'later-1', format: 'text', tags: [], notes: '' });
+    await session.access.grant(later.id, added.id, 'use');
+    const viaGroup = await session.keys.create({ name: 'Via group', value: 'group-1', format: 'text', tags: [], notes: '' });
+    await session.access.grant(viaGroup.id, group.id, 'use');
+    const grant = (await rows(dbName, 'grants')).find((g) => g.keyId === later.id && g.principalId === added.id)!;
+    await expect(openGrant(grant, adminsCopy, asBob, true)).rejects.toThrow();
+    const membership = (await rows(dbName, 'members')).find((m) => m.groupId === group.id && m.userId === added.id)!;
+    await expect(openAsMember(membership, asBob, true)).rejects.toThrow();
+    // Bob, with his own password, opens all three.
+    bob.forgetCached();
+    expect(await bob.keys.reveal(later.id)).toBe('later-1');
+    expect(await bob.keys.reveal(viaGroup.id)).toBe('group-1');
+    await bob.lock();
+    const again = await vault.unlock({ userId: added.id, password: OWN });
+    expect((await again.keys.list()).map((k) => k.name).sort()).toEqual(['Granted after', 'Granted before', 'Via group']);
+  });
+});

@@ -17,12 +17,12 @@ import {
   type Kek,
   type UserKey,
 } from '../crypto';
-import { allRequests, DB, type GrantRow, type KeywardDb, type Tx, type StoreName, type UserRow } from '../storage';
+import { allRequests, DB, type GrantRow, type KeywardDb, type MemberRow, type Tx, type StoreName, type UserRow } from '../storage';
 import { aad } from './context';
 import { VaultError } from './errors';
 import { guarded } from './failures';
 import { checkNewPassword } from './validate';
-import { grantBase, wrapGrant } from './principals';
+import { grantBase, newUserKeyPair, openAsMember, openGrant, openUserPrivate, sealForMember, wrapGrant } from './principals';
 import { openUserKey, storedKdf } from './open-key';
 
 // Opening the user key is the unlock screen's part: it lives in a small module of its own (issue #7: initial bundle).
@@ -41,6 +41,8 @@ export interface UserKeyChange {
   before: UserRow;
   update: Partial<UserRow>;
   grants: GrantRow[];
+  /** Memberships sealed again (a first sign-in's new key pair); written only if the user's memberships are still these. */
+  members?: MemberRow[];
   /** The user key to keep in memory afterwards (non-extractable). */
   userKey: UserKey | null;
   kdf: KdfParams;
@@ -60,7 +62,19 @@ export async function applyUserKeyChange(tx: Tx<StoreName[], 'readwrite'>, chang
   if (change.grants.length > 0 && (await grants.index('byPrincipal').count(change.before.id)) !== change.grants.length) {
     throw new VaultError('ChangedElsewhere', 'keys were added elsewhere meanwhile (another tab?); try again');
   }
-  await allRequests([() => users.put({ ...stored, ...change.update }), ...change.grants.map((g) => () => grants.put(g))]);
+  // Only a first sign-in re-seals memberships (its transaction covers the members store).
+  const resealed = change.members ?? [];
+  if (change.members) {
+    const members = tx.objectStore(S.members);
+    if ((await members.index('byUser').count(change.before.id)) !== resealed.length) {
+      throw new VaultError('ChangedElsewhere', 'a group membership changed elsewhere meanwhile (another tab?); try again');
+    }
+  }
+  await allRequests([
+    () => users.put({ ...stored, ...change.update }),
+    ...change.grants.map((g) => () => grants.put(g)),
+    ...resealed.map((m) => () => tx.objectStore(S.members).put(m)),
+  ]);
 }
 
 async function wrapUnderPassword(user: UserRow, userKey: UserKey, password: string, iterations: number): Promise<{ kdf: KdfParams; wrappedUserKey: Uint8Array; kek: Kek }> {
@@ -114,5 +128,38 @@ export async function prepareUserKeyRotation(db: KeywardDb, userId: string, pass
     const { kdf, kek, wrappedUserKey } = await wrapUnderPassword(user, newKey, password, iterations);
     const kept = await unwrapUserKey(kek, wrappedUserKey, aad.userKey(userId));
     return { before: user, update: { kdf, wrappedUserKey, wrappedAuditKey, ...(sealedPrivateKey ? { sealedPrivateKey } : {}) }, grants: rewrapped, userKey: kept, kdf };
+  });
+}
+
+/**
+ * A new user's first sign-in (issue #14): the admin who set the one-time password made their user key and key pair,
+ * so the user makes new ones here. Every grant they hold is opened with the old keys and wrapped again under the new
+ * user key; every membership is sealed again for the new public key; the audit key is wrapped again; the new user key
+ * goes under a KEK from their own password. What is granted to them afterwards opens for the new keys only.
+ */
+export async function prepareFirstSignIn(db: KeywardDb, userId: string, oneTime: string, next: string): Promise<UserKeyChange> {
+  const fresh = checkNewPassword(next);
+  const user = await readUser(db, userId);
+  const { userKey: oldKey } = await openUserKey(user, oneTime);
+  const iterations = Math.max(storedKdf(user).iterations, DEFAULT_ITERATIONS);
+  return guarded(async () => {
+    const [grants, memberships] = await Promise.all([db.getAllFromIndex(S.grants, 'byPrincipal', userId), db.getAllFromIndex(S.members, 'byUser', userId)]);
+    const oldPrivate = user.sealedPrivateKey && user.publicKey ? await openUserPrivate(userId, oldKey, user.sealedPrivateKey) : null;
+    const oldSelf = oldPrivate ? { id: userId, publicKey: user.publicKey!, privateKey: oldPrivate } : undefined;
+    const newKey = await generateUserKey();
+    const pair = await newUserKeyPair(userId, newKey);
+    const rewrapped = await Promise.all(grants.map(async (g) => wrapGrant(grantBase(g), await openGrant(g, oldKey, oldSelf, true), { userKey: newKey })));
+    const members = await Promise.all(
+      memberships.map(async (m) => {
+        if (!oldSelf) throw new VaultError('Corrupt', 'a member has no key pair');
+        return sealForMember(m.groupId, userId, pair.publicKey, await openAsMember(m, oldSelf, true), m.addedAt);
+      }),
+    );
+    const auditKey = await unwrapDataKey(oldKey, user.wrappedAuditKey, aad.auditKey(userId), { extractable: true });
+    const wrappedAuditKey = await wrapKey(newKey, auditKey, aad.auditKey(userId));
+    const { kdf, kek, wrappedUserKey } = await wrapUnderPassword(user, newKey, fresh, iterations);
+    const kept = await unwrapUserKey(kek, wrappedUserKey, aad.userKey(userId));
+    const update: Partial<UserRow> = { kdf, wrappedUserKey, wrappedAuditKey, publicKey: pair.publicKey, sealedPrivateKey: pair.sealedPrivateKey, mustChangePassword: false };
+    return { before: user, update, grants: rewrapped, members, userKey: kept, kdf };
   });
 }

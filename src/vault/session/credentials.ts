@@ -6,7 +6,7 @@ import { DB, type UserRow } from '../../storage';
 import type { AuditAction } from '../audit-chain';
 import { VaultError } from '../errors';
 import { newUserKeyPair } from '../principals';
-import { applyUserKeyChange, prepareKdfUpgrade, preparePasswordChange, prepareUserKeyRotation, readUser, type UserKeyChange } from '../user-keys';
+import { applyUserKeyChange, prepareFirstSignIn, prepareKdfUpgrade, preparePasswordChange, prepareUserKeyRotation, readUser, type UserKeyChange } from '../user-keys';
 import type { SessionContext } from './context';
 
 const S = DB.stores;
@@ -37,9 +37,13 @@ export class Credentials {
     const ctx = this.#ctx;
     ctx.key();
     if (ctx.mustChange && current === next) throw new VaultError('InvalidInput', 'choose a password other than the one you were given', { field: 'password' });
-    const change = await preparePasswordChange(ctx.db, ctx.user.id, current, next);
-    await this.#apply(change, 'password.change');
+    // A first sign-in also replaces the user key and key pair the admin made (issue #14); later changes re-wrap only.
+    const first = ctx.mustChange;
+    const change = first ? await prepareFirstSignIn(ctx.db, ctx.user.id, current, next) : await preparePasswordChange(ctx.db, ctx.user.id, current, next);
+    await this.#apply(change, 'password.change', first ? { firstSignIn: true } : {});
     ctx.passwordChosen();
+    // The private key and the grants were replaced: open them again from storage.
+    if (first) ctx.ring.forgetCached();
   }
 
   /**
@@ -94,10 +98,11 @@ export class Credentials {
     }
   }
 
-  async #apply(change: UserKeyChange, action: AuditAction): Promise<void> {
+  async #apply(change: UserKeyChange, action: AuditAction, extra: Record<string, unknown> = {}): Promise<void> {
     // A password change keeps the user key held here: it must still be the stored one (another tab may have
     // rotated it). A rotation brings its own new key, so it may also heal a session that is behind.
-    await this.#ctx.writes.write([S.users, S.grants], [{ action, details: { iterations: change.kdf.iterations, rewrapped: change.grants.length } }], (tx) => applyUserKeyChange(tx, change), { grants: change.userKey === null });
+    const details = { iterations: change.kdf.iterations, rewrapped: change.grants.length, ...extra };
+    await this.#ctx.writes.write([S.users, S.grants, S.members], [{ action, details }], (tx) => applyUserKeyChange(tx, change), { grants: change.userKey === null });
     this.#ctx.userKeyChanged({ kdfIterations: change.kdf.iterations, wrappedUserKey: change.update.wrappedUserKey, userKey: change.userKey });
   }
 }
