@@ -296,3 +296,20 @@ describe('new users own their keys (issue #14, attack 3)', () => {
     expect((await again.keys.list()).map((k) => k.name).sort()).toEqual(['Granted after', 'Granted before', 'Via group']);
   });
 });
+
+describe('grants racing a re-key (issue #14)', () => {
+  it("a grant from a tab that has not seen another tab's re-key wraps the new data key, never the old one", async () => {
+    const { vault, session } = await createdVault();
+    const key = await session.keys.create({ name: 'Shared', value: 'v-1', format: 'text', tags: [], notes: '' });
+    const bob = await addAndSignIn(vault, session, 'Bob', 'member');
+    const carol = await addAndSignIn(vault, session, 'Carol', 'member');
+    await session.access.grant(key.id, bob.id, 'use');
+    const otherTab = await vault.unlock({ password: PASSWORD });
+    expect((await otherTab.keys.get(key.id)).name).toBe('Shared');
+    await session.access.revoke(key.id, bob.id); // re-keys: a new data key; otherTab still holds the old one
+    // The guard sees its grant was re-wrapped and opens the key again; the write re-checks the key row itself.
+    await otherTab.access.grant(key.id, carol.id, 'use');
+    await carol.session.lock();
+    expect(await (await vault.unlock({ userId: carol.id, password: OWN })).keys.reveal(key.id)).toBe('v-1');
+  });
+});

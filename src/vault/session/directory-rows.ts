@@ -2,7 +2,7 @@
 // the two questions the access rules ask of a group (does an auditor belong to it, does it hold a data key).
 
 import { open, utf8Decode } from '../../crypto';
-import { DB, withTx, type GroupRow, type MemberRow, type UserRow } from '../../storage';
+import { DB, withTx, type GroupRow, type MemberRow, type StoreName, type Tx, type UserRow } from '../../storage';
 import { aad } from '../context';
 import { guarded } from '../failures';
 import type { SessionContext } from './context';
@@ -42,5 +42,18 @@ export async function hasAuditor(ctx: SessionContext, groupId: string): Promise<
 /** Whether the group holds a grant above "view" (then no auditor may join it). */
 export async function groupHoldsData(ctx: SessionContext, groupId: string): Promise<boolean> {
   const grants = await guarded(() => ctx.db.getAllFromIndex(S.grants, 'byPrincipal', groupId));
+  return grants.some((g) => g.wrappedDek !== null);
+}
+
+/** hasAuditor, inside a write transaction over members and users (the check and the write it guards are one). */
+export async function auditorIn(tx: Tx<StoreName[], 'readwrite'>, groupId: string): Promise<boolean> {
+  const members = await tx.objectStore(S.members).getAll(membersOf(groupId));
+  const roles = await Promise.all(members.map((m) => tx.objectStore(S.users).get(m.userId)));
+  return roles.some((u) => u?.role === 'auditor');
+}
+
+/** groupHoldsData, inside a write transaction over grants. */
+export async function holdsDataIn(tx: Tx<StoreName[], 'readwrite'>, groupId: string): Promise<boolean> {
+  const grants = await tx.objectStore(S.grants).index('byPrincipal').getAll(groupId);
   return grants.some((g) => g.wrappedDek !== null);
 }

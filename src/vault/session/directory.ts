@@ -12,7 +12,7 @@ import type { GroupInfo, PrincipalInfo, Role, UserId, UserInfo } from '../types'
 import { readUser } from '../user-keys';
 import { checkGroupName, checkNewPassword, checkUserName } from '../validate';
 import type { SessionContext } from './context';
-import { groupHoldsData, membersOf, readDirectory } from './directory-rows';
+import { groupHoldsData, holdsDataIn, membersOf, readDirectory } from './directory-rows';
 import { applyGroupRekey, prepareGroupRekey, type GroupRekey } from './group-rekey';
 import { applyRekey, prepareRekeys, rotateRekeyed } from './rekey';
 
@@ -211,8 +211,10 @@ export class Directory {
     if (user.role === 'auditor' && (await groupHoldsData(ctx, groupId))) throw new VaultError('InvalidInput', 'this group holds keys above "view"; an auditor cannot join it', { field: 'members' });
     const now = ctx.clock.now();
     const row = await guarded(async () => sealForMember(groupId, userId, user.publicKey!, await openAsMember(self.member, self.me, true), now));
-    await ctx.writes.write([S.members], [{ action: 'group.member.add', details: { groupId, userId } }], async (tx) => {
+    await ctx.writes.write([S.members, S.grants], [{ action: 'group.member.add', details: { groupId, userId } }], async (tx) => {
       if (await tx.objectStore(S.members).get([groupId, userId])) throw new VaultError('InvalidInput', 'already a member', { field: 'members' });
+      // Again inside the write (issue #14): a grant above "view" to the group made in another tab meanwhile.
+      if (user.role === 'auditor' && (await holdsDataIn(tx, groupId))) throw new VaultError('InvalidInput', 'this group holds keys above "view"; an auditor cannot join it', { field: 'members' });
       await tx.objectStore(S.members).add(row);
     });
   }

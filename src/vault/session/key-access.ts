@@ -10,7 +10,7 @@ import { stateAllows } from '../lifecycle';
 import { newMetaKey, openGrant, openMetaKey, wrapGrant } from '../principals';
 import type { AccessEntry, KeyId, Role } from '../types';
 import type { SessionContext } from './context';
-import { hasAuditor, readDirectory } from './directory-rows';
+import { auditorIn, hasAuditor, readDirectory } from './directory-rows';
 import { keyUnchanged, rotateAs } from './key-commit';
 import { canAutoRotate, sealMeta, type Held } from './held';
 import { applyRekey, prepareRekey } from './rekey';
@@ -84,11 +84,14 @@ export class KeyAccess {
       const grant = await wrapGrant({ keyId: id, principalId, permission, createdAt: now, grantedBy: ctx.user.id }, { dek: permission === 'view' ? null : dek, metaKey }, { publicKey: target.publicKey });
       return { grant, split };
     });
-    await ctx.writes.write([S.keys, S.grants], [{ action: 'key.grant', keyId: id, version: held.row.currentVersion, details: { principal: principalId, kind: target.kind, permission } }], async (tx) => {
-      if (prepared.split) {
-        await keyUnchanged(tx, held);
-        await tx.objectStore(S.keys).put(prepared.split.row);
+    await ctx.writes.write([S.keys, S.grants, S.members, S.users], [{ action: 'key.grant', keyId: id, version: held.row.currentVersion, details: { principal: principalId, kind: target.kind, permission } }], async (tx) => {
+      // Inside the write (issue #14): a re-key in another tab meanwhile would make this wrapping a stale data key's,
+      // and an auditor who joined the group meanwhile must not receive one.
+      await keyUnchanged(tx, held);
+      if (target.kind === 'group' && permission !== 'view' && (await auditorIn(tx, principalId))) {
+        throw new VaultError('InvalidInput', 'an auditor is in this group: it can be granted "view" only', { field: 'permission' });
       }
+      if (prepared.split) await tx.objectStore(S.keys).put(prepared.split.row);
       await tx.objectStore(S.grants).put(prepared.grant);
     }, { grants: true });
     if (prepared.split) ctx.ring.keep(id, { ...held, row: prepared.split.row }, { metaKey: prepared.split.metaKey });
