@@ -2,8 +2,8 @@
 // screen's state and the words scheduled work and merges need. AppState loads it when "Unlock" or "Create vault" is
 // pressed, while the key derivation runs, so the unlock screen's bundle does not carry it (issue #7).
 
-export { KeysState } from './keys-state.svelte';
-export { AuditState } from './audit-state.svelte';
-export { mergedText, mergeOutcome } from './audit-text';
-export { dueWorkSentence } from './lifecycle-text';
+export { KeysState } from './keys';
+export { AuditState } from './audit';
+export { mergedText, mergeOutcome } from './audit';
+export { dueWorkSentence } from './lifecycle';
 export { roleAllows } from '../vault';

@@ -23,7 +23,7 @@ export interface SourceFile {
 export interface Violation {
   file: string;
   specifier: string;
-  rule: 'upward' | 'not-through-index' | 'forbidden-skip' | 'idb-outside-storage' | 'svelte-outside-ui' | 'sw-imports' | 'unknown-layer';
+  rule: 'upward' | 'not-through-index' | 'forbidden-skip' | 'idb-outside-storage' | 'svelte-outside-ui' | 'sw-imports' | 'unknown-layer' | 'feature-internals';
   message: string;
 }
 
@@ -57,6 +57,26 @@ export function importSpecifiers(text: string): string[] {
   return found;
 }
 
+/** The specifiers a file imports with import() only: lazy chunks, which may name a feature's file (docs/UI.md). */
+function dynamicSpecifiers(text: string): Set<string> {
+  const code = stripComments(text);
+  const statics = new Set([...code.matchAll(/\b(?:import|export)\s+(?:type\s+)?(?:[\w*{}\s,$]+?\s+from\s+)?['"]([^'"\n]+)['"]/g)].map((m) => m[1]!));
+  return new Set([...code.matchAll(/\bimport\s*\(\s*['"]([^'"\n]+)['"]\s*\)/g)].map((m) => m[1]!).filter((s) => !statics.has(s)));
+}
+
+/**
+ * A folder inside a layer (a UI feature such as src/ui/keys/, the vault's src/vault/session/) is reached from outside
+ * it only through its index.ts (issue #13). `folders` are the folders the tree has, as 'src/<layer>/<name>'.
+ */
+function featureViolation(file: string, resolved: string, folders: ReadonlySet<string>): string | null {
+  const parts = resolved.replace(/\.(ts|js)$/, '').split('/');
+  if (parts.length < 4) return null;
+  const folder = parts.slice(0, 3).join('/');
+  if (!folders.has(folder) || file.startsWith(`${folder}/`)) return null;
+  if (parts.length === 4 && parts[3] === 'index') return null;
+  return folder;
+}
+
 /** The layer an import target lands in: 'src/vault', 'src/vault/index', 'src/ui/App.svelte', './main'… */
 function targetLayer(resolved: string): Layer | 'ambient' | undefined {
   const parts = resolved.split('/');
@@ -78,6 +98,7 @@ function isLayerIndex(resolved: string, layer: Layer): boolean {
 /** Checks a set of files against the layer rules; returns every violation found. */
 export function checkLayers(files: readonly SourceFile[]): Violation[] {
   const violations: Violation[] = [];
+  const folders = new Set(files.map((f) => f.path.split('/')).filter((p) => p.length > 3 && p[0] === 'src').map((p) => p.slice(0, 3).join('/')));
   for (const file of files) {
     const from = layerOf(file.path);
     if (from === 'ambient') continue;
@@ -91,6 +112,7 @@ export function checkLayers(files: readonly SourceFile[]): Violation[] {
       continue;
     }
     const isServiceWorker = file.path === 'src/sw.ts';
+    const lazy = dynamicSpecifiers(file.text);
     for (const specifier of importSpecifiers(file.text)) {
       const add = (rule: Violation['rule'], message: string) =>
         violations.push({ file: file.path, specifier, rule, message: `${file.path} imports '${specifier}': ${message}` });
@@ -115,7 +137,11 @@ export function checkLayers(files: readonly SourceFile[]): Violation[] {
         else add('unknown-layer', `resolves to ${resolved}, which is in no layer`);
         continue;
       }
-      if (to === from) continue;
+      if (to === from) {
+        const folder = lazy.has(specifier) ? null : featureViolation(file.path, resolved, folders);
+        if (folder !== null) add('feature-internals', `import ${folder} through its index.ts, not its internals`);
+        continue;
+      }
       if (LAYERS.indexOf(to) > LAYERS.indexOf(from)) {
         add('upward', `${from} must not depend on ${to} (crypto ← storage ← vault ← ui ← shell)`);
         continue;
@@ -182,6 +208,29 @@ describe('layer rules', () => {
         'src/storage/lazy.ts upward ../vault/index.ts',
         'src/sw.ts sw-imports ./vault',
         'src/helpers/util.ts unknown-layer ',
+      ]);
+    });
+
+    it('catches an import of another feature folder\'s internals, and lets its index, its own files and lazy chunks through', () => {
+      const tree: SourceFile[] = [
+        { path: 'src/ui/keys/index.ts', text: "export { default as KeyList } from './KeyList.svelte';" },
+        { path: 'src/ui/keys/KeyList.svelte', text: "<script lang=\"ts\">\n  import { formatDate } from '../shared';\n  import Row from './Row.svelte';\n</script>" },
+        { path: 'src/ui/keys/Row.svelte', text: '' },
+        { path: 'src/ui/shared/index.ts', text: "export * from './format';" },
+        { path: 'src/ui/shared/format.ts', text: '' },
+        { path: 'src/ui/audit/AuditScreen.svelte', text: "<script lang=\"ts\">\n  import KeyList from '../keys/KeyList.svelte';\n  import { formatDate } from '../shared/format';\n  import { KeyList as K } from '../keys';\n</script>" },
+        { path: 'src/ui/App.svelte', text: "<script lang=\"ts\">\n  import { KeyList } from './keys/index';\n  import Row from './keys/Row.svelte';\n  const lazy = () => import('./audit/AuditScreen.svelte');\n</script>" },
+        { path: 'src/vault/vault.ts', text: "import { Session } from './session/index';\nimport { Guard } from './session/guard';" },
+        { path: 'src/vault/session/index.ts', text: "export { Session } from './session';" },
+        { path: 'src/vault/session/guard.ts', text: "import { denial } from '../access';" },
+        { path: 'src/vault/access.ts', text: '' },
+      ];
+      const found = checkLayers(tree).map((v) => `${v.file} ${v.rule} ${v.specifier}`);
+      expect(found).toEqual([
+        'src/ui/audit/AuditScreen.svelte feature-internals ../keys/KeyList.svelte',
+        'src/ui/audit/AuditScreen.svelte feature-internals ../shared/format',
+        'src/ui/App.svelte feature-internals ./keys/Row.svelte',
+        'src/vault/vault.ts feature-internals ./session/guard',
       ]);
     });
 

@@ -1,0 +1,85 @@
+// Owns the "Users & groups" screen's state (issue #6): the users with their roles and groups, the groups with their
+// members, and the admin's changes to them. Every change reads both lists again, so the screen shows what is stored.
+
+import type { GroupInfo, Role, Session, UserId, UserInfo } from '../../vault';
+
+/** What the screen needs of a session: the admin-only directory operations. */
+export type DirectorySession = Pick<
+  Session['directory'],
+  'users' | 'groups' | 'addUser' | 'setUserRole' | 'removeUser' | 'createGroup' | 'addMember' | 'removeMember' | 'deleteGroup'
+>;
+
+export class UsersState {
+  readonly #session: DirectorySession;
+  #users = $state.raw<readonly UserInfo[]>([]);
+  #groups = $state.raw<readonly GroupInfo[]>([]);
+  #loaded = $state(false);
+  #seq = 0;
+
+  constructor(session: DirectorySession) {
+    this.#session = session;
+  }
+
+  get users(): readonly UserInfo[] {
+    return this.#users;
+  }
+  get groups(): readonly GroupInfo[] {
+    return this.#groups;
+  }
+  get loaded(): boolean {
+    return this.#loaded;
+  }
+
+  /** Reads users and groups; a later read wins over an earlier one still running. */
+  async load(): Promise<void> {
+    const seq = ++this.#seq;
+    const [users, groups] = await Promise.all([this.#session.users(), this.#session.groups()]);
+    if (seq !== this.#seq) return;
+    this.#users = [...users].sort((a, b) => a.name.localeCompare(b.name));
+    this.#groups = groups;
+    this.#loaded = true;
+  }
+
+  async addUser(input: { name: string; password: string; role: Role }): Promise<UserInfo> {
+    const user = await this.#session.addUser(input);
+    await this.load();
+    return user;
+  }
+
+  async setRole(userId: UserId, role: Role): Promise<void> {
+    await this.#session.setUserRole(userId, role);
+    await this.load();
+  }
+
+  async removeUser(userId: UserId): Promise<{ groupsRekeyed: number; groupsNotRekeyed: number }> {
+    const result = await this.#session.removeUser(userId);
+    await this.load();
+    return result;
+  }
+
+  async createGroup(name: string, memberIds: readonly UserId[]): Promise<GroupInfo> {
+    const group = await this.#session.createGroup(name, memberIds);
+    await this.load();
+    return group;
+  }
+
+  async addMember(groupId: string, userId: UserId): Promise<void> {
+    await this.#session.addMember(groupId, userId);
+    await this.load();
+  }
+
+  async removeMember(groupId: string, userId: UserId): Promise<void> {
+    await this.#session.removeMember(groupId, userId);
+    await this.load();
+  }
+
+  async deleteGroup(groupId: string): Promise<void> {
+    await this.#session.deleteGroup(groupId);
+    await this.load();
+  }
+
+  /** A user's name by id ("Removed user" for one no longer listed). */
+  nameOf(userId: string): string {
+    return this.#users.find((u) => u.id === userId)?.name ?? 'Removed user';
+  }
+}
