@@ -69,6 +69,8 @@ function dynamicSpecifiers(text: string): Set<string> {
  * it only through its index.ts (issue #13). `folders` are the folders the tree has, as 'src/<layer>/<name>'.
  */
 function featureViolation(file: string, resolved: string, folders: ReadonlySet<string>): string | null {
+  // A stylesheet is not code: App.svelte loads the shared stylesheets (src/ui/shared/*.css) by their names.
+  if (resolved.endsWith('.css')) return null;
   const parts = resolved.replace(/\.(ts|js)$/, '').split('/');
   if (parts.length < 4) return null;
   const folder = parts.slice(0, 3).join('/');

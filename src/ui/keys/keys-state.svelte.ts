@@ -1,5 +1,6 @@
-// Owns the unlocked vault screen's state: the key list, search, sort and due view, the selection and its versions,
-// the form mode, and the one revealed value (a secret's value, or a typed key's private or secret part).
+// Owns the key list of the unlocked vault: the keys, search, sort and due view, the selection and the form mode,
+// and saving and removing keys. What the key page shows of the selected key (KeyMaterial) and the changes made
+// from it (KeyChanges) are parts of their own, reached as `material` and `changes`.
 
 import {
   dueStatus,
@@ -7,27 +8,19 @@ import {
   sortKeys,
   systemClock,
   VaultError,
-  type AccessEntry,
   type Clock,
-  type ExportFormat,
   type KeyAlgorithm,
   type KeyId,
   type KeyInput,
   type KeySort,
-  type KeyState,
   type KeySummary,
-  type KeyVersionInfo,
-  type Permission,
-  type PrincipalInfo,
-  type RotationPolicy,
   type Session,
   type SortDirection,
   type TypedKeyInput,
 } from '../../vault';
 import type { ClipboardGuard } from '../shared';
-
-/** A revealed value is hidden again after this long. */
-export const REVEAL_SECONDS = 30;
+import { KeyChanges } from './key-changes.svelte';
+import { KeyMaterial } from './key-material.svelte';
 
 export type { SortDirection };
 export type PanelMode = 'view' | 'create' | 'edit';
@@ -41,29 +34,8 @@ export type SaveRequest =
   | { readonly kind: 'import'; readonly input: TypedKeyInput & { algorithm: KeyAlgorithm; text: string } }
   | { readonly kind: 'edit'; readonly patch: Partial<KeyInput> };
 
-/** A secret shown on request: a secret's value (of a version), or a typed key's private or secret part. */
-export interface Revealed {
-  readonly id: KeyId;
-  readonly what: 'value' | 'private' | 'secret';
-  /** null: the current version. */
-  readonly version: number | null;
-  /** The export format of a private or secret part; null for a value. */
-  readonly format: ExportFormat | null;
-  readonly text: string;
-}
-
-/** A public key shown on request. Not secret, but dropped with the selection all the same. */
-export interface PublicExport {
-  readonly id: KeyId;
-  readonly version: number | null;
-  readonly format: ExportFormat;
-  readonly text: string;
-}
-
 export class KeysState {
   readonly #session: Session;
-  readonly #clipboard: ClipboardGuard;
-  readonly #clipboardSeconds: () => number;
   readonly #clock: Clock;
   readonly #onChange: () => void;
 
@@ -77,11 +49,6 @@ export class KeysState {
   #now = $state(0);
   #selectedId = $state<KeyId | null>(null);
   #mode = $state<PanelMode>('view');
-  #versions = $state.raw<{ readonly id: KeyId; readonly list: readonly KeyVersionInfo[] } | null>(null);
-  /** The only place a secret lives outside the vault: shown on request, dropped on hide, timeout, selection change and lock. */
-  #revealed = $state.raw<Revealed | null>(null);
-  #publicExport = $state.raw<PublicExport | null>(null);
-  #revealTimer: ReturnType<typeof setTimeout> | undefined;
   #loadSeq = 0;
   #firstLoadDone: () => void = () => undefined;
   readonly #firstLoad = new Promise<void>((resolve) => (this.#firstLoadDone = resolve));
@@ -110,11 +77,26 @@ export class KeysState {
   constructor(options: { session: Session; clipboard: ClipboardGuard; clipboardSeconds: () => number; clock?: Clock; onChange?: () => void }) {
     this.#session = options.session;
     this.#onChange = options.onChange ?? (() => undefined);
-    this.#clipboard = options.clipboard;
-    this.#clipboardSeconds = options.clipboardSeconds;
     this.#clock = options.clock ?? systemClock;
     this.#now = this.#clock.now();
+    const host = {
+      selectedId: () => this.#selectedId,
+      disposed: () => this.#disposed,
+      saved: (key: KeySummary) => {
+        this.#onChange();
+        this.#replace(key);
+        this.tick();
+      },
+      hideShown: () => this.material.hideAll(),
+    };
+    this.material = new KeyMaterial({ session: options.session, clipboard: options.clipboard, clipboardSeconds: options.clipboardSeconds, host });
+    this.changes = new KeyChanges({ session: options.session, host });
   }
+
+  /** What the page shows of the selected key: its revealed value or part, its public key, copies. */
+  readonly material: KeyMaterial;
+  /** Changes to the selected key: versions, lifecycle, access. */
+  readonly changes: KeyChanges;
 
   get keys(): readonly KeySummary[] {
     return this.#keys;
@@ -151,27 +133,6 @@ export class KeysState {
   get mode(): PanelMode {
     return this.#mode;
   }
-  /** The selected key's versions, newest first; null until loaded. */
-  get versions(): readonly KeyVersionInfo[] | null {
-    const versions = this.#versions;
-    return versions !== null && versions.id === this.#selectedId ? versions.list : null;
-  }
-  /** What is revealed of the selected key, or null while hidden. */
-  get revealed(): Revealed | null {
-    const revealed = this.#revealed;
-    return revealed !== null && revealed.id === this.#selectedId ? revealed : null;
-  }
-  /** The revealed current value of the selected secret, or null. */
-  get revealedValue(): string | null {
-    const revealed = this.revealed;
-    return revealed !== null && revealed.what === 'value' && revealed.version === null ? revealed.text : null;
-  }
-  /** The selected key's exported public key, or null. */
-  get publicExport(): PublicExport | null {
-    const exported = this.#publicExport;
-    return exported !== null && exported.id === this.#selectedId ? exported : null;
-  }
-
   /** Resolves when the list has been loaded once (never rejects; a failed first load leaves it pending until one succeeds). */
   whenLoaded(): Promise<void> {
     return this.#firstLoad;
@@ -199,7 +160,7 @@ export class KeysState {
     this.tick();
     await this.load();
     if (this.#selectedId !== null && !this.#keys.some((key) => key.id === this.#selectedId)) this.#selectedId = null;
-    await this.loadVersions().catch(() => undefined);
+    await this.changes.loadVersions().catch(() => undefined);
   }
 
   /** Moves the time used for due badges to now. */
@@ -226,23 +187,21 @@ export class KeysState {
 
   select(id: KeyId): void {
     if (id !== this.#selectedId) {
-      this.hide();
-      this.hidePublic();
-      this.#versions = null;
+      this.material.hideAll();
+      this.changes.forgetVersions();
     }
     this.#selectedId = id;
     this.#mode = 'view';
   }
 
   startCreate(): void {
-    this.hide();
-    this.hidePublic();
+    this.material.hideAll();
     this.#mode = 'create';
   }
 
   startEdit(): void {
     if (this.#selected === null) return;
-    this.hide();
+    this.material.hide();
     this.#mode = 'edit';
   }
 
@@ -267,156 +226,21 @@ export class KeysState {
       this.#keys = [...this.#keys, saved];
     }
     this.#onChange();
-    if (this.#selectedId !== saved.id) this.#versions = null;
+    if (this.#selectedId !== saved.id) this.changes.forgetVersions();
     this.#selectedId = saved.id;
     this.#mode = 'view';
     // A new value is a new version: the table must show it.
-    await this.loadVersions().catch(() => undefined);
+    await this.changes.loadVersions().catch(() => undefined);
     return saved;
-  }
-
-  async loadVersions(): Promise<void> {
-    const id = this.#selectedId;
-    if (id === null) return;
-    const list = await this.#session.keys.versions(id);
-    if (this.#disposed || this.#selectedId !== id) return;
-    this.#versions = { id, list };
-  }
-
-  /** Shows the selected secret's value (the current one, or an older usable `version`) for REVEAL_SECONDS. */
-  async reveal(version?: number): Promise<void> {
-    const id = this.#selectedId;
-    if (id === null) return;
-    const text = await this.#session.keys.reveal(id, version);
-    this.#show(id, { id, what: 'value', version: version ?? null, format: null, text });
-  }
-
-  /** Shows the selected typed key's private part (pairs) or secret part (symmetric keys) for REVEAL_SECONDS. */
-  async revealPart(part: 'private' | 'secret', format: ExportFormat, version?: number): Promise<void> {
-    const id = this.#selectedId;
-    if (id === null) return;
-    const text = await this.#session.keys.export(id, { part, format, ...(version === undefined ? {} : { version }) });
-    this.#show(id, { id, what: part, version: version ?? null, format, text });
-  }
-
-  hide(): void {
-    this.#clearRevealTimer();
-    this.#revealed = null;
-  }
-
-  /** Copies the selected key's value without putting it in the page. Rejects when the browser refuses. */
-  async copy(): Promise<void> {
-    const id = this.#selectedId;
-    if (id === null) return;
-    // 'copy': the audit log tells a copy from a reveal.
-    const value = await this.#session.keys.reveal(id, undefined, 'copy');
-    if (this.#disposed) return;
-    await this.#clipboard.copy(id, value, this.#clipboardSeconds());
-  }
-
-  /** Copies a typed key's private or secret part without putting it in the page. */
-  async copyPart(part: 'private' | 'secret', format: ExportFormat, version?: number): Promise<void> {
-    const id = this.#selectedId;
-    if (id === null) return;
-    const text = await this.#session.keys.export(id, { part, format, purpose: 'copy', ...(version === undefined ? {} : { version }) });
-    if (this.#disposed) return;
-    await this.#clipboard.copy(id, text, this.#clipboardSeconds());
-  }
-
-  /** Exports the selected key pair's public key (of the current or an older usable version). */
-  async exportPublic(format: ExportFormat, version?: number): Promise<void> {
-    const id = this.#selectedId;
-    if (id === null) return;
-    const text = await this.#session.keys.export(id, { part: 'public', format, ...(version === undefined ? {} : { version }) });
-    if (this.#disposed || this.#selectedId !== id) return;
-    this.#publicExport = { id, version: version ?? null, format, text };
-  }
-
-  hidePublic(): void {
-    this.#publicExport = null;
-  }
-
-  /** Copies the exported public key shown on the page. */
-  async copyPublic(): Promise<void> {
-    const exported = this.publicExport;
-    if (exported === null) return;
-    await this.#clipboard.copy(exported.id, exported.text, this.#clipboardSeconds());
-  }
-
-  // ── lifecycle of the selected key ─────────────────────────────────────────
-
-  /** A new version: generated when the key can make its own, otherwise from `value` (a secret or PEM/JWK text). */
-  rotate(value?: string): Promise<KeySummary> {
-    return this.#change((id) => this.#session.lifecycle.rotate(id, value === undefined ? {} : { value }));
-  }
-
-  changeState(to: KeyState, options: { reason?: string; value?: string } = {}): Promise<KeySummary> {
-    return this.#change((id) => this.#session.lifecycle.setState(id, to, options));
-  }
-
-  setPolicy(policy: RotationPolicy): Promise<KeySummary> {
-    return this.#change((id) => this.#session.lifecycle.setRotationPolicy(id, policy), false);
-  }
-
-  setOldestUsableVersion(version: number): Promise<KeySummary> {
-    return this.#change((id) => this.#session.lifecycle.setOldestUsableVersion(id, version));
-  }
-
-  setKeepVersions(count: number): Promise<KeySummary> {
-    return this.#change((id) => this.#session.lifecycle.setKeepVersions(id, count), false);
-  }
-
-  /** Destroys versions older than the last keepVersions; returns how many. */
-  async trimVersions(): Promise<number> {
-    const id = this.#requireSelected();
-    const count = await this.#session.lifecycle.trimVersions(id);
-    await this.#afterChange(await this.#session.keys.get(id), true);
-    return count;
-  }
-
-  scheduleDestruction(days: number): Promise<KeySummary> {
-    return this.#change((id) => this.#session.lifecycle.scheduleDestruction(id, days));
-  }
-
-  cancelDestruction(): Promise<KeySummary> {
-    return this.#change((id) => this.#session.lifecycle.cancelDestruction(id), false);
-  }
-
-  // ── access (issue #6): who holds the selected key, grants and revokes ──
-
-  /** Who holds the selected key and at what level (needs "manage" on it). */
-  listAccess(): Promise<AccessEntry[]> {
-    return this.#session.access.list(this.#requireSelected());
-  }
-
-  /** Everyone a key can be granted to. */
-  principals(): Promise<PrincipalInfo[]> {
-    return this.#session.directory.principals();
-  }
-
-  /** Grants the selected key to a user or group (replacing an earlier grant of theirs). */
-  async grant(principalId: string, permission: Permission): Promise<void> {
-    const id = this.#requireSelected();
-    await this.#session.access.grant(id, principalId, permission);
-    await this.#afterChange(await this.#session.keys.get(id), false);
-  }
-
-  /** Revokes a grant; by default the key is re-keyed and, where it can make its own material, rotated. */
-  async revoke(principalId: string, options: { rotate: boolean }): Promise<{ rekeyed: boolean; rotated: boolean }> {
-    const id = this.#requireSelected();
-    const result = await this.#session.access.revoke(id, principalId, { rotate: options.rotate });
-    await this.#afterChange(await this.#session.keys.get(id), true);
-    return result;
   }
 
   /** Removes a destroyed key's record for good. */
   async remove(id: KeyId): Promise<void> {
     await this.#session.lifecycle.remove(id);
     if (this.#selectedId === id) {
-      this.hide();
-      this.hidePublic();
+      this.material.hideAll();
       this.#selectedId = null;
-      this.#versions = null;
+      this.changes.forgetVersions();
       this.#mode = 'view';
     }
     this.#keys = this.#keys.filter((key) => key.id !== id);
@@ -426,38 +250,10 @@ export class KeysState {
   /** Drops every value and timer; called on lock. */
   dispose(): void {
     this.#disposed = true;
-    this.hide();
-    this.hidePublic();
+    this.material.hideAll();
     this.#keys = [];
-    this.#versions = null;
+    this.changes.forgetVersions();
     this.#selectedId = null;
-  }
-
-  async #change(op: (id: KeyId) => Promise<KeySummary>, hide = true): Promise<KeySummary> {
-    const saved = await op(this.#requireSelected());
-    await this.#afterChange(saved, hide);
-    return saved;
-  }
-
-  async #afterChange(saved: KeySummary, hide: boolean): Promise<void> {
-    if (this.#disposed) return;
-    this.#onChange();
-    this.#replace(saved);
-    this.tick();
-    // What was shown may belong to a version that is now retired, replaced or destroyed.
-    if (hide) {
-      this.hide();
-      this.hidePublic();
-    }
-    // The change is saved; a failure to re-read the table leaves the old table, not an error about the change.
-    await this.loadVersions().catch(() => undefined);
-  }
-
-  #show(id: KeyId, revealed: Revealed): void {
-    if (this.#disposed || this.#selectedId !== id) return;
-    this.#clearRevealTimer();
-    this.#revealed = revealed;
-    this.#revealTimer = setTimeout(() => this.hide(), REVEAL_SECONDS * 1000);
   }
 
   #replace(saved: KeySummary): void {
@@ -467,10 +263,5 @@ export class KeysState {
   #requireSelected(): KeyId {
     if (this.#selectedId === null) throw new VaultError('NotFound', 'no key is selected');
     return this.#selectedId;
-  }
-
-  #clearRevealTimer(): void {
-    if (this.#revealTimer !== undefined) clearTimeout(this.#revealTimer);
-    this.#revealTimer = undefined;
   }
 }
