@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Page } from '@playwright/test';
 import { verifyExport } from '../../src/vault/audit-export';
-import { addKey, createVault, expect, KDF_TIMEOUT, keyDetail, revealValue, test, unlock, unlockAndWait } from './fixtures';
+import { addKey, createVault, expect, KDF_TIMEOUT, keyDetail, keyInList, revealValue, test, unlock, unlockAndWait } from './fixtures';
 
 /** A figure of the report's summary, by its label ("Total entries", "Failed"…). */
 function figure(page: Page, label: string) {
@@ -287,4 +287,52 @@ test('a log changed outside Keyward is reported at unlock', async ({ page }) => 
   // Still there on the keys view: it does not go away by itself.
   await page.getByRole('button', { name: 'Back to keys', exact: true }).click();
   await expect(page.getByRole('alert')).toHaveText('The audit log is broken at entry 2 — it was changed outside Keyward.');
+});
+
+test('a key row changed outside Keyward is left out of the list, said at unlock, and logged as tampering (issue #14)', async ({ page }) => {
+  await page.goto('/');
+  await createVault(page);
+  await addKey(page, 'kept-key', 'value-kept-1');
+  await addKey(page, 'forged-key', 'value-forged-2');
+  await page.getByRole('button', { name: 'Lock', exact: true }).click();
+  await expect(page.getByRole('button', { name: 'Unlock', exact: true })).toBeVisible();
+
+  // Someone with this browser's storage flips a byte of one key's sealed metadata (no key of theirs opens it).
+  const edited = await page.evaluate(
+    () =>
+      new Promise<number>((resolve) => {
+        const open = indexedDB.open('keyward');
+        open.onerror = () => resolve(-1);
+        open.onsuccess = () => {
+          const db = open.result;
+          const tx = db.transaction('keys', 'readwrite');
+          const store = tx.objectStore('keys');
+          const all = store.getAll();
+          all.onsuccess = () => {
+            const rows = all.result as { createdAt: number; sealedMeta: Uint8Array }[];
+            // The newer of the two: "forged-key".
+            const row = rows.sort((a, b) => b.createdAt - a.createdAt)[0]!;
+            const sealed = new Uint8Array(row.sealedMeta);
+            sealed[sealed.length - 1] = (sealed[sealed.length - 1] ?? 0) ^ 1;
+            row.sealedMeta = sealed;
+            store.put(row);
+          };
+          tx.oncomplete = () => {
+            db.close();
+            resolve(1);
+          };
+          tx.onerror = () => resolve(-2);
+        };
+      }),
+  );
+  expect(edited).toBe(1);
+
+  await unlockAndWait(page);
+  await expect(page.getByRole('alert')).toHaveText(
+    "1 key could not be read and is left out of the list: its rows in this browser's storage were changed or damaged outside Keyward. Restore it from a backup.",
+  );
+  await expect(keyInList(page, 'kept-key')).toBeVisible();
+  await expect(keyInList(page, 'forged-key')).toHaveCount(0);
+  await page.getByRole('button', { name: 'Audit', exact: true }).click();
+  await expect(page.getByText('Tampering found').first()).toBeVisible();
 });

@@ -9,6 +9,7 @@ import {
   keyAbilities,
   principalLabel,
   removalRefusals,
+  memberRemovedText,
   removedText,
   revokeRefusal,
   revokeResultText,
@@ -89,6 +90,23 @@ describe('access text', () => {
     expect(groupNamesOf([], groups)).toBe('—');
     expect(removedText('Bob', { groupsRekeyed: 1, groupsNotRekeyed: 0 })).toBe('Bob was removed: their password opens nothing now, and their grants and memberships are gone.');
     expect(removedText('Bob', { groupsRekeyed: 0, groupsNotRekeyed: 2 })).toMatch(/2 groups they were in keep their old group key/);
+  });
+
+  it('says what a removal did to the keys the person could open (issue #14)', () => {
+    const all = removedText('Bob', { groupsRekeyed: 0, groupsNotRekeyed: 0, keysRekeyed: 3, keysNotRekeyed: 0, keysRotated: 3 });
+    expect(all).toContain('The 3 keys they could open have new data keys, and all were rotated: a data key they kept opens nothing written from now on.');
+    const some = removedText('Bob', { groupsRekeyed: 0, groupsNotRekeyed: 0, keysRekeyed: 2, keysNotRekeyed: 1, keysRotated: 1 });
+    expect(some).toContain('The 2 keys they could open have new data keys, and 1 of them was rotated');
+    expect(some).toContain('1 key they could open keeps its old data key: you do not manage it; ask someone who does to rotate it.');
+    expect(removedText('Bob', { groupsRekeyed: 0, groupsNotRekeyed: 0, keysRekeyed: 1, keysNotRekeyed: 0, keysRotated: 0 })).toContain(
+      'The 1 key they could open has a new data key: a data key',
+    );
+    expect(removedText('Bob', { groupsRekeyed: 0, groupsNotRekeyed: 0, keysRekeyed: 0, keysNotRekeyed: 0, keysRotated: 0 })).toBe(
+      'Bob was removed: their password opens nothing now, and their grants and memberships are gone.',
+    );
+    expect(memberRemovedText('Bob', 'ops', { keysRekeyed: 1, keysNotRekeyed: 0, keysRotated: 1 })).toBe(
+      'Bob left ops. The 1 key they could open has a new data key, and it was rotated: a data key they kept opens nothing written from now on.',
+    );
   });
 
   it('offers "Revoke" on every row but your own grant and the grant your own access comes through', () => {

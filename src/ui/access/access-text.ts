@@ -129,12 +129,39 @@ export function groupNamesOf(groupIds: readonly string[], groups: readonly { id:
   return names.length === 0 ? '—' : names.sort((a, b) => a.localeCompare(b)).join(', ');
 }
 
-/** The sentence after a user is removed; groups whose key this admin could not renew are named by count. */
-export function removedText(name: string, result: { groupsRekeyed: number; groupsNotRekeyed: number }): string {
-  const base = `${name} was removed: their password opens nothing now, and their grants and memberships are gone.`;
-  if (result.groupsNotRekeyed === 0) return base;
-  const n = result.groupsNotRekeyed;
-  return `${base} ${n === 1 ? '1 group they were in keeps its' : `${n} groups they were in keep their`} old group key until a member of ${n === 1 ? 'it' : 'each'} changes the membership.`;
+/** The sentence after a user is removed; groups and keys this admin could not renew are named by count. */
+export function removedText(
+  name: string,
+  result: { groupsRekeyed: number; groupsNotRekeyed: number; keysRekeyed?: number; keysNotRekeyed?: number; keysRotated?: number },
+): string {
+  const parts = [`${name} was removed: their password opens nothing now, and their grants and memberships are gone.`];
+  if (result.groupsNotRekeyed > 0) {
+    const n = result.groupsNotRekeyed;
+    parts.push(`${n === 1 ? '1 group they were in keeps its' : `${n} groups they were in keep their`} old group key until a member of ${n === 1 ? 'it' : 'each'} changes the membership.`);
+  }
+  parts.push(...rekeyedSentences(result));
+  return parts.join(' ');
+}
+
+/** After a group member is removed: the same account of the keys the group holds. */
+export function memberRemovedText(name: string, group: string, result: { keysRekeyed: number; keysNotRekeyed: number; keysRotated: number }): string {
+  return [`${name} left ${group}.`, ...rekeyedSentences(result)].join(' ');
+}
+
+/** What removal did to the keys the person could open (issue #14): new data keys, rotations, and keys left as they were. */
+function rekeyedSentences(result: { keysRekeyed?: number; keysNotRekeyed?: number; keysRotated?: number }): string[] {
+  const out: string[] = [];
+  const rekeyed = result.keysRekeyed ?? 0;
+  const rotated = result.keysRotated ?? 0;
+  if (rekeyed > 0) {
+    const rotatedPart = rotated === 0 ? '' : `, and ${rotated === rekeyed ? (rotated === 1 ? 'it was' : 'all were') : `${rotated} of them ${rotated === 1 ? 'was' : 'were'}`} rotated`;
+    out.push(`${rekeyed === 1 ? 'The 1 key they could open has a new data key' : `The ${rekeyed} keys they could open have new data keys`}${rotatedPart}: a data key they kept opens nothing written from now on.`);
+  }
+  const left = result.keysNotRekeyed ?? 0;
+  if (left > 0) {
+    out.push(`${left === 1 ? '1 key they could open keeps its' : `${left} keys they could open keep their`} old data key: you do not manage ${left === 1 ? 'it' : 'them'}; ask someone who does to rotate ${left === 1 ? 'it' : 'them'}.`);
+  }
+  return out;
 }
 
 /** What the Access panel needs, bound to the selected key. */

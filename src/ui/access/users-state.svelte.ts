@@ -83,3 +83,9 @@ export class UsersState {
     return this.#users.find((u) => u.id === userId)?.name ?? 'Removed user';
   }
 }
+
+/** How the parts of the "Users & groups" screen report the outcome of a change: one line, said or refused. */
+export interface UsersOutcome {
+  say(message: string): void;
+  refuse(message: string): void;
+}

@@ -11,6 +11,7 @@ import {
   detailPairs,
   detailsText,
   logBrokenText,
+  unreadableText,
   mergedText,
   mergeOutcome,
   relationText,
@@ -80,5 +81,14 @@ describe('audit text', () => {
     const outcome = mergeOutcome(2, { a: 'keep-mine', b: 'take-backup', c: 'keep-both' });
     expect(outcome).toEqual({ added: 3, replaced: 1 });
     expect(mergedText(outcome)).toBe('Merged: 3 added, 1 replaced');
+  });
+});
+
+describe('unreadable keys', () => {
+  it('says how many keys were left out and what to do, in one and many', () => {
+    expect(unreadableText(1)).toBe(
+      "1 key could not be read and is left out of the list: its rows in this browser's storage were changed or damaged outside Keyward. Restore it from a backup.",
+    );
+    expect(unreadableText(3)).toMatch(/^3 keys could not be read and are left out of the list: their rows .* Restore them from a backup\.$/);
   });
 });

@@ -108,6 +108,15 @@ export function logBrokenText(seq: number): string {
   return `The audit log is broken at entry ${seq} — it was changed outside Keyward.`;
 }
 
+/**
+ * Keys whose stored rows did not open or verify (issue #14: the list fails closed and leaves them out). Said on
+ * every unlock while they stay; the log has one "Tampering found" entry for them.
+ */
+export function unreadableText(count: number): string {
+  const keys = count === 1 ? '1 key could not be read and is' : `${count} keys could not be read and are`;
+  return `${keys} left out of the list: ${count === 1 ? 'its' : 'their'} rows in this browser's storage were changed or damaged outside Keyward. Restore ${count === 1 ? 'it' : 'them'} from a backup.`;
+}
+
 /** A day (UTC midnight, as reports bucket them) as a short date: the day the bucket means in every time zone. */
 export function dayLabel(day: number, style: 'short' | 'long' = 'short'): string {
   return new Date(day).toLocaleDateString(undefined, style === 'short' ? { timeZone: 'UTC', month: 'short', day: 'numeric' } : { timeZone: 'UTC', year: 'numeric', month: 'short', day: 'numeric' });

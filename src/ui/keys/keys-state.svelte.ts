@@ -41,6 +41,8 @@ export class KeysState {
 
   #keys = $state.raw<readonly KeySummary[]>([]);
   #loaded = $state(false);
+  /** How many keys the vault left out of the list because their rows did not open or verify. */
+  #unreadable = $state(0);
   #query = $state('');
   #sortBy = $state<KeySort>('name');
   #direction = $state<SortDirection>('asc');
@@ -109,6 +111,9 @@ export class KeysState {
   get due(): readonly KeySummary[] {
     return this.#due;
   }
+  get unreadable(): number {
+    return this.#unreadable;
+  }
   get loaded(): boolean {
     return this.#loaded;
   }
@@ -144,6 +149,7 @@ export class KeysState {
     const keys = await this.#session.keys.list();
     if (this.#disposed || seq !== this.#loadSeq) return;
     this.#keys = keys;
+    this.#unreadable = this.#session.keys.unreadable().length;
     this.#loaded = true;
     this.#firstLoadDone();
     // When the page is idle after the list is painted: fold the keys' text for search, so the first
