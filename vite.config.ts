@@ -32,7 +32,7 @@ const CONTENT_SECURITY_POLICY = [
 ].join('; ');
 
 /** The public face of each layer: src/crypto/index.ts, src/storage/index.ts, src/vault/index.ts, … */
-const LAYER_INDEX = /[\\/]src[\\/](crypto|storage|vault|ui|shell)[\\/](?:[\w-]+[\\/])?index\.ts$/;
+const LAYER_INDEX = /[\\/]src[\\/](crypto|interop|storage|vault|ui|shell)[\\/](?:[\w-]+[\\/])?index\.ts$/;
 
 const SECURITY_HEADERS: Record<string, string> = {
   'Content-Security-Policy': `${CONTENT_SECURITY_POLICY}; frame-ancestors 'none'`,

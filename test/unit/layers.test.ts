@@ -1,18 +1,18 @@
-// Keeps the layering of ARCHITECTURE.md §1 true: crypto ← storage ← vault ← ui ← shell, one index.ts
+// Keeps the layering of ARCHITECTURE.md §1 true: crypto ← interop ← storage ← vault ← ui ← shell, one index.ts
 // per layer, `idb` only in storage, `svelte` only in ui and shell, the service worker only on workbox.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, posix, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
-const LAYERS = ['crypto', 'storage', 'vault', 'ui', 'shell'] as const;
+const LAYERS = ['crypto', 'interop', 'storage', 'vault', 'ui', 'shell'] as const;
 type Layer = (typeof LAYERS)[number];
 
 /** Files directly in src/ that belong to the shell (composition root and service worker). */
 const SHELL_ROOT_FILES = new Set(['main.ts', 'sw.ts']);
 
 /** Lower layers a layer must not reach past its neighbour (ARCHITECTURE.md §1: ui never touches storage). */
-const FORBIDDEN_SKIPS: Partial<Record<Layer, readonly Layer[]>> = { ui: ['storage'] };
+const FORBIDDEN_SKIPS: Partial<Record<Layer, readonly Layer[]>> = { ui: ['storage'], storage: ['interop'] };
 
 export interface SourceFile {
   /** Path relative to the repository root, with forward slashes, e.g. "src/vault/keys.ts". */
@@ -198,6 +198,8 @@ describe('layer rules', () => {
         { path: 'src/storage/lazy.ts', text: "const m = await import('../vault/index.ts');" },
         { path: 'src/sw.ts', text: "import { precache } from 'workbox-precaching';\nimport { x } from './vault';" },
         { path: 'src/helpers/util.ts', text: '' },
+        { path: 'src/interop/kdbx.ts', text: "import { withTx } from '../storage';\nimport { parseJson } from '../crypto';" },
+        { path: 'src/storage/backup.ts', text: "import { parseDotenv } from '../interop';" },
       ];
       const found = checkLayers(fake).map((v) => `${v.file} ${v.rule} ${v.specifier}`);
       expect(found).toEqual([
@@ -210,6 +212,8 @@ describe('layer rules', () => {
         'src/storage/lazy.ts upward ../vault/index.ts',
         'src/sw.ts sw-imports ./vault',
         'src/helpers/util.ts unknown-layer ',
+        'src/interop/kdbx.ts upward ../storage',
+        'src/storage/backup.ts forbidden-skip ../interop',
       ]);
     });
 
