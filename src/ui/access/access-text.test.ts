@@ -105,7 +105,7 @@ describe('access text', () => {
       'Bob was removed: their password opens nothing now, and their grants and memberships are gone.',
     );
     expect(memberRemovedText('Bob', 'ops', { keysRekeyed: 1, keysNotRekeyed: 0, keysRotated: 1 })).toBe(
-      'Bob left ops. The 1 key they could open has a new data key, and it was rotated: a data key they kept opens nothing written from now on.',
+      'Bob was removed from ops. The group got a new key, and its grants were wrapped again for those who stay. The 1 key they could open has a new data key, and it was rotated: a data key they kept opens nothing written from now on.',
     );
   });
 

@@ -145,7 +145,7 @@ export function removedText(
 
 /** After a group member is removed: the same account of the keys the group holds. */
 export function memberRemovedText(name: string, group: string, result: { keysRekeyed: number; keysNotRekeyed: number; keysRotated: number }): string {
-  return [`${name} left ${group}.`, ...rekeyedSentences(result)].join(' ');
+  return [`${name} was removed from ${group}. The group got a new key, and its grants were wrapped again for those who stay.`, ...rekeyedSentences(result)].join(' ');
 }
 
 /** What removal did to the keys the person could open (issue #14): new data keys, rotations, and keys left as they were. */

@@ -68,9 +68,11 @@ export class UsersState {
     await this.load();
   }
 
-  async removeMember(groupId: string, userId: UserId): Promise<void> {
-    await this.#session.removeMember(groupId, userId);
+  /** Removes a member; returns what was re-keyed and rotated for the keys they could open (issue #14). */
+  async removeMember(groupId: string, userId: UserId): Promise<{ keysRekeyed: number; keysNotRekeyed: number; keysRotated: number }> {
+    const result = await this.#session.removeMember(groupId, userId);
     await this.load();
+    return result;
   }
 
   async deleteGroup(groupId: string): Promise<void> {
