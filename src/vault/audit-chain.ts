@@ -46,6 +46,7 @@ export const AUDIT_ACTIONS = [
   'key.revoke',
   'key.rekey',
   'integrity.failed',
+  'key.import',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 export type AuditOutcome = 'ok' | 'denied' | 'failed';

@@ -21,3 +21,5 @@ export { type BackupPreview } from './backup';
 export { type MergePlan, type MergeConflict, type Resolution, type KeySide } from './merge';
 export type { KeyDump } from './session/index';
 export { TabSync, TAB_CHANNEL, type TabMessage, type TabSyncOptions } from './tabs';
+export { IMPORT_MAX_KEYS, type ImportDuplicate } from './session/index';
+export { planImport, type ImportPlan, type PlannedKey } from './import-plan';

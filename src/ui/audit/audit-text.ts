@@ -55,6 +55,7 @@ export const ACTION_LABELS: Readonly<Record<AuditAction, string>> = Object.freez
   'key.revoke': 'Access revoked',
   'key.rekey': 'Key re-keyed',
   'integrity.failed': 'Tampering found',
+  'key.import': 'Keys imported',
 });
 
 /** "Access granted" for key.grant; '' for an action this version does not know. */

@@ -9,3 +9,4 @@ export type { AuditArchive, AuditArchivePlan, AuditFile } from './audit-trail';
 export type { KeyDump } from './backups';
 export type { KdfUpgradeRequest } from './credentials';
 export type { Unreadable } from './key-ring';
+export { IMPORT_MAX_KEYS, type ImportDuplicate } from './key-import';

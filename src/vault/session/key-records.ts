@@ -4,32 +4,28 @@
 import {
   exportPrivatePem,
   exportPublicPem,
-  generateDataKey,
   isSymmetric,
   open,
-  randomId,
-  seal,
-  unwrapDataKey,
   utf8Decode,
   utf8Encode,
-  wrapKey,
   type KeyAlgorithm,
   type KeyMaterial,
 } from '../../crypto';
-import { allRequests, DB, type GrantRow, type KeyRow, type VersionRow } from '../../storage';
+import { allRequests, DB } from '../../storage';
 import type { AuditAction } from '../audit-chain';
 import { aad } from '../context';
 import { VaultError } from '../errors';
 import { guarded } from '../failures';
 import { stateAllows, type KeyUse } from '../lifecycle';
 import { parseMaterial, type SealedMeta } from '../records';
-import { checkActivation, checkAlgorithm, checkFormat, checkKeyInput, checkName, checkNotes, checkRotation, checkTags, checkValue } from '../validate';
-import { DEFAULT_ROTATION, KEEP_VERSIONS, type KeyId, type KeyInput, type KeyState, type KeySummary, type KeyVersionInfo, type TypedKeyInput, type VersionOrigin } from '../types';
+import { checkAlgorithm, checkFormat, checkKeyInput, checkName, checkNotes, checkTags, checkValue } from '../validate';
+import { type KeyId, type KeyInput, type KeySummary, type KeyVersionInfo, type TypedKeyInput, type VersionOrigin } from '../types';
 import type { SessionContext } from './context';
 import type { Unreadable } from './key-ring';
 import { commitKeyChange, commitRotation } from './key-commit';
 import { notUsable, sealMeta, summaryOf, type Held } from './held';
 import { generateMaterial, importMaterial } from './material';
+import { prepareNewKey } from './key-new';
 
 const S = DB.stores;
 
@@ -137,49 +133,16 @@ export class KeyRecords {
 
   async #create(meta: SealedMeta, material: Uint8Array, origin: VersionOrigin, input: { rotation?: unknown; activationAt?: unknown }): Promise<KeySummary> {
     const ctx = this.#ctx;
-    const userKey = ctx.key();
-    const rotation = input.rotation === undefined ? { ...DEFAULT_ROTATION } : checkRotation(input.rotation);
-    const now = ctx.clock.now();
-    const activationAt = checkActivation(input.activationAt ?? null);
     await ctx.ring.load();
-    const id = randomId() as KeyId;
-    const userId = ctx.user.id;
-    const state: KeyState = activationAt !== null && activationAt > now ? 'pre-activation' : 'active';
-    const fullMeta: SealedMeta = { ...meta, history: [{ at: now, actor: userId, action: 'created', to: state, version: 1 }] };
-    const row: KeyRow = {
-      id,
-      createdAt: now,
-      updatedAt: now,
-      currentVersion: 1,
-      currentOrigin: origin,
-      currentCompromisedAt: null,
-      minVersion: 1,
-      keepVersions: KEEP_VERSIONS.default,
-      state,
-      stateChangedAt: now,
-      activationAt,
-      rotationDays: rotation.periodDays,
-      autoRotate: rotation.auto,
-      lastRotatedAt: now,
-      destroyAt: null,
-      sealedMeta: new Uint8Array(0),
-    };
-    const grant = await guarded(async () => {
-      const dek = await generateDataKey();
-      const grant: GrantRow = { keyId: id, principalId: userId, permission: 'owner', createdAt: now, wrappedDek: await wrapKey(userKey, dek, aad.dek(id, userId)) };
-      row.sealedMeta = await sealMeta(dek, id, fullMeta);
-      const version: VersionRow = { keyId: id, version: 1, createdAt: now, origin, sealedValue: await seal(dek, material, aad.value(id, 1)), destroyedAt: null, compromisedAt: null };
-      // Keep only a non-extractable copy in memory: unwrap what was just stored, which also proves it opens.
-      const kept = await unwrapDataKey(userKey, grant.wrappedDek!, aad.dek(id, userId));
-      await ctx.writes.write([S.keys, S.versions, S.grants], [{ action: 'key.create', keyId: id, version: 1, details: { kind: meta.kind, origin, state } }], async (tx) => {
-        await allRequests([() => tx.objectStore(S.keys).add(row), () => tx.objectStore(S.versions).add(version), () => tx.objectStore(S.grants).add(grant)]);
-      }, { grants: true });
-      ctx.ring.keep(id, null, { dek: kept });
-      return grant;
-    });
-    const h: Held = { row, meta: fullMeta, permission: 'owner', grant };
-    ctx.ring.keep(id, h);
-    return summaryOf(h);
+    const key = await prepareNewKey(ctx, meta, material, origin, input);
+    await guarded(() =>
+      ctx.writes.write([S.keys, S.versions, S.grants], [{ action: 'key.create', keyId: key.id, version: 1, details: { kind: meta.kind, origin, state: key.row.state } }], async (tx) => {
+        await allRequests([() => tx.objectStore(S.keys).add(key.row), () => tx.objectStore(S.versions).add(key.version), () => tx.objectStore(S.grants).add(key.grant)]);
+      }, { grants: true }),
+    );
+    ctx.ring.keep(key.id, null, { dek: key.dek });
+    ctx.ring.keep(key.id, key.held);
+    return summaryOf(key.held);
   }
 
   // ── changing ─────────────────────────────────────────────────────────────

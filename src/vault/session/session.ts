@@ -11,6 +11,7 @@ import { SessionContext, type LockCause, type SessionInit } from './context';
 import { Credentials, type KdfUpgradeRequest } from './credentials';
 import { Directory } from './directory';
 import { KeyAccess } from './key-access';
+import { KeyImports } from './key-import';
 import { KeyLifecycle } from './key-lifecycle';
 import { KeyRecords } from './key-records';
 import { SessionSettings } from './settings';
@@ -42,6 +43,8 @@ export class Session {
   readonly lifecycle: KeyLifecycle;
   /** Grants and revokes of one key. */
   readonly access: KeyAccess;
+  /** Many keys at once from another manager's file (issue #16). */
+  readonly imports: KeyImports;
   /** Users, groups and members. */
   readonly directory: Directory;
   /** The audit log: checks, reports, exports, archive, records. */
@@ -60,6 +63,7 @@ export class Session {
     this.keys = new KeyRecords(ctx);
     this.lifecycle = new KeyLifecycle(ctx);
     this.access = new KeyAccess(ctx);
+    this.imports = new KeyImports(ctx);
     this.directory = new Directory(ctx);
     this.audit = new AuditTrail(ctx);
     this.backup = new Backups(ctx);
