@@ -12,7 +12,9 @@ const BACKGROUND_COLOR = '#f4f6f9';
 // the header.
 const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
-  "script-src 'self'",
+  // 'wasm-unsafe-eval' lets WebAssembly compile (hash-wasm's Argon2, which KDBX 4 databases and Bitwarden's Argon2id
+  // exports need, issue #16); it allows no JavaScript eval, and WebAssembly still comes only from 'self'.
+  "script-src 'self' 'wasm-unsafe-eval'",
   "style-src 'self'",
   "img-src 'self' data:",
   "font-src 'self'",
