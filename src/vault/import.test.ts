@@ -74,7 +74,7 @@ describe('session.imports', () => {
     const before = (await session.audit.report({}, { limit: 500 })).total;
     const progress = vi.fn();
     const keys = Array.from({ length: 150 }, (_, i) => planned(`key ${i}`, `value-${i}-secret`, ['imported']));
-    const made = await session.imports.importKeys('dotenv', keys, progress);
+    const made = await session.imports.importKeys('dotenv', keys, { onProgress: progress });
     expect(made).toHaveLength(150);
     expect(progress).toHaveBeenLastCalledWith(150, 150);
     const list = await session.keys.list();
@@ -122,5 +122,31 @@ describe('session.imports', () => {
     ]);
     // Comparing is not a reveal: no entry is written.
     expect((await session.audit.report({}, { limit: 500 })).total).toBe(reportBefore);
+  });
+
+  it('replaces a key here with the imported value as its next version, in the same transaction and with its own entries', async () => {
+    const { session } = await createdVault();
+    const github = await session.keys.create({ name: 'GitHub', value: 'old-token', format: 'text', tags: [], notes: '' });
+    const made = await session.imports.importKeys('bitwarden-json', [planned('New one', 'fresh')], { replace: [{ keyId: github.id, value: 'new-token' }] });
+    expect(made.map((k) => k.name).sort()).toEqual(['GitHub', 'New one']);
+    expect(await session.keys.reveal(github.id)).toBe('new-token');
+    const versions = await session.keys.versions(github.id);
+    expect(versions.map((v) => v.version).sort()).toEqual([1, 2]);
+    expect(versions.find((v) => v.version === 2)!.origin).toBe('imported');
+    const page = (await session.audit.report({}, { limit: 500 })).page;
+    expect(page.find((e) => e.action === 'key.import')!.details).toMatchObject({ format: 'bitwarden-json', count: 1, replaced: 1 });
+    expect(page.some((e) => e.action === 'key.rotate' && e.keyId === github.id)).toBe(true);
+  });
+
+  it('writes nothing at all when a replacement is refused (a suspended key), nor the new keys beside it', async () => {
+    const { session, dbName } = await createdVault();
+    const key = await session.keys.create({ name: 'Paused', value: 'v1-value', format: 'text', tags: [], notes: '' });
+    await session.lifecycle.setState(key.id, 'suspended');
+    const before = await dumpDb(dbName);
+    const error = await session.imports.importKeys('dotenv', [planned('beside', 'x-value')], { replace: [{ keyId: key.id, value: 'v2-value' }] }).catch((e: Error) => e);
+    expect((error as Error & { code?: string }).code).toBe('InvalidInput');
+    expect((error as Error).message).not.toContain('v2-value');
+    expect(await dumpDb(dbName)).toBe(before);
+    await rejectsWith(session.imports.importKeys('dotenv', [], { replace: [{ keyId: key.id, value: 'a' }, { keyId: key.id, value: 'b' }] }), 'InvalidInput', 'keys');
   });
 });

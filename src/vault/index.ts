@@ -21,5 +21,6 @@ export { type BackupPreview } from './backup';
 export { type MergePlan, type MergeConflict, type Resolution, type KeySide } from './merge';
 export type { KeyDump } from './session/index';
 export { TabSync, TAB_CHANNEL, type TabMessage, type TabSyncOptions } from './tabs';
-export { IMPORT_MAX_KEYS, type ImportDuplicate } from './session/index';
+export { IMPORT_MAX_KEYS, type ImportDuplicate, type ImportOptions, type ImportReplacement } from './session/index';
 export { planImport, type ImportPlan, type PlannedKey } from './import-plan';
+export { exportFilename, type DotenvFile, type ExportPreview, type ExportScope, type KdbxFile, type LeftOut } from './session/index';

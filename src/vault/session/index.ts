@@ -9,4 +9,5 @@ export type { AuditArchive, AuditArchivePlan, AuditFile } from './audit-trail';
 export type { KeyDump } from './backups';
 export type { KdfUpgradeRequest } from './credentials';
 export type { Unreadable } from './key-ring';
-export { IMPORT_MAX_KEYS, type ImportDuplicate } from './key-import';
+export { IMPORT_MAX_KEYS, type ImportDuplicate, type ImportOptions, type ImportReplacement } from './key-import';
+export { exportFilename, type DotenvFile, type ExportPreview, type ExportScope, type KdbxFile, type LeftOut } from './plain-export';

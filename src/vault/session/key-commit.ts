@@ -17,11 +17,17 @@ import { nextMaterial } from './material';
 
 const S = DB.stores;
 
-/**
- * Writes one change to a key: seals the next metadata first, then in one transaction checks that
- * nobody changed the key meanwhile (another tab), and writes the row and version rows.
- */
-export async function commitKeyChange(ctx: SessionContext, id: KeyId, held: Held, make: () => Change): Promise<KeySummary> {
+/** A change to one key, sealed and ready to be written inside a transaction (see `writeKeyChange`). */
+export interface PreparedChange {
+  id: KeyId;
+  held: Held;
+  change: Change;
+  row: KeyRow;
+  events: AuditEvent[];
+}
+
+/** Seals the next metadata of a key and works out the row and the audit entries of `make()`; writes nothing. */
+export async function prepareKeyChange(ctx: SessionContext, id: KeyId, held: Held, make: () => Change): Promise<PreparedChange> {
   const metaKey = await ctx.ring.metaKeyOf(id);
   const change = make();
   const now = ctx.clock.now();
@@ -34,18 +40,36 @@ export async function commitKeyChange(ctx: SessionContext, id: KeyId, held: Held
     currentCompromisedAt: added ? added.compromisedAt : currentPut ? currentPut.compromisedAt : held.row.currentCompromisedAt,
     sealedMeta: await guarded(() => sealMeta(metaKey, id, change.meta)),
   };
-  await ctx.writes.write([S.keys, S.versions], auditEventsOf(id, held.meta, change.meta, row.currentVersion), async (tx) => {
-    await keyUnchanged(tx, held, { missing: 'NotFound' });
-    const versions = tx.objectStore(S.versions);
-    await allRequests([
-      () => tx.objectStore(S.keys).put(row),
-      ...(change.addVersions ?? []).map((v) => () => versions.add(v)),
-      ...(change.putVersions ?? []).map((v) => () => versions.put(v)),
-    ]);
-  });
-  const next: Held = { ...held, row, meta: change.meta };
-  ctx.ring.keep(id, next);
+  return { id, held, change, row, events: auditEventsOf(id, held.meta, change.meta, row.currentVersion) };
+}
+
+/** Inside a write on the keys and versions stores: checks nobody changed the key meanwhile, then writes the change. */
+export async function writeKeyChange(tx: Tx<StoreName[], 'readwrite'>, prepared: PreparedChange): Promise<void> {
+  const { held, change, row } = prepared;
+  await keyUnchanged(tx, held, { missing: 'NotFound' });
+  const versions = tx.objectStore(S.versions);
+  await allRequests([
+    () => tx.objectStore(S.keys).put(row),
+    ...(change.addVersions ?? []).map((v) => () => versions.add(v)),
+    ...(change.putVersions ?? []).map((v) => () => versions.put(v)),
+  ]);
+}
+
+/** After the write committed: the session holds the key as written. */
+export function keepKeyChange(ctx: SessionContext, prepared: PreparedChange): KeySummary {
+  const next: Held = { ...prepared.held, row: prepared.row, meta: prepared.change.meta };
+  ctx.ring.keep(prepared.id, next);
   return summaryOf(next);
+}
+
+/**
+ * Writes one change to a key: seals the next metadata first, then in one transaction checks that
+ * nobody changed the key meanwhile (another tab), and writes the row and version rows.
+ */
+export async function commitKeyChange(ctx: SessionContext, id: KeyId, held: Held, make: () => Change): Promise<KeySummary> {
+  const prepared = await prepareKeyChange(ctx, id, held, make);
+  await ctx.writes.write([S.keys, S.versions], prepared.events, (tx) => writeKeyChange(tx, prepared));
+  return keepKeyChange(ctx, prepared);
 }
 
 /**
@@ -96,8 +120,8 @@ export interface Rotation {
   actor?: string;
 }
 
-/** Writes version n+1 of a key from `fresh` material; a compromised key becomes active again on it. */
-export async function commitRotation(ctx: SessionContext, id: KeyId, held: Held, fresh: Rotation): Promise<KeySummary> {
+/** Version n+1 of a key from `fresh` material, as a change to write; a compromised key becomes active again on it. */
+export async function rotationChange(ctx: SessionContext, id: KeyId, held: Held, fresh: Rotation): Promise<() => Change> {
   const actor = fresh.actor ?? ctx.user.id;
   const dek = await ctx.ring.dek(id);
   const now = ctx.clock.now();
@@ -110,11 +134,16 @@ export async function commitRotation(ctx: SessionContext, id: KeyId, held: Held,
     events.push({ at: now, actor, action: 'state', from: 'compromised', to: 'active', version });
     state = 'active';
   }
-  return commitKeyChange(ctx, id, held, () => ({
+  return () => ({
     row: { ...held.row, currentVersion: version, lastRotatedAt: now, state, stateChangedAt: state === held.row.state ? held.row.stateChangedAt : now },
     meta: { ...meta, compromiseReason: state === 'active' ? null : meta.compromiseReason, history: [...meta.history, ...events] },
     addVersions: [{ keyId: id, version, createdAt: now, origin: fresh.origin, sealedValue, destroyedAt: null, compromisedAt: null }],
-  }));
+  });
+}
+
+/** Writes version n+1 of a key from `fresh` material; a compromised key becomes active again on it. */
+export async function commitRotation(ctx: SessionContext, id: KeyId, held: Held, fresh: Rotation): Promise<KeySummary> {
+  return commitKeyChange(ctx, id, held, await rotationChange(ctx, id, held, fresh));
 }
 
 /** Rotates a key as `actor` (a person, or SYSTEM_ACTOR for due work): new material from `value` or made here. */
