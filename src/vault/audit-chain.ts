@@ -47,6 +47,7 @@ export const AUDIT_ACTIONS = [
   'key.rekey',
   'integrity.failed',
   'key.import',
+  'key.export.plain',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 export type AuditOutcome = 'ok' | 'denied' | 'failed';

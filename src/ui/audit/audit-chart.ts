@@ -16,7 +16,7 @@ export type ActionGroup = (typeof ACTION_GROUPS)[number]['id'];
 
 /** Which group an action is drawn in; actions this version does not know go to "other". */
 export function actionGroup(action: string): ActionGroup {
-  if (action === 'key.reveal' || action === 'key.copy' || action === 'key.export') return 'use';
+  if (action === 'key.reveal' || action === 'key.copy' || action === 'key.export' || action === 'key.export.plain') return 'use';
   if (action.startsWith('key.')) return 'key';
   if (action === 'unlock' || action === 'unlock.failed') return 'unlock';
   if (action === 'lock' || action === 'lock.auto') return 'lock';

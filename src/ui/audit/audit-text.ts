@@ -56,6 +56,7 @@ export const ACTION_LABELS: Readonly<Record<AuditAction, string>> = Object.freez
   'key.rekey': 'Key re-keyed',
   'integrity.failed': 'Tampering found',
   'key.import': 'Keys imported',
+  'key.export.plain': 'Keys exported in plain text',
 });
 
 /** "Access granted" for key.grant; '' for an action this version does not know. */

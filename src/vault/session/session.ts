@@ -14,6 +14,7 @@ import { KeyAccess } from './key-access';
 import { KeyImports } from './key-import';
 import { KeyLifecycle } from './key-lifecycle';
 import { KeyRecords } from './key-records';
+import { PlainExports } from './plain-export';
 import { SessionSettings } from './settings';
 
 const S = DB.stores;
@@ -45,6 +46,8 @@ export class Session {
   readonly access: KeyAccess;
   /** Many keys at once from another manager's file (issue #16). */
   readonly imports: KeyImports;
+  /** Keys as plaintext files: .env of some keys, KDBX 4 of all (issue #16). */
+  readonly plainExport: PlainExports;
   /** Users, groups and members. */
   readonly directory: Directory;
   /** The audit log: checks, reports, exports, archive, records. */
@@ -64,6 +67,7 @@ export class Session {
     this.lifecycle = new KeyLifecycle(ctx);
     this.access = new KeyAccess(ctx);
     this.imports = new KeyImports(ctx);
+    this.plainExport = new PlainExports(ctx);
     this.directory = new Directory(ctx);
     this.audit = new AuditTrail(ctx);
     this.backup = new Backups(ctx);
