@@ -52,17 +52,26 @@ function kdfNumber(value: unknown): number | undefined {
   return undefined;
 }
 
+const UNSUPPORTED_CIPHER = 'This KeePass database uses a cipher Keyward cannot read (it reads AES-256 and ChaCha20; Twofish is not supported). Change the encryption in KeePassXC or KeePass 2 and save it again.';
+const UNSUPPORTED_KDF = 'This KeePass database uses a key derivation Keyward cannot read (it reads AES-KDF, Argon2d and Argon2id).';
+
 /**
- * Reads the outer header alone and refuses KDF settings beyond the bounds before any key derivation starts: KDBX 3.1
- * has no header check before the KDF, so a damaged or hostile rounds count would otherwise run for hours. Throws
- * kdbxweb's own errors for a header it cannot read (the caller maps them).
+ * Reads the outer header alone and refuses, before any key derivation starts, what kdbxweb would only find out later
+ * or never: KDF settings beyond the bounds (KDBX 3.1 has no header check before the KDF, so a damaged or hostile
+ * rounds count would otherwise run for hours), a cipher or KDF it cannot read, and a KDBX 3.1 AES payload that is not
+ * whole blocks (a cut file, which AES-CBC would otherwise report as a wrong key). Throws kdbxweb's own errors for a
+ * header it cannot read (the caller maps them).
  */
-export function checkKdfBounds(buffer: ArrayBuffer): void {
+export function checkHeader(buffer: ArrayBuffer): void {
   const lib = kdbx();
   const header = lib.KdbxHeader.read(new lib.BinaryStream(buffer), new lib.KdbxContext({ kdbx: new lib.Kdbx() }));
+  const cipher = header.dataCipherUuid?.toString();
+  if (cipher !== lib.Consts.CipherId.Aes && cipher !== lib.Consts.CipherId.ChaCha20) throw new InteropError('Unsupported', UNSUPPORTED_CIPHER);
   if (header.versionMajor < 4) {
     const rounds = header.keyEncryptionRounds ?? 0;
     if (rounds > AES_KDF_MAX_ROUNDS) throw new InteropError('Unsupported', KDF_REFUSED);
+    const payload = buffer.byteLength - (header.endPos ?? 0);
+    if (cipher === lib.Consts.CipherId.Aes && (payload <= 0 || payload % 16 !== 0)) throw new InteropError('Damaged', 'This KeePass database is cut short or damaged and cannot be read.');
     return;
   }
   const params = header.kdfParameters;
@@ -76,6 +85,8 @@ export function checkKdfBounds(buffer: ArrayBuffer): void {
     const passes = kdfNumber(params.get('I')) ?? 0;
     const lanes = kdfNumber(params.get('P')) ?? 0;
     if (memoryKiB > ARGON2_LIMITS.maxMemoryKiB || passes > ARGON2_LIMITS.maxIterations || lanes > ARGON2_LIMITS.maxParallelism) throw new InteropError('Unsupported', KDF_REFUSED);
+  } else {
+    throw new InteropError('Unsupported', UNSUPPORTED_KDF);
   }
 }
 

@@ -1,6 +1,6 @@
 // Owns reading a KeePass database (KDBX 3.1 and 4: AES-256 or ChaCha20, AES-KDF, Argon2d or Argon2id) with its
 // password, through kdbxweb, into the same walker as a KeePass XML export.
-import { checkKdfBounds, kdbx, keepassFailure, keepassSignature, toArrayBuffer } from './kdbx-engine';
+import { checkHeader, kdbx, keepassFailure, keepassSignature, toArrayBuffer } from './kdbx-engine';
 import { walkKeepass } from './keepass-walk';
 import { InteropError, type ImportResult } from './model';
 import type { Kdbx } from 'kdbxweb';
@@ -33,7 +33,7 @@ export async function parseKdbx(bytes: Uint8Array, password: string): Promise<Im
   const buffer = toArrayBuffer(bytes);
   let db: Kdbx;
   try {
-    checkKdfBounds(buffer);
+    checkHeader(buffer);
     if (password !== '') {
       db = await open(buffer, password);
     } else {
