@@ -125,24 +125,26 @@ class Scanner {
 }
 
 /** Removes one pair of matching quotes around each line-delimited stretch the way dotenv does: a quote at a line
- * start pairs with the last same quote that ends a line. */
+ * start pairs with the last same quote that ends a line (found once per quote, so a long value stays linear). */
 function unquote(value: string): string {
+  const lastCloser = new Map<string, number>();
+  for (let y = 0; y < value.length; y++) {
+    const q = value[y];
+    if (isQuote(q) && (y + 1 === value.length || isLineEnd(value[y + 1]))) lastCloser.set(q, y);
+  }
   let out = '';
   let last = 0;
   let x = 0;
   while (x < value.length) {
     const q = value[x];
-    if (isQuote(q) && (x === 0 || isLineEnd(value[x - 1]))) {
-      let y = value.length - 1;
-      while (y > x && !(value[y] === q && (y + 1 === value.length || isLineEnd(value[y + 1])))) y--;
-      if (y > x) {
-        out += value.slice(last, x) + value.slice(x + 1, y);
-        last = y + 1;
-        x = y + 1;
-        continue;
-      }
+    const y = isQuote(q) && (x === 0 || isLineEnd(value[x - 1])) ? (lastCloser.get(q) ?? -1) : -1;
+    if (y > x) {
+      out += value.slice(last, x) + value.slice(x + 1, y);
+      last = y + 1;
+      x = y + 1;
+    } else {
+      x++;
     }
-    x++;
   }
   return out + value.slice(last);
 }
