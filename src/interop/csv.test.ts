@@ -304,6 +304,9 @@ describe('detection and refusals', () => {
     expect(detectTextFormat('# nothing yet\n')).toBeNull();
     expect(detectTextFormat('just one line of words')).toBeNull();
     expect(detectTextFormat('')).toBeNull();
+    expect(detectTextFormat('{"items":[1,2],"folders":[]}')).toBeNull();
+    expect(detectTextFormat('<?xml version="1.0"?><a b="1,2"/>')).toBeNull();
+    expect(detectTextFormat('\u0003\ufffd\u0000,\ufffd,x')).toBeNull();
   });
 
   it('strips a BOM before the header', () => {

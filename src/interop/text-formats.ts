@@ -55,9 +55,10 @@ export function csvHeaders(text: string): string[] {
 /** A .env file's name: ".env", ".env.local", "prod.env". */
 const isEnvName = (fileName: string): boolean => /(^|[\\/])\.env(\.[^\\/]*)?$|\.env$/i.test(fileName);
 
-/** A header that could be any CSV's: two or more cells, each short, not all empty. */
+/** A header that could be any CSV's: two or more short cells of text, not all empty, not JSON or XML, no binary. */
 function isPlausibleHeader(headers: string[]): boolean {
-  return headers.length >= 2 && headers.some((h) => h !== '') && headers.every((h) => h.length <= 200 && !h.includes('\n'));
+  if (headers.length < 2 || /^[[{<]/.test(headers[0] ?? '')) return false;
+  return headers.some((h) => h !== '') && headers.every((h) => h.length <= 200 && !/[\u0000-\u0008\u000a-\u001f\ufffd]/.test(h));
 }
 
 /** The text format of a file: dotenv, a known manager's CSV, 'csv' for any other CSV, null for none of these. */
