@@ -138,9 +138,11 @@ const firefox: CsvFormat = {
   hints: ['firefox', 'mozilla'],
   matches: (h) => h.has('url', 'username', 'password', 'httprealm', 'formactionorigin'),
   entry(row, position) {
-    const url = row.get('url');
-    // No title column: the name is the URL's host, or the cell itself when it holds no URL.
-    return makeEntry({ name: hostOf(url) || url.trim(), value: row.get('password'), username: row.get('username'), url }, position);
+    const cell = row.get('url').trim();
+    // No title column: the name is the URL's host, or the cell itself when it holds no URL; the cell is kept as the
+    // URL only when it is one or looks like a domain ("mastodon.social", not "empty entry").
+    const url = hostOf(cell) !== '' || /^[\w-]+(\.[\w-]+)+(:\d+)?(\/\S*)?$/.test(cell) ? cell : '';
+    return makeEntry({ name: hostOf(cell) || cell, value: row.get('password'), username: row.get('username'), url }, position);
   },
 };
 

@@ -233,7 +233,7 @@ describe('Chrome and Firefox CSV', () => {
     expect(entry?.fields).toEqual([{ name: 'URL', value: 'https://two.test/b', hidden: false }]);
   });
 
-  it('Firefox: the name is the URL host, or the url cell itself when it is no URL; empty username; CRLF', () => {
+  it('Firefox: the name is the URL host, or the url cell itself when it is no URL (kept as URL only if it looks like one); empty username; CRLF', () => {
     const text = crlf([
       '"url","username","password","httpRealm","formActionOrigin","guid","timeCreated","timeLastUsed","timePasswordChanged"',
       '"https://www.forge.test","","pw-1",,"https://www.forge.test","{00000000-0000-4000-8000-000000000001}","1600000000000","1600000000000","1600000000000"',
@@ -244,7 +244,7 @@ describe('Chrome and Firefox CSV', () => {
     expect(parseText(text, 'firefox-csv').entries.map((e) => [e.name, e.username, e.value, e.url])).toEqual([
       ['www.forge.test', '', 'pw-1', 'https://www.forge.test'],
       ['bare-name.test', 'quill', 'pw-2', 'bare-name.test'],
-      ['blank item', '', '', 'blank item'],
+      ['blank item', '', '', ''],
     ]);
   });
 });
