@@ -45,8 +45,8 @@ describe('the committed example export', () => {
   });
 });
 
-describe('npm run verify-audit', () => {
-  const run = (file: string) => spawnSync(process.execPath, ['--import', 'tsx', 'scripts/verify-audit.ts', file], { encoding: 'utf8' });
+describe('keyward verify-audit (npm run verify-audit)', () => {
+  const run = (file: string) => spawnSync(process.execPath, ['scripts/keyward.mjs', 'verify-audit', file], { encoding: 'utf8' });
 
   it('prints OK with the count and fingerprint and exits 0', () => {
     const r = run(FIXTURE.pathname);
@@ -68,7 +68,7 @@ describe('npm run verify-audit', () => {
   });
 
   it('is wired as an npm script', () => {
-    expect(execFileSync('npm', ['pkg', 'get', 'scripts.verify-audit'], { encoding: 'utf8' })).toContain('scripts/verify-audit.ts');
+    expect(execFileSync('npm', ['pkg', 'get', 'scripts.verify-audit'], { encoding: 'utf8' })).toContain('scripts/keyward.mjs verify-audit');
   });
 });
 
