@@ -24,6 +24,15 @@ const KDF_REFUSED = 'This KeePass database asks for key derivation settings outs
 
 let installed = false;
 
+/**
+ * kdbxweb's XML reader deletes every control character before parsing, TAB included, so a tab in a note or in any
+ * string KeePass does not encrypt (all of a KeePass XML export) would vanish. A tab written as the character reference
+ * &#9; survives that and parses to a tab; only text between tags is touched (never a tag, an attribute or CDATA).
+ */
+function keepTabs(xml: string): string {
+  return xml.includes('\t') ? xml.replace(/>[^<]*</g, (text) => text.replace(/\t/g, '&#9;')) : xml;
+}
+
 /** kdbxweb with Argon2 installed; call it before loading or saving a KDBX 4 database. */
 export function kdbx(): typeof kdbxweb {
   if (!installed) {
@@ -36,6 +45,8 @@ export function kdbx(): typeof kdbxweb {
       const out = await hash({ password: new Uint8Array(password), salt: new Uint8Array(salt), memorySize: memory, iterations, parallelism, hashLength: length, outputType: 'binary' });
       return out.buffer.slice(out.byteOffset, out.byteOffset + out.byteLength) as ArrayBuffer;
     });
+    const parse = kdbxweb.XmlUtils.parse;
+    (kdbxweb.XmlUtils as { parse: typeof parse }).parse = (xml: string) => parse(typeof xml === 'string' ? keepTabs(xml) : xml);
     installed = true;
   }
   return kdbxweb;

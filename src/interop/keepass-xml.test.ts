@@ -94,6 +94,14 @@ describe('parseKeepassXml', () => {
     expect(await parseKeepassXml('<KeePassFile><Meta/><Root><Group><Name>Empty</Name></Group></Root></KeePassFile>')).toEqual({ format: 'keepass-xml', entries: [], skipped: [] });
   });
 
+  it('keeps tabs in values (kdbxweb alone deletes them before parsing), in clear and ProtectInMemory strings', async () => {
+    const xml = `<KeePassFile>\n\t<Meta/>\n\t<Root>\n\t\t<Group>\n\t\t\t<Name>Root</Name>\n\t\t\t<Entry>\n\t\t\t\t<String><Key>Title</Key><Value>tab\there</Value></String>
+      <String><Key>Password</Key><Value ProtectInMemory="True">\tpw\t</Value></String><String><Key>Notes</Key><Value>col1\tcol2\n\tindented</Value></String>
+      <String><Key>Cell</Key><Value ProtectInMemory="True">a\tb</Value></String></Entry></Group></Root></KeePassFile>`;
+    const [got] = (await parseKeepassXml(xml)).entries;
+    expect(got).toMatchObject({ name: 'tab\there', value: '\tpw\t', notes: 'col1\tcol2\n\tindented', fields: [{ name: 'Cell', value: 'a\tb', hidden: true }] });
+  });
+
   it('keeps an entry whose Recycle Bin setting points nowhere, and a root-level entry', async () => {
     const xml = `<KeePassFile><Meta><RecycleBinUUID>AAAAAAAAAAAAAAAAAAAAAA==</RecycleBinUUID></Meta><Root><Group><Name>Root</Name>
       <Entry><String><Key>Title</Key><Value>top</Value></String><String><Key>Password</Key><Value ProtectInMemory="True">p &amp; q</Value></String></Entry>
