@@ -20,7 +20,13 @@ export interface ExportKey {
  * setting, and KeePassXC's default memory and lanes). It takes a few hundred milliseconds to open, in KeePassXC and
  * here; the bounds in kdbx-engine.ts let Keyward read its own export back.
  */
-export const EXPORT_KDF = { memoryBytes: 64 * 1024 * 1024, passes: 3, lanes: 2 } as const;
+export const EXPORT_KDF: KdfSettings = { memoryBytes: 64 * 1024 * 1024, passes: 3, lanes: 2 };
+
+export interface KdfSettings {
+  memoryBytes: number;
+  passes: number;
+  lanes: number;
+}
 
 /** Characters XML 1.0 cannot hold; KeePassXC refuses a database whose XML has them. */
 const XML_INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
@@ -79,8 +85,11 @@ function addKey(db: Kdbx, group: KdbxGroup, key: ExportKey, now: Date): void {
   setState(entry, key, current?.value ?? '', date(key.updated, current ? date(current.created, created) : created), created);
 }
 
-/** The keys as a KDBX 4 database opened by `password`; throws InteropError only. */
-export async function writeKdbx(keys: ExportKey[], password: string): Promise<Uint8Array> {
+/**
+ * The keys as a KDBX 4 database opened by `password`; throws InteropError only. `kdf` is for tests that write many
+ * databases (the fuzz test); an export always uses EXPORT_KDF.
+ */
+export async function writeKdbx(keys: ExportKey[], password: string, kdf: KdfSettings = EXPORT_KDF): Promise<Uint8Array> {
   if (typeof password !== 'string' || password === '') throw new InteropError('PasswordNeeded', 'A KeePass export needs a password of its own.');
   try {
     const lib = kdbx();
@@ -88,9 +97,9 @@ export async function writeKdbx(keys: ExportKey[], password: string): Promise<Ui
     db.setVersion(4);
     db.setKdf(lib.Consts.KdfId.Argon2id);
     const params = db.header.kdfParameters!;
-    params.set('M', lib.VarDictionary.ValueType.UInt64, new lib.Int64(EXPORT_KDF.memoryBytes));
-    params.set('I', lib.VarDictionary.ValueType.UInt64, new lib.Int64(EXPORT_KDF.passes));
-    params.set('P', lib.VarDictionary.ValueType.UInt32, EXPORT_KDF.lanes);
+    params.set('M', lib.VarDictionary.ValueType.UInt64, new lib.Int64(kdf.memoryBytes));
+    params.set('I', lib.VarDictionary.ValueType.UInt64, new lib.Int64(kdf.passes));
+    params.set('P', lib.VarDictionary.ValueType.UInt32, kdf.lanes);
     db.header.dataCipherUuid = new lib.KdbxUuid(lib.Consts.CipherId.Aes);
     // Keep every version: KeePass and KeePassXC trim history to these limits on the next edit; -1 is "no limit".
     db.meta.historyMaxItems = -1;
