@@ -58,6 +58,7 @@ test.describe.serial('plaintext exports', () => {
     await page.getByRole('button', { name: 'Export KeePass database', exact: true }).click();
     const kdbxDialog = page.getByRole('dialog', { name: 'Export KeePass database' });
     await expect(kdbxDialog.getByLabel('Password for the file', { exact: true })).toBeFocused();
+    await expect(kdbxDialog.getByRole('status')).toHaveText('4 keys to export.');
     await kdbxDialog.getByLabel('Password for the file', { exact: true }).fill('too short');
     await kdbxDialog.getByRole('button', { name: 'Export KeePass database', exact: true }).click();
     await expect(kdbxDialog.getByText('Use at least 10 characters.')).toBeVisible();

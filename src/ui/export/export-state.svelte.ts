@@ -115,9 +115,20 @@ export class KdbxExportFlow {
   error = $state('');
   /** The vault's refusal of the password (too short). */
   passwordError = $state('');
+  /** What the file will hold (how many keys, which are left out and why); null until read, or when it could not be. */
+  preview = $state.raw<ExportPreview | null>(null);
 
   constructor(deps: PlainExportDeps) {
     this.#deps = deps;
+  }
+
+  /** Reads what the file will hold, for the dialog to say before the password is typed. Never rejects. */
+  async load(): Promise<void> {
+    try {
+      this.preview = await this.#deps.preview({ all: true });
+    } catch (error) {
+      this.error = exportErrorText(error);
+    }
   }
 
   /** Returns what was exported (null when it failed: `error` or `passwordError` says why). */

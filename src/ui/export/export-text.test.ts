@@ -100,6 +100,18 @@ describe('DotenvExportFlow', () => {
 });
 
 describe('KdbxExportFlow', () => {
+  it('reads what the whole file will hold before asking for the password', async () => {
+    const d = deps({ preview: vi.fn(async () => ({ count: 4, leftOut: [left('paused', 'a suspended key cannot be used for this')] })) });
+    const flow = new KdbxExportFlow(d);
+    await flow.load();
+    expect(d.preview).toHaveBeenCalledWith({ all: true });
+    expect(flow.preview).toMatchObject({ count: 4 });
+    const refused = new KdbxExportFlow(deps({ preview: vi.fn(async () => Promise.reject(new VaultError('AccessDenied', 'a auditor cannot use the key material'))) }));
+    await refused.load();
+    expect(refused.preview).toBeNull();
+    expect(refused.error).not.toBe('');
+  });
+
   it('saves the database and hands back no bytes', async () => {
     const d = deps();
     const flow = new KdbxExportFlow(d);
