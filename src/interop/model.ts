@@ -40,6 +40,7 @@ export const IMPORT_FORMATS = [
   'keepass-csv',
   'keepassxc-csv',
   '1password-1pux',
+  '1password-1pif',
   '1password-csv',
   'lastpass-csv',
   'chrome-csv',
