@@ -188,6 +188,45 @@ describe('session.plainExport.kdbx', () => {
   });
 });
 
+describe('bad requests', () => {
+  const BAD_SCOPES: [string, unknown][] = [
+    ['null', null],
+    ['a string', 'all'],
+    ['a number', 7],
+    ['an empty object', {}],
+    ['all: false', { all: false }],
+    ['ids not a list', { ids: 'k_1234567890' }],
+    ['ids with a number', { ids: [12345678] }],
+    ['ids with a malformed id', { ids: ['../../etc'] }],
+    ['ids with an object', { ids: [{ toString: () => 'k_1234567890' }] }],
+    ['too many ids', { ids: new Array(100_001).fill('k_1234567890') }],
+    ['tag not text', { tag: 5 }],
+    ['tag empty', { tag: '' }],
+  ];
+
+  it.each(BAD_SCOPES)('refuses a scope that is %s with InvalidInput, writing no export entry', async (_what, scope) => {
+    const { session } = await createdVault();
+    await session.keys.create(secret('A', 'v1'));
+    const error = await session.plainExport.dotenv(scope as never).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'InvalidInput' });
+    expect(await session.plainExport.preview(scope as never).catch((e: unknown) => e)).toMatchObject({ code: 'InvalidInput' });
+    expect(await exportEntries(session)).toEqual([]);
+  });
+
+  it.each([
+    ['not text', 12345678901],
+    ['empty', ''],
+    ['nine characters', '123456789'],
+    ['a lone surrogate', 'abcdefghij\uD800'],
+  ])('refuses a KDBX password that is %s', async (_what, password) => {
+    const { session } = await createdVault();
+    await session.keys.create(secret('A', 'v1'));
+    const error = await session.plainExport.kdbx(password as never).catch((e: unknown) => e);
+    expect((error as { code: string }).code).toMatch(/^(InvalidInput|PasswordTooShort)$/);
+    expect(await exportEntries(session)).toEqual([]);
+  });
+});
+
 describe('the guard', () => {
   it('refuses an auditor (logged as access.denied) and a user who must still change their password', async () => {
     const { session, vault } = await createdVault();

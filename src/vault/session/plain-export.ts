@@ -12,11 +12,14 @@ import { asVaultError, guarded } from '../failures';
 import { stateAllows } from '../lifecycle';
 import { parseMaterial } from '../records';
 import type { KeyId } from '../types';
-import { checkNewPassword } from '../validate';
+import { checkNewPassword, isKeyId } from '../validate';
 import type { SessionContext } from './context';
 import { notUsable, type Held } from './held';
 
 const S = DB.stores;
+
+/** At most this many ids in one export (a vault's key list is bounded well below it). */
+const MAX_IDS = 100_000;
 
 /** Which keys an export takes: these ids, every key with this tag, or every key this person holds. */
 export type ExportScope = { ids: readonly KeyId[] } | { tag: string } | { all: true };
@@ -110,13 +113,15 @@ export class PlainExports {
 
   /** The keys of `scope` this person holds, sorted by name, with those that cannot be revealed set apart. */
   async #select(scope: ExportScope): Promise<Selection> {
+    if (typeof scope !== 'object' || scope === null) throw new VaultError('InvalidInput', 'say which keys to export', { field: 'keys' });
     const held = await this.#ctx.ring.load();
     let chosen: Held[];
     const leftOut: LeftOut[] = [];
     if ('ids' in scope) {
-      if (!Array.isArray(scope.ids)) throw new VaultError('InvalidInput', 'no keys were chosen', { field: 'keys' });
+      const ids: unknown = scope.ids;
+      if (!Array.isArray(ids) || ids.length > MAX_IDS || !ids.every(isKeyId)) throw new VaultError('InvalidInput', 'the chosen keys are not a list of key ids', { field: 'keys' });
       chosen = [];
-      for (const id of new Set(scope.ids)) {
+      for (const id of new Set(ids as KeyId[])) {
         const h = held.get(id);
         if (h) chosen.push(h);
         else leftOut.push({ id, name: '', why: 'no such key, or no grant on it' });
