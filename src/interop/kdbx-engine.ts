@@ -25,12 +25,16 @@ const KDF_REFUSED = 'This KeePass database asks for key derivation settings outs
 let installed = false;
 
 /**
- * kdbxweb's XML reader deletes every control character before parsing, TAB included, so a tab in a note or in any
- * string KeePass does not encrypt (all of a KeePass XML export) would vanish. A tab written as the character reference
- * &#9; survives that and parses to a tab; only text between tags is touched (never a tag, an attribute or CDATA).
+ * What kdbxweb's XML reader gets first, for every KeePass XML (an export, or the XML inside a KDBX file):
+ * - it deletes every control character before parsing, TAB included, so a tab in a note or in any string KeePass does
+ *   not encrypt (all of a KeePass XML export) would vanish; a tab written as the character reference &#9; survives
+ *   that and parses to a tab. Only text between tags is touched (never a tag, an attribute or CDATA).
+ * - XML's end-of-line rule (CRLF and a lone CR read as LF), which a browser's DOMParser applies and Node's xmldom
+ *   does not, so a note reads the same in both; a CR written as &#13; stays a CR in both.
  */
-function keepTabs(xml: string): string {
-  return xml.includes('\t') ? xml.replace(/>[^<]*</g, (text) => text.replace(/\t/g, '&#9;')) : xml;
+export function conformXml(xml: string): string {
+  const lines = xml.includes('\r') ? xml.replace(/\r\n?/g, '\n') : xml;
+  return lines.includes('\t') ? lines.replace(/>[^<]*</g, (text) => text.replace(/\t/g, '&#9;')) : lines;
 }
 
 /** kdbxweb with Argon2 installed; call it before loading or saving a KDBX 4 database. */
@@ -46,7 +50,7 @@ export function kdbx(): typeof kdbxweb {
       return out.buffer.slice(out.byteOffset, out.byteOffset + out.byteLength) as ArrayBuffer;
     });
     const parse = kdbxweb.XmlUtils.parse;
-    (kdbxweb.XmlUtils as { parse: typeof parse }).parse = (xml: string) => parse(typeof xml === 'string' ? keepTabs(xml) : xml);
+    (kdbxweb.XmlUtils as { parse: typeof parse }).parse = (xml: string) => parse(typeof xml === 'string' ? conformXml(xml) : xml);
     installed = true;
   }
   return kdbxweb;

@@ -2,7 +2,7 @@
 // every cipher/KDF pair, and a database keepassxc-cli wrote), and its table of bad inputs: each refused with the
 // right InteropError, never kdbxweb's own error or message, and KDF settings beyond the bounds refused at once.
 import { describe, expect, it } from 'vitest';
-import { ARGON2_LIMITS, AES_KDF_MAX_ROUNDS, kdbx } from './kdbx-engine';
+import { ARGON2_LIMITS, AES_KDF_MAX_ROUNDS, conformXml, kdbx } from './kdbx-engine';
 import { isKdbx, parseKdbx } from './kdbx-import';
 import { InteropError, type InteropErrorCode } from './model';
 import { FIXTURE_ENTRIES, FIXTURE_PASSWORD, KDBX_FIXTURES, fixture, headerField, sortedFields, withV3Rounds, withV4KdfParam } from './keepass.test-helper';
@@ -74,6 +74,27 @@ describe('parseKdbx on the fixtures', () => {
     entry.fields.set('Password', lib.ProtectedValue.fromString('v'));
     const result = await parseKdbx(new Uint8Array(await db.save()), '');
     expect(result.entries.map((e) => [e.name, e.value])).toEqual([['only', 'v']]);
+  });
+});
+
+describe('the XML inside a KDBX file', () => {
+  it('keeps tabs in clear strings and reads CRLF as LF, as KeePass and a browser do', async () => {
+    const lib = kdbx();
+    const db = lib.Kdbx.create(new lib.KdbxCredentials(lib.ProtectedValue.fromString('p')), 'tabs');
+    db.setKdf(lib.Consts.KdfId.Aes);
+    db.header.kdfParameters!.set('R', lib.VarDictionary.ValueType.UInt64, new lib.Int64(100));
+    const entry = db.createEntry(db.getDefaultGroup());
+    entry.fields.set('Title', 'tabbed\ttitle');
+    entry.fields.set('Notes', 'col1\tcol2\r\nnext\rlast');
+    entry.fields.set('Clear', '\tlead');
+    entry.fields.set('Password', lib.ProtectedValue.fromString('pw\twith\r\ntab'));
+    const [got] = (await parseKdbx(new Uint8Array(await db.save()), 'p')).entries;
+    // The protected password is stored encrypted (base64), so it is kept byte for byte, CR included.
+    expect(got).toMatchObject({ name: 'tabbed\ttitle', notes: 'col1\tcol2\nnext\nlast', value: 'pw\twith\r\ntab', fields: [{ name: 'Clear', value: '\tlead', hidden: false }] });
+  });
+
+  it('conformXml touches text only: never a tag, an attribute, or a character reference', () => {
+    expect(conformXml('<a x="1\t2"\t>\t<b>p\tq\r\nr\rs&#13;</b>\r\n</a>')).toBe('<a x="1\t2"\t>&#9;<b>p&#9;q\nr\ns&#13;</b>\n</a>');
   });
 });
 

@@ -49,9 +49,8 @@ export async function parseKeepassXml(text: string): Promise<ImportResult> {
   if (ENCRYPTED_VALUE.test(text)) throw new InteropError('Unsupported', 'This KeePass XML holds encrypted values, which only its database can decrypt. Export the database again as KeePass XML, or import the .kdbx file itself.');
   try {
     const lib = kdbx();
-    // XML's end-of-line handling (CRLF and lone CR read as LF), which a browser's parser does and xmldom does not.
-    const xml = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
-    const db = await lib.Kdbx.loadXml(xml, new lib.KdbxCredentials(null));
+    // kdbx() makes the parse keep tabs and read CRLF as XML says (conformXml).
+    const db = await lib.Kdbx.loadXml(text.replace(/^\uFEFF/, ''), new lib.KdbxCredentials(null));
     return { format: 'keepass-xml', ...walkKeepass(db) };
   } catch (error) {
     throw keepassFailure(error, 'XML export');
