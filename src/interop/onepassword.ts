@@ -120,7 +120,9 @@ function exportData(bytes: Uint8Array): Uint8Array {
   try {
     files = unzipSync(bytes, {
       filter: (f) => {
-        if (++entries > MAX_ZIP_ENTRIES) throw new InteropError('Damaged', 'This .1pux file lists more members than any 1Password export has.');
+        // Each member's central directory record takes at least 46 bytes: more members than that is a lie, and
+        // fflate would walk every one of them (a zip64 directory may claim four billion).
+        if (++entries > Math.min(MAX_ZIP_ENTRIES, bytes.length / 46)) throw new InteropError('Damaged', 'This .1pux file is damaged: it lists more members than it holds.');
         if (f.name !== 'export.data') return false;
         if (f.originalSize > MAX_IMPORT_BYTES) throw new InteropError('TooLarge', `The data in this .1pux file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB, the most Keyward imports.`);
         if (f.compression !== 0 && f.compression !== 8) throw new InteropError('Unsupported', 'This .1pux file is compressed in a way Keyward cannot read.');
