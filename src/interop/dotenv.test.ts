@@ -145,7 +145,7 @@ describe('looksLikeDotenv', () => {
 
 /** Text made of the pieces that matter to a .env parser, so edge cases (quotes, escapes, comments, separators,
  * line ends of every kind) meet often. */
-const PIECES = ['A', 'b', 'KEY_1', '.', '-', '=', ':', ' ', '\t', '\n', '\r', '\r\n', "'", '"', '`', '#', '\\', 'n', 'r', 'export ', 'export', 'x y', '\u2028', '\ufeff', '\u00a0', "='", '="', '=`', '1', 'é'];
+const PIECES = ['A', 'b', 'KEY_1', '.', '-', '=', ':', ' ', '\t', '\n', '\r', '\r\n', "'", '"', '`', '#', '\\', 'n', 'r', 'export ', 'export', 'x y', '\u2028', '\ufeff', '\u00a0', "='", '="', '=`', '1', 'é', '\\n', '\\r', '\n#c\n', '"a\\rb"', "'\\''"];
 const envLike = fc.array(fc.constantFrom(...PIECES), { maxLength: 40 }).map((parts) => parts.join(''));
 
 /** Our pairs and dotenv's object as one sorted list ("__proto__" left out: dotenv cannot hold it as a key). */

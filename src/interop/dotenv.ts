@@ -166,7 +166,7 @@ export function dotenvPairs(text: string): Array<[string, string]> {
     const found = scanner.at(i);
     if (found) {
       pairs.set(found.key, finish(found.raw));
-      i = scanner.lineStart(found.end);
+      i = Math.max(scanner.lineStart(found.end), i + 1);
     } else {
       i = scanner.nextLine(skipBlank(s, i));
     }
