@@ -47,7 +47,7 @@ function own(obj: Record<string, unknown>, key: string): unknown {
 function count(value: unknown, what: string, min: number, max: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value)) throw damaged(`its ${what} is not a whole number`);
   if (value < min || value > max) {
-    throw new InteropError('Unsupported', `This Bitwarden export asks for a ${what} of ${value}, outside what Keyward accepts (${min} to ${max}). Export it again with Bitwarden's default settings.`);
+    throw new InteropError('Unsupported', `This Bitwarden export asks for a ${what} outside what Keyward accepts (${min} to ${max}). Export it again with Bitwarden's default settings.`);
   }
   return value;
 }
@@ -89,7 +89,7 @@ export function parseEncString(text: string): EncString {
   const dot = text.indexOf('.');
   const type = dot > 0 ? text.slice(0, dot) : '';
   if (!/^\d{1,2}$/.test(type)) throw damaged('an encrypted value has no encryption type');
-  if (type !== '2') throw new InteropError('Unsupported', `This Bitwarden export uses encryption type ${Number(type)}; Keyward reads only type 2 (AES-256-CBC with HMAC-SHA256).`);
+  if (type !== '2') throw new InteropError('Unsupported', 'This Bitwarden export uses an encryption type Keyward does not read (only type 2, AES-256-CBC with HMAC-SHA256).');
   const parts = text.slice(dot + 1).split('|');
   if (parts.length !== 3) throw damaged('an encrypted value does not have its three parts');
   const [iv, ct, mac] = parts.map(b64) as [Uint8Array<ArrayBuffer>, Uint8Array<ArrayBuffer>, Uint8Array<ArrayBuffer>];
