@@ -66,8 +66,8 @@ export function readCsv(text: string): CsvTable {
 
 /** The header row's cells, trimmed; [] when the text has none. Never throws. */
 export function readCsvHeaders(text: string): string[] {
-  const clean = normalize(text);
-  const result = Papa.parse<string[]>(clean, { delimiter: delimiterOf(clean), newline: '\n', preview: 1, skipEmptyLines: 'greedy', header: false });
+  const clean = normalize(text).replace(/^(?:[ \t]*\n)+/, '');
+  const result = Papa.parse<string[]>(clean, { delimiter: delimiterOf(clean), newline: '\n', preview: 1, header: false });
   const first = result.data[0];
-  return Array.isArray(first) ? first.map((h) => String(h).trim()) : [];
+  return Array.isArray(first) && !isEmptyRow(first) ? first.map((h) => String(h).trim()) : [];
 }

@@ -309,6 +309,13 @@ describe('detection and refusals', () => {
     expect(detectTextFormat('\u0003\ufffd\u0000,\ufffd,x')).toBeNull();
   });
 
+  it('finds the header after blank lines, as the reader does', () => {
+    const text = '\n  \n\nname,url,username,password\nforge,https://forge.test,quill,pw';
+    expect(csvHeaders(text)).toEqual(['name', 'url', 'username', 'password']);
+    expect(detectTextFormat(text)).toBe('chrome-csv');
+    expect(parseText(text, 'chrome-csv').entries.map((e) => e.name)).toEqual(['forge']);
+  });
+
   it('strips a BOM before the header', () => {
     const text = '\ufeffname,url,username,password\nforge,https://forge.test,quill,pw';
     expect(detectTextFormat(text)).toBe('chrome-csv');
