@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import type { Page } from '@playwright/test';
+import { expectAccessible } from './axe';
 import { addKey, createVault, expect, KDF_TIMEOUT, keyDetail, keyInList, test } from './fixtures';
 
 const FILE_PASSWORD = 'Saffron-Glacier-Otter-2093-beacon';
@@ -59,6 +60,7 @@ test.describe.serial('plaintext exports', () => {
     const kdbxDialog = page.getByRole('dialog', { name: 'Export KeePass database' });
     await expect(kdbxDialog.getByLabel('Password for the file', { exact: true })).toBeFocused();
     await expect(kdbxDialog.getByRole('status')).toHaveText('4 keys to export.');
+    await expectAccessible(page, 'export KeePass database');
     await kdbxDialog.getByLabel('Password for the file', { exact: true }).fill('too short');
     await kdbxDialog.getByRole('button', { name: 'Export KeePass database', exact: true }).click();
     await expect(kdbxDialog.getByText('Use at least 10 characters.')).toBeVisible();
@@ -103,12 +105,14 @@ test.describe.serial('plaintext exports', () => {
     await page.getByRole('button', { name: 'Backups', exact: true }).click();
     await page.getByRole('button', { name: 'Export .env', exact: true }).click();
     const envDialog = page.getByRole('dialog', { name: 'Export .env file' });
+    await expectAccessible(page, 'export .env: which keys');
     await envDialog.getByRole('radio', { name: 'Keys with a tag', exact: true }).check();
     await envDialog.getByLabel('Tag', { exact: true }).selectOption('prod');
     await envDialog.getByRole('button', { name: 'Continue', exact: true }).click();
     await expect(envDialog.getByRole('status')).toHaveText('2 keys to export.');
     await expect(envDialog.getByText(/hold the values of 2 keys in plain text/)).toBeVisible();
     await expect(envDialog.getByRole('button', { name: 'Cancel', exact: true })).toBeFocused();
+    await expectAccessible(page, 'export .env: confirm');
     const [envDownload] = await Promise.all([
       page.waitForEvent('download', { timeout: KDF_TIMEOUT }),
       envDialog.getByRole('button', { name: 'Export .env file', exact: true }).click(),
