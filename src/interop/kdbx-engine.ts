@@ -70,23 +70,34 @@ function kdfNumber(value: unknown): number | undefined {
 const UNSUPPORTED_CIPHER = 'This KeePass database uses a cipher Keyward cannot read (it reads AES-256 and ChaCha20; Twofish is not supported). Change the encryption in KeePassXC or KeePass 2 and save it again.';
 const UNSUPPORTED_KDF = 'This KeePass database uses a key derivation Keyward cannot read (it reads AES-KDF, Argon2d and Argon2id).';
 
+const DAMAGED_HEADER = 'This KeePass database is cut short or damaged and cannot be read.';
+
+/** KDBX 4 follows its header with the header's SHA-256: a damaged header is Damaged, not an unknown cipher or KDF. */
+async function checkHeaderHash(buffer: ArrayBuffer, end: number): Promise<void> {
+  if (buffer.byteLength < end + 32) throw new InteropError('Damaged', DAMAGED_HEADER);
+  const hash = new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', buffer.slice(0, end)));
+  const stored = new Uint8Array(buffer, end, 32);
+  if (hash.some((byte, i) => byte !== stored[i])) throw new InteropError('Damaged', DAMAGED_HEADER);
+}
+
 /**
  * Reads the outer header alone and refuses, before any key derivation starts, what kdbxweb would only find out later
- * or never: KDF settings beyond the bounds (KDBX 3.1 has no header check before the KDF, so a damaged or hostile
- * rounds count would otherwise run for hours), a cipher or KDF it cannot read, and a KDBX 3.1 AES payload that is not
- * whole blocks (a cut file, which AES-CBC would otherwise report as a wrong key). Throws kdbxweb's own errors for a
- * header it cannot read (the caller maps them).
+ * or never: a KDBX 4 header that does not match its hash, KDF settings beyond the bounds (KDBX 3.1 has no header check
+ * before the KDF, so a damaged or hostile rounds count would otherwise run for hours), a cipher or KDF it cannot read,
+ * and a KDBX 3.1 AES payload that is not whole blocks (a cut file, which AES-CBC would otherwise report as a wrong
+ * key). Throws kdbxweb's own errors for a header it cannot read (the caller maps them).
  */
-export function checkHeader(buffer: ArrayBuffer): void {
+export async function checkHeader(buffer: ArrayBuffer): Promise<void> {
   const lib = kdbx();
   const header = lib.KdbxHeader.read(new lib.BinaryStream(buffer), new lib.KdbxContext({ kdbx: new lib.Kdbx() }));
+  if (header.versionMajor >= 4) await checkHeaderHash(buffer, header.endPos ?? 0);
   const cipher = header.dataCipherUuid?.toString();
   if (cipher !== lib.Consts.CipherId.Aes && cipher !== lib.Consts.CipherId.ChaCha20) throw new InteropError('Unsupported', UNSUPPORTED_CIPHER);
   if (header.versionMajor < 4) {
     const rounds = header.keyEncryptionRounds ?? 0;
     if (rounds > AES_KDF_MAX_ROUNDS) throw new InteropError('Unsupported', KDF_REFUSED);
     const payload = buffer.byteLength - (header.endPos ?? 0);
-    if (cipher === lib.Consts.CipherId.Aes && (payload <= 0 || payload % 16 !== 0)) throw new InteropError('Damaged', 'This KeePass database is cut short or damaged and cannot be read.');
+    if (cipher === lib.Consts.CipherId.Aes && (payload <= 0 || payload % 16 !== 0)) throw new InteropError('Damaged', DAMAGED_HEADER);
     return;
   }
   const params = header.kdfParameters;

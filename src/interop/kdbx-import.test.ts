@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { ARGON2_LIMITS, AES_KDF_MAX_ROUNDS, conformXml, kdbx } from './kdbx-engine';
 import { isKdbx, parseKdbx } from './kdbx-import';
 import { InteropError, type InteropErrorCode } from './model';
-import { FIXTURE_ENTRIES, FIXTURE_PASSWORD, KDBX_FIXTURES, fixture, headerField, sortedFields, withV3Rounds, withV4KdfParam } from './keepass.test-helper';
+import { FIXTURE_ENTRIES, FIXTURE_PASSWORD, KDBX_FIXTURES, fixture, headerField, sortedFields, withHeaderHash, withV3Rounds, withV4KdfParam } from './keepass.test-helper';
 
 /** Values that live only in the Recycle Bin or in <History>: none may come out. */
 const NEVER = ['first-aws-pass', 'second-aws-pass', 'deleted-pass', 'nested-deleted-pass', 'deleted-key', 'deleted-nested'];
@@ -107,12 +107,12 @@ describe('parseKdbx refuses bad input with its own error', () => {
     const out = bytes.slice();
     const at = headerField(out, 11) + 2 + 1 + 4 + 5 + 4; // VarDictionary version, type, key length, "$UUID", value length
     out[at] = out[at]! ^ xor;
-    return out;
+    return withHeaderHash(out);
   };
   const withCipher = (bytes: Uint8Array, uuid: Uint8Array) => {
     const out = bytes.slice();
     out.set(uuid, headerField(out, 2));
-    return out;
+    return withHeaderHash(out);
   };
 
   const table: { what: string; bytes: () => Uint8Array; password?: string; code: InteropErrorCode }[] = [
@@ -147,6 +147,8 @@ describe('parseKdbx refuses bad input with its own error', () => {
     // A number past 2^53 is one kdbxweb cannot hold: the header itself is unreadable.
     { what: 'Argon2 memory of 2^60 bytes', bytes: () => withV4KdfParam(v4, 'M', 2n ** 60n), code: 'Damaged' },
     { what: 'Argon2 passes over the bound', bytes: () => withV4KdfParam(v4, 'I', BigInt(ARGON2_LIMITS.maxIterations) + 1n), code: 'Unsupported' },
+    { what: 'Argon2 memory over the bound in a header that no longer matches its hash', bytes: () => withV4KdfParam(v4, 'M', 2n * 1024n ** 3n, false), code: 'Damaged' },
+    { what: 'a cipher id damaged in a header that no longer matches its hash', bytes: () => flipped(v4, headerField(v4, 2) + 4), code: 'Damaged' },
     { what: 'Argon2 lanes over the bound', bytes: () => withV4KdfParam(v4, 'P', BigInt(ARGON2_LIMITS.maxParallelism) + 1n), code: 'Unsupported' },
   ];
 

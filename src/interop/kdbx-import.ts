@@ -33,7 +33,7 @@ export async function parseKdbx(bytes: Uint8Array, password: string): Promise<Im
   const buffer = toArrayBuffer(bytes);
   let db: Kdbx;
   try {
-    checkHeader(buffer);
+    await checkHeader(buffer);
     if (password !== '') {
       db = await open(buffer, password);
     } else {

@@ -1,6 +1,7 @@
 // Owns, for tests only, the KeePass fixtures of test/fixtures/interop/ (made by scripts/make-keepass-fixtures.ts):
 // reading them, their password, the entries the made-up database must give, and patching a KDBX header's KDF
 // settings (to test the bounds without writing a file that would take hours to open).
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ImportEntry } from './model';
@@ -87,8 +88,15 @@ export function withV3Rounds(bytes: Uint8Array, rounds: bigint): Uint8Array {
   return out;
 }
 
-/** A copy of a KDBX 4 file whose KDF parameter `name` (a UInt32 or UInt64 in field 11's VarDictionary) is `value`. */
-export function withV4KdfParam(bytes: Uint8Array, name: string, value: bigint): Uint8Array {
+/** `bytes` (a KDBX 4 file, changed in place) with its header's SHA-256 made right again, as a writer would have. */
+export function withHeaderHash(bytes: Uint8Array): Uint8Array {
+  const end = headerField(bytes, 0);
+  bytes.set(createHash('sha256').update(bytes.subarray(0, end)).digest(), end);
+  return bytes;
+}
+
+/** A copy of a KDBX 4 file whose KDF parameter `name` (a UInt32 or UInt64 in field 11's VarDictionary) is `value`, its header hash made right unless `fixHash` is false. */
+export function withV4KdfParam(bytes: Uint8Array, name: string, value: bigint, fixHash = true): Uint8Array {
   const out = bytes.slice();
   const field = headerFields(out).find(([id]) => id === 11);
   if (!field) throw new Error('no KdfParameters field');
@@ -104,7 +112,7 @@ export function withV4KdfParam(bytes: Uint8Array, name: string, value: bigint): 
       if (type === 0x05) view.setBigUint64(valueAt, value, true);
       else if (type === 0x04) view.setUint32(valueAt, Number(value), true);
       else throw new Error(`KDF parameter ${name} is not a number`);
-      return out;
+      return fixHash ? withHeaderHash(out) : out;
     }
     pos = valueAt + valueLength;
   }
