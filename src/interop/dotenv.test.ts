@@ -138,6 +138,8 @@ describe('looksLikeDotenv', () => {
     ['', false],
     ['# only comments', false],
     ['KEY=value\nnot an assignment\nstill not\nnope', false],
+    ['# a key alone\nPRIVATE_KEY="-----BEGIN KEY-----\nAAAA\nBBBB\nCCCC\n-----END KEY-----"\n', true],
+    ['words first\nKEY=value', false],
   ])('%j → %s', (text, expected) => {
     expect(looksLikeDotenv(text)).toBe(expected);
   });

@@ -156,21 +156,38 @@ function finish(raw: string): string {
   return trimmed[0] === '"' ? value.replaceAll('\\n', '\n').replaceAll('\\r', '\r') : value;
 }
 
-/** Every KEY=value of a .env text in order of first appearance; a repeated key takes its last value. */
-export function dotenvPairs(text: string): Array<[string, string]> {
-  const s = text.replace(/\r\n?/g, '\n');
+interface Assignment {
+  key: string;
+  raw: string;
+  /** Where it starts (a line start) and ends in the normalized text. */
+  from: number;
+  to: number;
+}
+
+/** The text with CRLF and lone CR as LF, as dotenv reads it. */
+const normalize = (text: string): string => text.replace(/\r\n?/g, '\n');
+
+/** Every assignment of a normalized .env text, in order. */
+function assignments(s: string): Assignment[] {
   const scanner = new Scanner(s);
-  const pairs = new Map<string, string>();
+  const found: Assignment[] = [];
   let i = 0;
   while (i < s.length) {
-    const found = scanner.at(i);
-    if (found) {
-      pairs.set(found.key, finish(found.raw));
-      i = Math.max(scanner.lineStart(found.end), i + 1);
+    const at = scanner.at(i);
+    if (at) {
+      found.push({ key: at.key, raw: at.raw, from: i, to: at.end });
+      i = Math.max(scanner.lineStart(at.end), i + 1);
     } else {
       i = scanner.nextLine(skipBlank(s, i));
     }
   }
+  return found;
+}
+
+/** Every KEY=value of a .env text in order of first appearance; a repeated key takes its last value. */
+export function dotenvPairs(text: string): Array<[string, string]> {
+  const pairs = new Map<string, string>();
+  for (const { key, raw } of assignments(normalize(text))) pairs.set(key, finish(raw));
   return [...pairs];
 }
 
@@ -188,16 +205,26 @@ export function parseDotenv(text: string): ImportResult {
   return { format: 'dotenv', entries: dotenvPairs(text).map(([k, v]) => entryOf(k, v)), skipped: [] };
 }
 
-/** Whether a text reads as a .env file: its first line that is neither blank nor a comment assigns a variable,
- * and at least half of such lines start like an assignment. */
+/** Whether a text reads as a .env file: its first line that is neither blank nor a comment starts an assignment,
+ * and at most half of such lines lie outside every assignment (a multi-line value's lines are inside one). */
 export function looksLikeDotenv(text: string): boolean {
-  const lines = text
-    .replace(/^\ufeff/, '')
-    .split(/\r\n|\r|\n/)
-    .map((l) => l.trim())
-    .filter((l) => l !== '' && !l.startsWith('#'));
-  if (lines.length === 0) return false;
-  const assigns = (l: string): boolean => /^(export\s+)?[A-Za-z0-9_.-]+(\s*=|:\s)/.test(l);
-  if (!assigns(lines[0] ?? '')) return false;
-  return lines.filter(assigns).length * 2 >= lines.length;
+  const s = normalize(text);
+  const found = assignments(s);
+  if (found.length === 0) return false;
+  let meaningful = 0;
+  let outside = 0;
+  let m = 0;
+  let start = 0;
+  for (const line of s.split('\n')) {
+    const trimmed = line.trim();
+    if (trimmed !== '' && !trimmed.startsWith('#')) {
+      while (m < found.length && (found[m]?.to ?? 0) < start) m++;
+      const inside = m < found.length && (found[m]?.from ?? Infinity) <= start + line.length;
+      if (meaningful === 0 && !inside) return false;
+      meaningful++;
+      if (!inside) outside++;
+    }
+    start += line.length + 1;
+  }
+  return outside * 2 <= meaningful;
 }
