@@ -68,6 +68,37 @@ export function valueText(kind: string, v: unknown): string {
   return '';
 }
 
+/** A login's form fields split into its username, its password and the rest. */
+export interface FormParts {
+  username: string;
+  password: string;
+  fields: EntryField[];
+}
+
+const USERNAME_LIKE = /user|login|e-?mail/i;
+
+/**
+ * A login's form fields (a .1pux item's loginFields, a .1pif web form's fields; `typeKey` names the member holding
+ * the field type). The designated username and password when a field carries the designation; without one, the
+ * first filled password-typed field, and the first filled text or e-mail field named like a username. The other
+ * fields are kept when filled (checkboxes always, as "true"/"false"; buttons never), password-typed ones hidden.
+ */
+export function formParts(formFields: unknown[], typeKey: string): FormParts {
+  const rows = formFields.filter(isObj).map((f, i) => ({ i, type: text(f, typeKey), designation: text(f, 'designation'), value: text(f, 'value'), name: text(f, 'name') || text(f, 'id') }));
+  const choose = (designation: string, fallback: (r: (typeof rows)[number]) => boolean) =>
+    rows.some((r) => r.designation === designation) ? rows.find((r) => r.designation === designation) : rows.find((r) => r.designation === '' && r.value !== '' && fallback(r));
+  const password = choose('password', (r) => r.type === 'P');
+  const username = choose('username', (r) => (r.type === 'T' || r.type === 'E') && USERNAME_LIKE.test(r.name));
+  const fields = rows
+    .filter((r) => r !== password && r !== username && r.type !== 'B' && (r.value !== '' || r.type === 'C'))
+    .map((r) => ({
+      name: r.name || `Login field ${r.i + 1}`,
+      value: r.type === 'C' ? String(r.value !== '' && r.value !== 'N' && r.value !== 'false') : r.value,
+      hidden: r.type === 'P',
+    }));
+  return { username: username?.value ?? '', password: password?.value ?? '', fields };
+}
+
 /** One field of an item's sections, as both formats give it. */
 export interface SectionField {
   /** 1Password's id for the field ("password", "username", "ccnum", "TOTP_…"); may be a random id. */

@@ -223,6 +223,12 @@ describe('parse1PasswordData', () => {
     expect(byName(e, 'Secure note 8')).toMatchObject({ value: '', notes: 'just a note' });
   });
 
+  it('login fields without designations: a filled password-typed field is the value, an e-mail field the username', () => {
+    const item = { categoryUuid: '001', details: { loginFields: [{ value: 'kim@example.test', name: 'email', fieldType: 'E' }, { value: 'pw-1', name: 'pass', fieldType: 'P' }] }, overview: { title: 'undesignated' } };
+    const doc = { accounts: [{ vaults: [{ attrs: { name: 'V' }, items: [item] }] }] };
+    expect(parse1PasswordData(JSON.stringify(doc)).entries[0]).toMatchObject({ value: 'pw-1', username: 'kim@example.test', fields: [] });
+  });
+
   it.each([
     ['not JSON', 'nope'],
     ['a JSON array', '[]'],

@@ -3,7 +3,7 @@
 // the vault as the group) and the test that recognises that JSON when someone unzipped the export. The legacy .1pif
 // reader lives in onepif.ts and is re-exported here.
 import { unzipSync } from 'fflate';
-import { entryFrom, get, isObj, list, obj, parseJsonText, text, valueText, type Obj, type SectionField } from './onepassword-fields';
+import { entryFrom, formParts, get, isObj, list, obj, parseJsonText, text, valueText, type Obj, type SectionField } from './onepassword-fields';
 import { InteropError, MAX_IMPORT_BYTES, type EntryField, type ImportResult } from './model';
 
 export { is1pif, parse1pif } from './onepif';
@@ -45,14 +45,6 @@ export function is1PasswordData(input: string): boolean {
   return Array.isArray(accounts) && accounts.length > 0 && accounts.every((a) => isObj(a) && Array.isArray(get(a, 'vaults')));
 }
 
-/** A login field other than the username and password: checkboxes as "true"/"false", password-typed ones hidden. */
-function loginField(f: Obj, i: number): EntryField {
-  const type = text(f, 'fieldType');
-  const raw = text(f, 'value');
-  const value = type === 'C' ? String(raw !== '' && raw !== 'N' && raw !== 'false') : raw;
-  return { name: text(f, 'name') || text(f, 'id') || `Login field ${i + 1}`, value, hidden: type === 'P' };
-}
-
 function sectionsOf(details: Obj): SectionField[] {
   const out: SectionField[] = [];
   for (const s of list(details, 'sections')) {
@@ -70,22 +62,14 @@ function sectionsOf(details: Obj): SectionField[] {
 function itemEntry(item: Obj, index: number, vault: string): ImportResult['entries'][number] {
   const details = obj(item, 'details');
   const overview = obj(item, 'overview');
-  let username = '';
-  let value = text(details, 'password');
-  const fields: EntryField[] = [];
-  list(details, 'loginFields').forEach((f, i) => {
-    if (!isObj(f)) return;
-    const designation = text(f, 'designation');
-    if (designation === 'username' && username === '') username = text(f, 'value');
-    else if (designation === 'password' && value === '') value = text(f, 'value');
-    else if (designation !== 'username' && designation !== 'password') fields.push(loginField(f, i));
-  });
+  const login = formParts(list(details, 'loginFields'), 'fieldType');
+  const fields: EntryField[] = login.fields;
   const document = obj(details, 'documentAttributes');
   if (text(document, 'fileName') !== '') fields.push({ name: 'Document', value: text(document, 'fileName'), hidden: false });
   const urls = list(overview, 'urls').map((u) => (isObj(u) ? text(u, 'url') : '')).filter((u) => u !== '');
   if (urls.length === 0 && text(overview, 'url') !== '') urls.push(text(overview, 'url'));
   const tags = list(overview, 'tags').filter((t): t is string => typeof t === 'string');
-  const parts = { title: text(overview, 'title'), value, username, urls, notes: text(details, 'notesPlain'), group: vault, tags, fields, sections: sectionsOf(details) };
+  const parts = { title: text(overview, 'title'), value: text(details, 'password') || login.password, username: login.username, urls, notes: text(details, 'notesPlain'), group: vault, tags, fields, sections: sectionsOf(details) };
   return entryFrom(parts, index, CATEGORIES[text(item, 'categoryUuid')] ?? 'Item');
 }
 

@@ -89,6 +89,19 @@ describe('parse1pif', () => {
     });
   });
 
+  it('a form without designations: the first filled password field is the value, a field named like a username the username', () => {
+    const form = { typeName: 'webforms.WebForm', uuid: 'O1', title: 'old form', secureContents: { fields: [{ type: 'T', name: 'search', value: 'q' }, { type: 'E', name: 'login_email', value: 'kim@example.test' }, { type: 'P', name: 'pass', value: '' }, { type: 'P', name: 'pass', value: 'pw-1' }, { type: 'P', name: 'pass2', value: 'pw-2' }, { type: 'B', name: 'submit', value: 'Sign in' }, { type: 'C', name: 'remember', value: '' }] } };
+    expect(parse1pif(file([form])).entries[0]).toMatchObject({
+      value: 'pw-1',
+      username: 'kim@example.test',
+      fields: [
+        { name: 'search', value: 'q', hidden: false },
+        { name: 'pass2', value: 'pw-2', hidden: true },
+        { name: 'remember', value: 'false', hidden: false },
+      ],
+    });
+  });
+
   it('reads CRLF files and files without a byte-order mark alike', () => {
     expect(parse1pif(file(RECORDS, '\r\n', false))).toEqual(result);
   });

@@ -1,8 +1,8 @@
 // Owns reading the legacy 1Password .1pif export (1Password 4–7, issue #16): JSON records separated by
 // "***5642bee8-a5ff-11dc-8314-0800200c9a66***" lines, folder records as the groups (nested by their parent),
 // every other record but tombstones as one entry, and the test that recognises such a file.
-import { entryFrom, get, isObj, list, obj, parseJsonText, text, valueText, type Obj, type SectionField } from './onepassword-fields';
-import { InteropError, type EntryField, type ImportResult } from './model';
+import { entryFrom, formParts, get, isObj, list, obj, parseJsonText, text, valueText, type Obj, type SectionField } from './onepassword-fields';
+import { InteropError, type ImportResult } from './model';
 
 const SEPARATOR = '***5642bee8-a5ff-11dc-8314-0800200c9a66***';
 /** How deep a folder path may go; deeper parents (or a loop) end the path. */
@@ -57,14 +57,6 @@ function folderPath(folders: Map<string, Folder>, uuid: string): string {
   return names.join('/');
 }
 
-/** A web form field other than the username and password: checkboxes as "true"/"false", password-typed ones hidden. */
-function formField(f: Obj, i: number): EntryField {
-  const type = text(f, 'type');
-  const raw = text(f, 'value');
-  const value = type === 'C' ? String(raw !== '' && raw !== 'N' && raw !== 'false') : raw;
-  return { name: text(f, 'name') || text(f, 'id') || `Form field ${i + 1}`, value, hidden: type === 'P' };
-}
-
 function sectionsOf(contents: Obj): SectionField[] {
   const out: SectionField[] = [];
   for (const s of list(contents, 'sections')) {
@@ -80,29 +72,20 @@ function sectionsOf(contents: Obj): SectionField[] {
 
 function recordEntry(record: Obj, index: number, folders: Map<string, Folder>): ImportResult['entries'][number] {
   const contents = obj(record, 'secureContents');
-  let username = '';
-  let value = text(contents, 'password');
-  const fields: EntryField[] = [];
-  list(contents, 'fields').forEach((f, i) => {
-    if (!isObj(f)) return;
-    const designation = text(f, 'designation');
-    if (designation === 'username' && username === '') username = text(f, 'value');
-    else if (designation === 'password' && value === '') value = text(f, 'value');
-    else if (designation !== 'username' && designation !== 'password' && text(f, 'value') !== '') fields.push(formField(f, i));
-  });
+  const form = formParts(list(contents, 'fields'), 'type');
   const urls = list(contents, 'URLs').map((u) => (isObj(u) ? text(u, 'url') : '')).filter((u) => u !== '');
   const location = text(record, 'location');
   if (location !== '' && !urls.includes(location)) urls.unshift(location);
   const tags = list(obj(record, 'openContents'), 'tags').filter((t): t is string => typeof t === 'string');
   const parts = {
     title: text(record, 'title'),
-    value,
-    username,
+    value: text(contents, 'password') || form.password,
+    username: form.username,
     urls,
     notes: text(contents, 'notesPlain'),
     group: folderPath(folders, text(record, 'folderUuid')),
     tags,
-    fields,
+    fields: form.fields,
     sections: sectionsOf(contents),
   };
   return entryFrom(parts, index, KINDS[text(record, 'typeName')] ?? 'Item');
