@@ -255,6 +255,7 @@ describe('any other CSV', () => {
     expect(guessCsvMapping(headers)).toEqual({ name: 0, username: 1, value: 2, url: 3, notes: 4, totp: 5, group: 6 });
     expect(guessCsvMapping(['title', 'user name', 'api_key', 'category'])).toEqual({ name: 0, username: 1, value: 2, group: 3 });
     expect(guessCsvMapping(['login_uri', 'login_password', 'emailAddress'])).toEqual({ url: 0, value: 1, username: 2 });
+    expect(guessCsvMapping(['Secret Name', 'Secret Value', 'Login Name'])).toEqual({ name: 0, value: 1, username: 2 });
     expect(guessCsvMapping(['a', 'b'])).toEqual({});
   });
 

@@ -37,7 +37,9 @@ export function guessCsvMapping(headers: string[]): CsvMapping {
   const mapping: CsvMapping = {};
   headers.forEach((header, index) => {
     const text = words(header);
-    const field = WORDS.find(([, re]) => re.test(text))?.[0];
+    // "Secret Name", "Key Name", "Service Title" name the entry; "Login Name" and "User Name" are the username.
+    const naming = /\b(name|title)$/.test(text) && !/\b(user|login)\b/.test(text);
+    const field = naming ? 'name' : WORDS.find(([, re]) => re.test(text))?.[0];
     if (field !== undefined && mapping[field] === undefined) mapping[field] = index;
   });
   return mapping;
