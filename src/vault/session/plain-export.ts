@@ -4,7 +4,7 @@
 
 import { exportPrivatePem, exportPublicPem, isSymmetric, open, utf8Decode } from '../../crypto';
 import { InteropError, toDotenv, writeKdbx, type ExportKey } from '../../interop';
-import { DB, type VersionRow } from '../../storage';
+import { DB, withTx, type VersionRow } from '../../storage';
 import { atLeast } from '../access';
 import { aad } from '../context';
 import { VaultError } from '../errors';
@@ -152,12 +152,11 @@ export class PlainExports {
   async #open(take: readonly Held[], history: boolean, leftOut: LeftOut[]): Promise<ExportKey[]> {
     const ctx = this.#ctx;
     const out: ExportKey[] = [];
-    for (const h of take) {
+    const stored = await this.#versionRows(take, history);
+    for (const [i, h] of take.entries()) {
       const id = h.row.id as KeyId;
       try {
-        const rows = history
-          ? (await guarded(() => ctx.db.getAllFromIndex(S.versions, 'byKey', id))).filter((v) => v.version >= h.row.minVersion && v.version <= h.row.currentVersion)
-          : [await guarded(() => ctx.db.get(S.versions, [id, h.row.currentVersion]))].filter((v): v is VersionRow => v !== undefined);
+        const rows = stored[i]!.filter((v) => v.version >= h.row.minVersion && v.version <= h.row.currentVersion);
         const current = rows.find((v) => v.version === h.row.currentVersion);
         if (!current || current.sealedValue === null) throw new VaultError('Corrupt', 'the current version is missing');
         const dek = await ctx.ring.dek(id);
@@ -176,6 +175,22 @@ export class PlainExports {
       }
     }
     return out;
+  }
+
+  /** Each key's stored versions (all, or the current one), read in one readonly transaction before anything is decrypted. */
+  #versionRows(take: readonly Held[], history: boolean): Promise<VersionRow[][]> {
+    return guarded(() =>
+      withTx(this.#ctx.db, [S.versions], 'readonly', (tx) => {
+        const store = tx.objectStore(S.versions);
+        return Promise.all(
+          take.map(async (h) => {
+            if (history) return store.index('byKey').getAll(h.row.id);
+            const row = await store.get([h.row.id, h.row.currentVersion]);
+            return row ? [row] : [];
+          }),
+        );
+      }),
+    );
   }
 
   /** The one entry of an export: format and counts; no key id, name or value. */
