@@ -25,12 +25,13 @@ const CONTENT_SECURITY_POLICY = [
   "base-uri 'none'",
   "form-action 'none'",
   // Trusted Types (issue 8): a string can no longer reach an HTML or script sink (innerHTML, script src,
-  // serviceWorker.register, importScripts). Two policies exist: Svelte's own, through which its compiled
+  // serviceWorker.register, importScripts). Three policies exist: Svelte's own, through which its compiled
   // templates are cloned (node_modules/svelte/src/internal/client/dom/reconciler.js; Keyward uses no {@html}),
-  // and ours for the service worker URL (src/shell/trusted-types.ts). No 'allow-duplicates': a second policy
+  // ours for the service worker URL (src/shell/trusted-types.ts), and ours for XML only (src/shell/xml-parser.ts:
+  // kdbxweb parses KeePass XML with DOMParser). No 'allow-duplicates': a second policy
   // of either name, or any other name, is refused.
   "require-trusted-types-for 'script'",
-  'trusted-types svelte-trusted-html keyward-sw',
+  'trusted-types svelte-trusted-html keyward-sw keyward-xml',
 ].join('; ');
 
 /** The public face of each layer: src/crypto/index.ts, src/storage/index.ts, src/vault/index.ts, … */

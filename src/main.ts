@@ -2,10 +2,13 @@
 import { mount } from 'svelte';
 import { App } from './ui';
 import { openVault, type OpenVaultOptions } from './vault';
-import { createDeviceControls, createPwaControls } from './shell';
+import { createDeviceControls, createPwaControls, installXmlOnlyDomParser } from './shell';
 
 const target = document.getElementById('app');
 if (target === null) throw new Error('index.html must contain <div id="app">');
+
+// Before anything parses XML (the KeePass importer): an XML-only DOMParser under Trusted Types.
+installXmlOnlyDomParser(window as unknown as Parameters<typeof installXmlOnlyDomParser>[0]);
 
 const pwa = createPwaControls({
   // Only a production build has a service worker (vite-plugin-pwa generateSW writes dist/sw.js).

@@ -55,7 +55,7 @@ test('imports a .env file and a KeePass database through the file chooser, resol
     await expect(dialog.getByLabel('Import STRIPE_KEY?')).toHaveValue('keep');
     // The different value replaces the key here: its next version, not a second STRIPE_KEY.
     await dialog.getByLabel('Import STRIPE_KEY?').selectOption('replace');
-    await expect(dialog.getByRole('status').filter({ hasText: 'keys to import' })).toContainText('1 key here to get a new version');
+    await expect(dialog.getByRole('status').filter({ hasText: 'to import' })).toContainText('1 key to import, 1 key here to get a new version');
     await dialog.getByRole('button', { name: 'Import 2 keys', exact: true }).click();
     await expect(dialog).toHaveCount(0);
     await expect(page.getByRole('status').filter({ hasText: 'Imported 2 keys from .env file.' })).toBeVisible();

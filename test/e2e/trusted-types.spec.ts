@@ -3,7 +3,7 @@
 // and without a single CSP violation (the shared fixture fails the test on any other violation).
 import { addKey, createVault, expect, keyInList, revealValue, test } from './fixtures';
 
-const TT_DIRECTIVES = ["require-trusted-types-for 'script'", 'trusted-types svelte-trusted-html keyward-sw'];
+const TT_DIRECTIVES = ["require-trusted-types-for 'script'", 'trusted-types svelte-trusted-html keyward-sw keyward-xml'];
 
 function directives(policy: string): string[] {
   return policy
@@ -12,7 +12,7 @@ function directives(policy: string): string[] {
     .filter((d) => d !== '');
 }
 
-test('the header and the meta policy require Trusted Types and name only the two policies the app needs', async ({ page }) => {
+test('the header and the meta policy require Trusted Types and name only the three policies the app needs', async ({ page }) => {
   const response = await page.request.get('/');
   const header = directives(response.headers()['content-security-policy'] ?? '');
   for (const d of TT_DIRECTIVES) expect(header).toContain(d);
@@ -69,6 +69,10 @@ test('a string reaching an HTML or script sink is refused with a TypeError, and 
       newPolicy: attempt(() => void w.trustedTypes.createPolicy('attacker', { createHTML: (s: string) => s })),
       duplicateSvelte: attempt(() => void w.trustedTypes.createPolicy('svelte-trusted-html', { createHTML: (s: string) => s })),
       duplicateOurs: attempt(() => void w.trustedTypes.createPolicy('keyward-sw', { createScriptURL: (s: string) => s })),
+      duplicateXml: attempt(() => void w.trustedTypes.createPolicy('keyward-xml', { createHTML: (s: string) => s })),
+      // The page's DOMParser parses XML only (the KeePass importer); HTML from a string is refused before any sink.
+      domParserHtml: attempt(() => void new DOMParser().parseFromString('<img src=x onerror="window.__pwned = 5">', 'text/html')),
+      domParserXml: new DOMParser().parseFromString('<a><b>1</b></a>', 'application/xml').documentElement.textContent,
       hostEmpty: host.childNodes.length === 0,
     };
   });
@@ -83,6 +87,9 @@ test('a string reaching an HTML or script sink is refused with a TypeError, and 
     newPolicy: 'TypeError',
     duplicateSvelte: 'TypeError',
     duplicateOurs: 'TypeError',
+    duplicateXml: 'TypeError',
+    domParserHtml: 'TypeError',
+    domParserXml: '1',
     hostEmpty: true,
   });
   // Give an image error handler or a script every chance to run: nothing did.
@@ -96,9 +103,9 @@ test('a string reaching an HTML or script sink is refused with a TypeError, and 
   expect(seen.filter((v) => !/trusted-types|TrustedTypePolicy/.test(v)), 'violations other than Trusted Types').toEqual([]);
   const sinks = new Set(seen.filter((v) => v.startsWith('require-trusted-types-for blocked')));
   const policies = new Set(seen.filter((v) => v.startsWith('trusted-types blocked')));
-  // innerHTML, insertAdjacentHTML, script text, script src, document.write, serviceWorker.register; three policies.
+  // innerHTML, insertAdjacentHTML, script text, script src, document.write, serviceWorker.register; four policies.
   expect(sinks.size, seen.join('\n')).toBe(6);
-  expect(policies.size, seen.join('\n')).toBe(3);
+  expect(policies.size, seen.join('\n')).toBe(4);
 });
 
 test('the whole app runs under Trusted Types with no violation: templates, service worker, lazy views', async ({ page }) => {
