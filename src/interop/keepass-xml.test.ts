@@ -102,6 +102,21 @@ describe('parseKeepassXml', () => {
     expect(got).toMatchObject({ name: 'tab\there', value: '\tpw\t', notes: 'col1\tcol2\n\tindented', fields: [{ name: 'Cell', value: 'a\tb', hidden: true }] });
   });
 
+  it('group paths leave out empty and blank group names but keep the groups below them', async () => {
+    const e = (title: string) => `<Entry><String><Key>Title</Key><Value>${title}</Value></String></Entry>`;
+    const xml = `<KeePassFile><Meta/><Root><Group><Name>Root</Name>
+      <Group><Name></Name>${e('a')}<Group><Name>Sub</Name>${e('b')}<Group><Name>  </Name>${e('c')}</Group></Group></Group>
+      <Group><Name> Spaced </Name>${e('d')}</Group>
+    </Group></Root></KeePassFile>`;
+    const result = await parseKeepassXml(xml);
+    expect(result.entries.map((entry) => [entry.name, entry.group])).toEqual([
+      ['a', ''],
+      ['b', 'Sub'],
+      ['c', 'Sub'],
+      ['d', 'Spaced'],
+    ]);
+  });
+
   it('keeps an entry whose Recycle Bin setting points nowhere, and a root-level entry', async () => {
     const xml = `<KeePassFile><Meta><RecycleBinUUID>AAAAAAAAAAAAAAAAAAAAAA==</RecycleBinUUID></Meta><Root><Group><Name>Root</Name>
       <Entry><String><Key>Title</Key><Value>top</Value></String><String><Key>Password</Key><Value ProtectInMemory="True">p &amp; q</Value></String></Entry>
