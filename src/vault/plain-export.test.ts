@@ -4,6 +4,7 @@ import { parse as parseDotenv } from 'dotenv';
 import { describe, expect, it } from 'vitest';
 import { createdVault, dumpDb, PASSWORD, rejectsWith } from '../../test/unit/helpers';
 import { kdbx, toArrayBuffer } from '../interop/kdbx-engine';
+import { DB, openKeywardDb } from '../storage';
 import type { Role, Session, UserId, Vault } from '.';
 
 const FILE_PW = 'a file password';
@@ -102,6 +103,25 @@ describe('session.plainExport.dotenv', () => {
     expect(file.leftOut.find((l) => l.id === doomed.id)!.why).toMatch(/destruction/);
     expect(file.leftOut.find((l) => l.name === '')!.why).toMatch(/no such key/);
     expect((await exportEntries(session))[0]!.details).toMatchObject({ format: 'dotenv', count: 1, leftOut: 3 });
+  });
+
+  it('leaves out a key whose stored value was changed outside Keyward, and exports the rest', async () => {
+    const { session, dbName } = await createdVault();
+    await session.keys.create(secret('fine', 'ok-value'));
+    const hit = await session.keys.create(secret('tampered', 'gone-value'));
+    const db = await openKeywardDb({ name: dbName });
+    try {
+      const row = (await db.get(DB.stores.versions, [hit.id, 1]))!;
+      const sealed = Uint8Array.from(row.sealedValue!);
+      sealed[sealed.length - 1]! ^= 0x01;
+      await db.put(DB.stores.versions, { ...row, sealedValue: sealed });
+    } finally {
+      db.close();
+    }
+    const file = await session.plainExport.dotenv({ all: true });
+    expect(parseDotenv(file.text)).toEqual({ FINE: 'ok-value' });
+    expect(file.leftOut).toEqual([{ id: hit.id, name: 'tampered', why: expect.stringMatching(/does not open/) }]);
+    expect((await exportEntries(session))[0]!.details).toMatchObject({ count: 1, leftOut: 1 });
   });
 
   it('gives a second key with the same variable name its own, and refuses by name, before any entry, a value .env cannot hold', async () => {
