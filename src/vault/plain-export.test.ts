@@ -1,6 +1,7 @@
 // Owns the tests of plaintext exports (issue #16): the .env and KDBX 4 files a session writes hold the right values
 // and versions, leave out what cannot be revealed (and say why), pass the one guard, and write one audit entry each.
 import { parse as parseDotenv } from 'dotenv';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createdVault, dumpDb, PASSWORD, rejectsWith } from '../../test/unit/helpers';
 import { kdbx, toArrayBuffer } from '../interop/kdbx-engine';
@@ -156,6 +157,36 @@ describe('session.plainExport.dotenv', () => {
     expect(values).toContain(pem);
     expect(values).toContain(jwk);
     expect(pem).toMatch(/^-----BEGIN PRIVATE KEY-----\n/);
+  });
+});
+
+describe('any stored value', () => {
+  /** Values with the characters .env files trip on: quotes of each kind, #, backslashes, line breaks, spaces, $. */
+  const tricky = fc
+    .array(fc.oneof(fc.constantFrom('"', "'", '`', '#', '\\', '\n', '\r', ' ', '$', '=', 'a', 'Z', '0', '\u2028', 'é', '😀'), fc.string({ minLength: 1, maxLength: 3 })), { minLength: 1, maxLength: 24 })
+    .map((parts) => parts.join(''))
+    .filter((v) => v.trim() !== '');
+
+  it('is written so that dotenv reads it back exactly, or refused by name with no entry and no file', async () => {
+    const { session } = await createdVault();
+    let n = 0;
+    await fc.assert(
+      fc.asyncProperty(tricky, async (value) => {
+        n += 1;
+        const key = await session.keys.create(secret(`key ${n}`, value));
+        const before = (await exportEntries(session)).length;
+        const outcome = await session.plainExport.dotenv({ ids: [key.id] }).catch((e: unknown) => e);
+        if (outcome instanceof Error) {
+          expect(outcome).toMatchObject({ code: 'InvalidInput', field: 'keys' });
+          expect(outcome.message).toContain(`key ${n}`);
+          expect((await exportEntries(session)).length).toBe(before);
+        } else {
+          expect(parseDotenv((outcome as { text: string }).text)).toEqual({ [`KEY_${n}`]: value });
+          expect((await exportEntries(session)).length).toBe(before + 1);
+        }
+      }),
+      { numRuns: 60 },
+    );
   });
 });
 
