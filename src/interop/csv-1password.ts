@@ -1,7 +1,7 @@
 // Owns 1Password's CSV exports (issue #16): 1Password 8 (Title,Url,Username,Password,OTPAuth,…), 1Password 7's wide
 // export (first header cell empty, "Type" holding the folder), 7 for Windows (upper-case headers, "SECTION n: …"
 // columns) and 7 for Mac (139 "label(key)" columns, tags as "{( "tag" )}"); csv-read.ts handles the Mac file's
-// backslash-escaped quotes. Cells of no known column become visible fields.
+// backslash-escaped quotes. Cells of no known column become visible fields; a card's number is its value.
 import { CsvHeader, CsvRow, groupPath, makeEntry } from './csv-entry';
 import type { CsvFormat } from './csv-formats';
 import type { EntryField, ImportEntry } from './model';
@@ -50,14 +50,27 @@ function extraFields(row: CsvRow, taken: Set<string>): EntryField[] {
   return fields;
 }
 
+/** A credit card's fields: a "number" beside a "cardholder name" or "verification number". */
+const CARD_SIGNS = ['cardholder name', 'verification number'];
+
+/** A credit card with no password: its number is the secret (as the Bitwarden importer makes a card's number its
+ * value), taken out of the fields. */
+function cardNumber(fields: EntryField[]): { value: string; fields: EntryField[] } {
+  const lower = (f: EntryField): string => f.name.toLowerCase();
+  const number = fields.find((f) => lower(f) === 'number');
+  if (!number || !fields.some((f) => CARD_SIGNS.includes(lower(f)))) return { value: '', fields };
+  return { value: number.value, fields: fields.filter((f) => f !== number) };
+}
+
 function entryOf(row: CsvRow, position: number): ImportEntry {
-  const value = row.get(...VALUE);
+  const password = row.get(...VALUE);
   const username = row.get(...USERNAME);
   const url = row.get(...URL_COLUMNS).split('\n')[0] ?? '';
   const notes = row.get(...NOTES);
   const group = isWide(row.header) ? groupPath(row.get('type')) : firstTag(row.get('tags'));
-  const taken = new Set([value, username, url, notes, row.get('title')]);
-  return makeEntry({ name: row.get(...NAME), value, username, url, notes, totp: row.get(...TOTP), group, fields: extraFields(row, taken) }, position);
+  const extra = extraFields(row, new Set([password, username, url, notes, row.get('title')]));
+  const { value, fields } = password !== '' ? { value: password, fields: extra } : cardNumber(extra);
+  return makeEntry({ name: row.get(...NAME), value, username, url, notes, totp: row.get(...TOTP), group, fields }, position);
 }
 
 export const onePasswordCsv: CsvFormat = {

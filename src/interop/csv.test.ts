@@ -176,6 +176,16 @@ describe('1Password CSV', () => {
     ]);
   });
 
+  it('a credit card with no password: its number is the value, beside its cardholder and verification number', () => {
+    const text = lf(['"UUID","TITLE","USERNAME","PASSWORD","SCOPE","1: CARDHOLDER NAME","2: NUMBER","3: VERIFICATION NUMBER"', '"u3","travel card","","","Default","A. Person","5500000000000004","123"']);
+    const [card] = parseText(text, '1password-csv').entries;
+    expect(card?.value).toBe('5500000000000004');
+    expect(card?.fields).toEqual([
+      { name: 'CARDHOLDER NAME', value: 'A. Person', hidden: false },
+      { name: 'VERIFICATION NUMBER', value: '123', hidden: false },
+    ]);
+  });
+
   // 1Password 7 for Mac writes \" inside quoted cells: a strict reader closes the Tags cell early and finds more rows.
   const MAC = lf([
     '"Created Date","Modified Date","Notes","Password","password(password)","number(ccnum)","Tags","Title","Type","URL","Username","username(username)"',
