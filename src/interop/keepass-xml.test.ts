@@ -154,6 +154,19 @@ describe('parseKeepassXml refuses bad input with its own error', () => {
     });
   }
 
+  it('refuses hostile markup in time linear in its size (a regex over the whole text took minutes on 400 KB of "<!--")', async () => {
+    for (const piece of ['<!--', '<?', '<![CDATA[', '<a b="', '<Value ', '<', '<aaaa', '<!---->', '<a b="1" ', '<a>']) {
+      const text = `<KeePassFile>${piece.repeat(Math.floor(1_000_000 / piece.length))}`;
+      const started = Date.now();
+      expect((await refusal(text)).code, piece).toBe('Damaged');
+      expect(Date.now() - started, piece).toBeLessThan(10_000);
+    }
+    const started = Date.now();
+    expect(isKeepassXml(`${'<!---->'.repeat(600)}x`)).toBe(false);
+    expect(isKeepassXml('<!--'.repeat(1000))).toBe(false);
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
   it('a non-string is Damaged, not a crash', async () => {
     expect((await refusal(undefined as unknown as string)).code).toBe('Damaged');
   });
