@@ -28,7 +28,8 @@ let installed = false;
  * What kdbxweb's XML reader gets first, for every KeePass XML (an export, or the XML inside a KDBX file):
  * - it deletes every control character before parsing, TAB included, so a tab in a note or in any string KeePass does
  *   not encrypt (all of a KeePass XML export) would vanish; a tab written as the character reference &#9; survives
- *   that and parses to a tab. Only text between tags is touched (never a tag, an attribute or CDATA).
+ *   that and parses to a tab. Only text between a '>' and the next '<' is touched, never the inside of a tag (a CDATA
+ *   section would be, and would keep '&#9;' literally, but neither KeePass nor KeePassXC writes CDATA).
  * - XML's end-of-line rule (CRLF and a lone CR read as LF), which a browser's DOMParser applies and Node's xmldom
  *   does not, so a note reads the same in both; a CR written as &#13; stays a CR in both.
  */
