@@ -134,6 +134,9 @@ describe('lock', () => {
       'lifecycle.remove': [id],
       'imports.duplicates': [[{ name: 'Stripe', value: 'sk_live_1', tags: [], notes: '', entry: 0 }]],
       'imports.importKeys': ['dotenv', [{ name: 'x', value: 'y', tags: [], notes: '', entry: 0 }]],
+      'plainExport.preview': [{ all: true }],
+      'plainExport.dotenv': [{ ids: [id] }],
+      'plainExport.kdbx': ['a long file password'],
     };
     // Not refusals: lock() is idempotent, onLock() registers a callback; neither reads or hands out anything.
     const exempt = new Set(['constructor', 'lock', 'onLock']);
@@ -147,7 +150,7 @@ describe('lock', () => {
         if (typeof d.value === 'function' && !exempt.has(name)) targets.set(prefix ? `${prefix}.${name}` : name, part);
       }
     }
-    expect(parts.map(([prefix]) => prefix)).toEqual(['', 'keys', 'lifecycle', 'access', 'imports', 'directory', 'audit', 'backup', 'settings', 'credentials']);
+    expect(parts.map(([prefix]) => prefix)).toEqual(['', 'keys', 'lifecycle', 'access', 'imports', 'plainExport', 'directory', 'audit', 'backup', 'settings', 'credentials']);
     const methods = [...targets.keys()];
     expect(methods.length).toBeGreaterThan(30);
     const wrong: string[] = [];
