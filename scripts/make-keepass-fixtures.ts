@@ -1,6 +1,7 @@
 // Owns making the KeePass test fixtures in test/fixtures/interop/ once (issue #16): the same made-up database as
 // KDBX 3.1 and KDBX 4 (each cipher and KDF kdbxweb writes), one without a password, and the same database exported
-// to XML and re-written as KDBX 4 by the real keepassxc-cli, so the tests read files KeePassXC itself wrote.
+// to XML and re-written by the real keepassxc-cli (KDBX 3.1, as keepassxc-cli 2.7 writes it), and an empty database
+// keepassxc-cli made with the password and a key file, so the tests read files KeePassXC itself wrote.
 // Run: npx tsx scripts/make-keepass-fixtures.ts   (needs keepassxc-cli; rewrites the files with new UUIDs and salts)
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -98,6 +99,14 @@ async function main() {
   rmSync(made, { force: true });
   cli(['import', '-q', '-p', '-t', '100', join(DIR, 'keepassxc-export.xml'), made], `${PASSWORD}\n${PASSWORD}\n`);
   console.log('wrote keepassxc-made.kdbx');
+
+  // A database keepassxc-cli made with the password AND a key file (the key file is not kept: Keyward cannot use one).
+  const keyFileDb = join(DIR, 'keepassxc-keyfile.kdbx');
+  const keyFile = join(DIR, 'keepassxc-keyfile.key');
+  rmSync(keyFileDb, { force: true });
+  cli(['db-create', '-q', '-p', '--set-key-file', keyFile, '-t', '100', keyFileDb], `${PASSWORD}\n${PASSWORD}\n`);
+  rmSync(keyFile, { force: true });
+  console.log('wrote keepassxc-keyfile.kdbx');
 }
 
 await main();

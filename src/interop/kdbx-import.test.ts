@@ -119,6 +119,9 @@ describe('parseKdbx refuses bad input with its own error', () => {
     { what: 'wrong password, KDBX 3.1', bytes: () => v3, password: 'wrong', code: 'WrongPassword' },
     { what: 'wrong password, KDBX 4', bytes: () => v4, password: 'wrong', code: 'WrongPassword' },
     { what: 'password differing only by case', bytes: () => v4, password: FIXTURE_PASSWORD.toUpperCase(), code: 'WrongPassword' },
+    // Nothing in a KDBX file says a key file is needed: with the right password alone it reads as a wrong key, and
+    // the message says that a database that also needs a key file cannot be opened.
+    { what: 'the right password for a database that also needs a key file (keepassxc-cli)', bytes: () => fixture('keepassxc-keyfile.kdbx'), code: 'WrongPassword' },
     { what: 'no password for a database that has one', bytes: () => v4, password: '', code: 'PasswordNeeded' },
     { what: 'truncated to half, KDBX 3.1', bytes: () => v3.subarray(0, v3.length >> 1), code: 'Damaged' },
     { what: 'truncated by 5 bytes, KDBX 3.1', bytes: () => v3.subarray(0, v3.length - 5), code: 'Damaged' },
@@ -160,6 +163,7 @@ describe('parseKdbx refuses bad input with its own error', () => {
       // Plain words only: nothing of kdbxweb's wording, nothing from the file or the password.
       expect(error.message).not.toMatch(/kdbx error|bad xml|header hash|InvalidKey|FileCorrupt|undefined/i);
       expect(error.message).not.toContain(FIXTURE_PASSWORD);
+      if (code === 'WrongPassword') expect(error.message).toMatch(/key file/);
       expect(Date.now() - started).toBeLessThan(10_000);
     });
   }
