@@ -17,11 +17,17 @@ import { refuseExisting, writePrivateFile } from './keyward-files';
 
 type Materials = Map<string, Map<number, Uint8Array | null>>;
 
-/** Every version's material of every key this user may use, through the vault's audited dump; null when not an admin. */
+/** Every version's material of every key this user may use, through the vault's audited dump; null when not an admin (or it fails). */
 async function recoveryRead(session: Session): Promise<Materials | null> {
   if (!isAdmin(session.user.role)) return null;
-  const dump = await session.backup.dump('recovery (keyward decrypt)');
-  return new Map(dump.map((d) => [d.row.id, new Map(d.versions.map((v) => [v.version, v.material]))]));
+  try {
+    const dump = await session.backup.dump('recovery (keyward decrypt)');
+    return new Map(dump.map((d) => [d.row.id, new Map(d.versions.map((v) => [v.version, v.material]))]));
+  } catch (error) {
+    // A recovery tool gives what it can: key by key, as for another user (a key that does not open stays null).
+    process.stderr.write(`keyward: the full recovery read failed (${(error as Error).message}); reading key by key instead.\n`);
+    return null;
+  }
 }
 
 /** The JWK part the app's export gives for a typed key: the secret of a symmetric key, else private, else public. */

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { parse } from 'dotenv';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createdVault, FakeClock } from './helpers';
-import { keyward, LAUNCHER, ROOT, tempDir, writeTemp } from './keyward-cli';
+import { GOLDEN, GOLDEN_PASSWORD, keyward, LAUNCHER, ROOT, tempDir, writeTemp } from './keyward-cli';
 
 const BACKUP_PASSWORD = 'a backup passphrase';
 const env = { KEYWARD_BACKUP_PASSWORD: BACKUP_PASSWORD, KEYWARD_VAULT_PASSWORD: 'correct horse battery staple' };
@@ -65,6 +65,16 @@ describe('keyward env', () => {
     expect(parse(r.stdout)).toEqual({ CERT_PEM: v.multi, DB_PASSWORD: v.db, STRIPE_LIVE_KEY: v.stripe });
     expect(r.stderr).toContain('left out "paused key": it is suspended');
     expect(r.stderr).not.toContain(v.paused);
+  });
+
+  it('gives what the app exports for typed keys: a key pair as its private key in PEM (the golden backup)', () => {
+    const r = keyward(['env', GOLDEN], { env: { KEYWARD_BACKUP_PASSWORD: GOLDEN_PASSWORD } });
+    expect(r.status).toBe(0);
+    const parsed = parse(r.stdout);
+    expect(Object.keys(parsed)).toEqual(['GITHUB_DEPLOY_TOKEN', 'RELEASE_SIGNING_KEY', 'STRIPE_LIVE_KEY']);
+    expect(parsed.STRIPE_LIVE_KEY).toBe('sk_live_golden_v3');
+    expect(parsed.GITHUB_DEPLOY_TOKEN).toBe('6a'.repeat(32));
+    expect(parsed.RELEASE_SIGNING_KEY).toMatch(/^-----BEGIN PRIVATE KEY-----\n[\s\S]+\n-----END PRIVATE KEY-----\n$/);
   });
 
   it('--tag and --key choose the keys; an unknown key or tag, or both options, fail', () => {
