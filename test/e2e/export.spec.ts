@@ -39,7 +39,7 @@ test.describe.serial('plaintext exports', () => {
     dir = await mkdtemp(join(tmpdir(), 'keyward-export-'));
   });
 
-  test('the whole vault as a KDBX 4 file keepassxc-cli opens, and a tag as a .env file dotenv parses back', async ({ page }) => {
+  test('the whole vault as a KDBX 4 file keepassxc-cli opens; a tag, and the keys a search shows, as .env files dotenv parses back', async ({ page }) => {
     test.setTimeout(240_000);
     await page.goto('/');
     await createVault(page);
@@ -125,8 +125,23 @@ test.describe.serial('plaintext exports', () => {
     expect(Object.values(parsed).sort()).toEqual([KEYS[1].value, ROTATED].sort());
     expect(parsed['DATABASE_URL']).toBe(KEYS[1].value);
 
-    // ── Both exports are in the audit log, as one entry each.
+    // ── .env of the keys the search shows: a value with quotes, a $ and a # comes back exactly.
+    await page.getByLabel('Search', { exact: true }).fill('github');
+    await expect(keyInList(page, 'stripe-live')).toHaveCount(0);
+    await page.getByRole('button', { name: 'Export .env', exact: true }).click();
+    await envDialog.getByRole('radio', { name: 'The 1 key the search “github” shows', exact: true }).check();
+    await envDialog.getByRole('button', { name: 'Continue', exact: true }).click();
+    await expect(envDialog.getByRole('status')).toHaveText('1 key to export.');
+    const [searchDownload] = await Promise.all([
+      page.waitForEvent('download', { timeout: KDF_TIMEOUT }),
+      envDialog.getByRole('button', { name: 'Export .env file', exact: true }).click(),
+    ]);
+    const searchPath = join(dir, `search-${searchDownload.suggestedFilename()}`);
+    await searchDownload.saveAs(searchPath);
+    expect(parseDotenv(await readFile(searchPath, 'utf8'))).toEqual({ GITHUB_TOKEN: KEYS[2].value });
+
+    // ── The three exports are in the audit log, as one entry each.
     await page.getByRole('button', { name: 'Audit', exact: true }).click();
-    await expect(page.getByRole('table', { name: 'Entries per action' }).getByRole('row', { name: 'key.export.plain 2' })).toBeVisible({ timeout: KDF_TIMEOUT });
+    await expect(page.getByRole('table', { name: 'Entries per action' }).getByRole('row', { name: 'key.export.plain 3' })).toBeVisible({ timeout: KDF_TIMEOUT });
   });
 });
