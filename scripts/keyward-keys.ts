@@ -2,6 +2,7 @@
 // or those named) and reading their current values through the session's own checks: a key the user may not use, or
 // whose state forbids it (suspended, pre-active, destruction scheduled, destroyed), is left out with why.
 
+import { parseJson } from '../src/crypto';
 import { atLeast, stateAllows, type KeySummary, type Session } from '../src/vault';
 import { CliError, single, type ParsedArgs } from './keyward-common';
 
@@ -56,7 +57,7 @@ function refusal(k: KeySummary): string | null {
 async function currentValue(session: Session, k: KeySummary): Promise<string> {
   if (k.kind === 'secret') return session.keys.reveal(k.id);
   const symmetric = k.algorithm?.kind === 'aes-gcm' || k.algorithm?.kind === 'hmac';
-  if (symmetric) return JSON.stringify(JSON.parse(await session.keys.export(k.id, { part: 'secret', format: 'jwk' })));
+  if (symmetric) return JSON.stringify(parseJson(await session.keys.export(k.id, { part: 'secret', format: 'jwk' })));
   return session.keys.export(k.id, { part: k.hasPrivate ? 'private' : 'public', format: 'pem' });
 }
 

@@ -25,6 +25,7 @@ beforeAll(async () => {
   await make('Stripe live key', v.stripe, ['prod']);
   await make('db password', v.db, ['prod']);
   await make('cert.pem', v.multi, []);
+  await session.keys.generate({ name: 'hmac key', tags: ['mac'], notes: '', algorithm: { kind: 'hmac', hash: 'SHA-256' } });
   const paused = await make('paused key', v.paused, ['prod']);
   await session.lifecycle.setState(paused.id, 'suspended');
   const { bytes } = await session.backup.export({ password: BACKUP_PASSWORD });
@@ -62,7 +63,11 @@ describe('keyward env', () => {
   it('prints a .env of every usable key that dotenv reads back, leaving out a suspended key with a note', () => {
     const r = keyward(['env', backup], { env });
     expect(r.status).toBe(0);
-    expect(parse(r.stdout)).toEqual({ CERT_PEM: v.multi, DB_PASSWORD: v.db, STRIPE_LIVE_KEY: v.stripe });
+    const { HMAC_KEY, ...secrets } = parse(r.stdout);
+    expect(secrets).toEqual({ CERT_PEM: v.multi, DB_PASSWORD: v.db, STRIPE_LIVE_KEY: v.stripe });
+    // A symmetric typed key is its JWK, on one line.
+    expect(JSON.parse(HMAC_KEY!)).toMatchObject({ kty: 'oct', alg: 'HS256' });
+    expect(HMAC_KEY).not.toContain('\n');
     expect(r.stderr).toContain('left out "paused key": it is suspended');
     expect(r.stderr).not.toContain(v.paused);
   });
