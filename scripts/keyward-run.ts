@@ -13,12 +13,13 @@ import { Masker } from './keyward-mask';
 
 const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGWINCH'];
 
-/** Our environment, without the backup passwords, plus one variable per key (envName of its name, made distinct). */
+/** Our environment, without the backup passwords, plus one variable per key (envName of its name, made distinct; a key wins over a variable already set, with a note). */
 export function childEnvironment(items: readonly KeyValue[]): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
   delete env.KEYWARD_BACKUP_PASSWORD;
   delete env.KEYWARD_VAULT_PASSWORD;
   uniqueEnvNames(items.map((i) => i.name)).forEach((name, n) => {
+    if (env[name] !== undefined) process.stderr.write(`keyward: the key "${items[n]!.name}" replaces the variable ${name} that was already set.\n`);
     env[name] = items[n]!.value;
   });
   return env;
