@@ -60,6 +60,7 @@ function toEntry(entry: KdbxEntry, group: string, position: number): ImportEntry
     totp: totpKey === undefined ? '' : get(totpKey),
     group,
     fields,
+    ...(entry.tags.length > 0 ? { tags: [...entry.tags] } : {}),
   };
 }
 

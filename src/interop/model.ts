@@ -23,6 +23,8 @@ export interface ImportEntry {
   /** Folder or group path, parts joined with '/' ("Emails/WS"); '' at the top. */
   group: string;
   fields: EntryField[];
+  /** The source's own tags or labels (KeePass Tags, 1Password tags), beside the group; absent when it has none. */
+  tags?: string[];
 }
 
 /** An entry the importer left out, and why, in words for a person. */

@@ -153,7 +153,7 @@ function uniqueName(used: Set<string>, f: SectionField): string {
  * One entry from an item's parts. When the item has no password of its own, the first non-empty concealed field
  * with the id "password" or "credential" (server, database, wireless router, API credential), or else a card's
  * number, or else an SSH key's private key, becomes the value; a section "username" fills an empty username; the first TOTP is the entry's TOTP.
- * Other non-empty section fields are fields, concealed ones (and SSH keys) hidden. Tags become one visible field.
+ * Other non-empty section fields are fields, concealed ones (and SSH keys) hidden. Tags become the entry's tags.
  */
 export function entryFrom(parts: ItemParts, index: number, kindName: string): ImportEntry {
   let { value, username } = parts;
@@ -183,6 +183,7 @@ export function entryFrom(parts: ItemParts, index: number, kindName: string): Im
     notes: parts.notes,
     totp,
     group: parts.group,
-    fields: [...urlFields, ...parts.fields, ...sectionFields, ...(tags.length > 0 ? [{ name: 'Tags', value: tags.join(', '), hidden: false }] : [])],
+    fields: [...urlFields, ...parts.fields, ...sectionFields],
+    ...(tags.length > 0 ? { tags } : {}),
   };
 }

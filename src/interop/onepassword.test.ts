@@ -164,7 +164,7 @@ describe('parse1PasswordData', () => {
     expect(result.skipped).toEqual([{ name: 'Item 10', reason: expect.stringMatching(/not a 1Password item/) }]);
   });
 
-  it('a login: designated username and password, first URL, TOTP, other fields by kind, tags as one field', () => {
+  it('a login: designated username and password, first URL, TOTP, other fields by kind, tags as tags', () => {
     expect(byName(result.entries, 'Example login')).toEqual({
       name: 'Example login',
       value: 'Pa55-w0rd!',
@@ -181,8 +181,8 @@ describe('parse1PasswordData', () => {
         { name: 'recovery PIN', value: '8642', hidden: true },
         { name: 'phone', value: '+1 555 0100', hidden: false },
         { name: 'Extra', value: 'untitled value', hidden: false },
-        { name: 'Tags', value: 'Work, Work/Email', hidden: false },
       ],
+      tags: ['Work', 'Work/Email'],
     });
   });
 

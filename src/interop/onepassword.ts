@@ -75,7 +75,7 @@ function itemEntry(item: Obj, index: number, vault: string): ImportResult['entri
 
 /**
  * Reads the export.data JSON of a .1pux. Every item of every vault is an entry (archived and trashed ones too: an
- * export holds only what its owner chose to keep); the group is the vault's name and 1Password's tags a "Tags" field.
+ * export holds only what its owner chose to keep); the group is the vault's name and 1Password's tags the entry's tags.
  */
 export function parse1PasswordData(input: string): ImportResult {
   const file = parseJsonText(input);

@@ -61,8 +61,8 @@ describe('parse1pif', () => {
         { name: 'URL 2', value: 'https://webmail.example.test', hidden: false },
         { name: 'pin', value: '1357', hidden: false },
         { name: 'stay', value: 'true', hidden: false },
-        { name: 'Tags', value: 'personal', hidden: false },
       ],
+      tags: ['personal'],
     });
   });
 

@@ -2,6 +2,7 @@
 // password asked only where the file needs one, the size limit, and CSV columns the person may choose.
 import { zipSync, strToU8 } from 'fflate';
 import { describe, expect, it } from 'vitest';
+import { writeKdbx } from './kdbx-export';
 import { fixture, FIXTURE_PASSWORD } from './keepass.test-helper';
 import { InteropError, MAX_IMPORT_BYTES, type ImportFormat } from './model';
 import { detectFormat, readImportFile } from './read-file';
@@ -74,5 +75,12 @@ describe('readImportFile', () => {
       ['search', 'bob'],
     ]);
     expect(chosen.columns!.mapping).toEqual({ name: 0, value: 2 });
+  });
+
+  it('keeps a KeePass entry’s own tags beside its group, so a Keyward KDBX export comes back with its tags', async () => {
+    const small = { memoryBytes: 1024 * 1024, passes: 1, lanes: 1 };
+    const bytes = await writeKdbx([{ name: 'Stripe', tags: ['prod', 'payments'], notes: '', created: 1, updated: 1, versions: [{ value: 'sk_1', created: 1 }] }], 'file-password-1', small);
+    const [entry] = (await readImportFile(bytes, { password: 'file-password-1' })).entries;
+    expect(entry).toMatchObject({ name: 'Stripe', value: 'sk_1', group: 'prod', tags: ['prod', 'payments'] });
   });
 });

@@ -29,13 +29,20 @@ function cut(text: string, max: number): string {
   return points.length <= max ? text : points.slice(0, max).join('');
 }
 
-/** The group path as tags: "Emails/WS" → ["Emails", "WS"], each at most the tag length, at most the tag count. */
-function tagsOf(group: string): string[] {
-  const parts = group
-    .split('/')
-    .map((p) => cut(p.trim(), LIMITS.tagMaxChars).trim())
-    .filter((p) => p !== '');
-  return [...new Set(parts)].slice(0, LIMITS.tagsMax);
+/**
+ * The tags of a key: the group path ("Emails/WS" → "Emails", "WS"), then the entry's own tags (KeePass, 1Password),
+ * each at most the tag length, no repeat (ignoring case), at most the tag count.
+ */
+function tagsOf(group: string, own: readonly string[] = []): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  for (const raw of [...group.split('/'), ...own]) {
+    const tag = cut(raw.trim(), LIMITS.tagMaxChars).trim();
+    if (tag === '' || seen.has(tag.toLowerCase())) continue;
+    seen.add(tag.toLowerCase());
+    out.push(tag);
+  }
+  return out.slice(0, LIMITS.tagsMax);
 }
 
 /** The notes of the key: the entry's notes, then username, URL, TOTP and the visible custom fields, one per line. */
@@ -63,7 +70,7 @@ export function planImport(result: ImportResult): ImportPlan {
     const name = cut(entry.name.trim(), LIMITS.nameMaxChars).trim() || `Entry ${index + 1}`;
     const noteAsValue = entry.value === '' && entry.notes !== '' && entry.username === '' && entry.url === '';
     const value = noteAsValue ? entry.notes : entry.value;
-    const tags = tagsOf(entry.group);
+    const tags = tagsOf(entry.group, entry.tags);
     const { notes } = notesOf(entry, noteAsValue);
     const hidden = entry.fields.filter((f) => f.hidden && f.value !== '');
     const add = (key: PlannedKey): void => {

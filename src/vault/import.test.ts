@@ -32,6 +32,13 @@ describe('planImport: how an entry becomes keys', () => {
     expect(plan.skipped).toEqual([]);
   });
 
+  it('adds the entry’s own tags after the group’s, once each (ignoring case), cut to the limits', () => {
+    const plan = planImport(result([entry({ group: 'Work/Dev', tags: ['dev', 'Payments', ' ', 'x'.repeat(LIMITS.tagMaxChars + 9)] })]));
+    expect(plan.keys[0]!.tags).toEqual(['Work', 'Dev', 'Payments', 'x'.repeat(LIMITS.tagMaxChars)]);
+    const many = planImport(result([entry({ tags: Array.from({ length: LIMITS.tagsMax + 5 }, (_, i) => `t${i}`) })]));
+    expect(many.keys[0]!.tags).toHaveLength(LIMITS.tagsMax);
+  });
+
   it('makes a key of every hidden custom field, and of a secure note with no password', () => {
     const plan = planImport(
       result([
