@@ -12,6 +12,11 @@ import { DEFAULT_ITERATIONS } from '../src/crypto';
 import { openVault, type KeyId, type KeySummary, type Session, type Vault } from '../src/vault';
 import { cryptoChains, deleteDatabase, getAll, getOne, openRaw, pbkdf2, putAll, readAll, readLast, readOne, type CryptoStep, type FloorPart } from './floors';
 import { makeKeyInput, makeValue } from './data';
+import { IMPORT_OPERATIONS } from './import-ops';
+import { installXmlOnlyDomParser } from '../src/shell/xml-parser';
+
+// The page runs under the app's CSP (Trusted Types): the KDBX writer and reader parse XML as the app does.
+installXmlOnlyDomParser(window as unknown as Parameters<typeof installXmlOnlyDomParser>[0]);
 
 /** The vault's database: the app opens this one, so the seeded vault is the one the real app unlocks. */
 const DB_NAME = 'keyward';
@@ -365,6 +370,8 @@ const OPERATIONS: Operation[] = [
       ];
     },
   },
+  // Issue #16: imports of 10,000 entries, each into a fresh vault of its own (bench/import-ops.ts).
+  ...IMPORT_OPERATIONS.map((op) => ({ name: op.name, runs: op.runs, prepare: () => op.prepare(), after: () => op.after(), floor: () => op.floor() })),
 ];
 
 /** Issue #7: the audit operations run over this many entries. */

@@ -8,7 +8,8 @@
 //   npm run bench -- --json        exactly one JSON object on stdout (progress and the table on stderr);
 //                                  `npm run -s …` also drops npm's own banner lines from stdout
 //   options: --keys=N (default 10000)  --runs=N (every operation N runs)
-//            --skip-build (reuse dist-bench/)
+//            --skip-build (reuse dist-bench/)  --only=NAME,NAME (only these vault operations; the UI figures
+//            are always measured)
 //   env: CHROMIUM_PATH (default /usr/bin/chromium when it exists, else Playwright's own browser)
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -40,7 +41,9 @@ const option = (name, fallback) => {
 const json = flag('json');
 const keys = option('keys', 10_000);
 const runsOverride = option('runs', undefined);
-const unknown = args.filter((a) => !/^--(json|skip-build|keys=\d+|runs=\d+)$/.test(a));
+const onlyArg = args.find((a) => a.startsWith('--only='));
+const only = onlyArg === undefined ? null : new Set(onlyArg.slice('--only='.length).split(',').filter((n) => n !== ''));
+const unknown = args.filter((a) => !/^--(json|skip-build|keys=\d+|runs=\d+|only=[a-z_,]+)$/.test(a));
 if (unknown.length > 0) {
   console.error(`bench: unknown option(s) ${unknown.join(' ')}`);
   process.exit(2);
@@ -128,7 +131,7 @@ async function main() {
     await page.goto(`${origin}/__bench/index.html`);
     await page.waitForFunction(() => window.keywardBench !== undefined);
     await page.evaluate((password) => window.keywardBench.attach(password), PASSWORD);
-    const operations = await page.evaluate(() => window.keywardBench.operations);
+    const operations = (await page.evaluate(() => window.keywardBench.operations)).filter((op) => only === null || only.has(op.name));
     const measured = new Map();
     for (const op of operations) {
       log(`[${elapsed()}] ${op.name}: ${runsOverride ?? op.runs} runs`);
