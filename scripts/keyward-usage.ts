@@ -1,5 +1,18 @@
 // Owns the words of `keyward help`: one usage line per subcommand (each module cites its own in a usage error) and
-// the whole usage text. No imports, so `keyward help` loads nothing else.
+// the whole usage text. It imports only the list of import formats, so `keyward help` loads no importer or vault.
+
+import { IMPORT_FORMATS } from '../src/interop/model';
+
+/** Words joined by ", " into lines of at most about 100 characters, joined by `separator`. */
+function wrap(words: readonly string[], separator: string): string {
+  const lines: string[] = [];
+  for (const w of words) {
+    const last = lines.length - 1;
+    if (last >= 0 && lines[last]!.length + w.length < 100) lines[last] += `, ${w}`;
+    else lines.push(w);
+  }
+  return lines.join(`,${separator}`);
+}
 
 export const DECRYPT_USAGE = 'keyward decrypt BACKUP [--out FILE] [--force] [--user NAME]';
 export const VERIFY_USAGE = 'keyward verify-audit FILE';
@@ -17,7 +30,8 @@ export const USAGE = `usage: keyward COMMAND ...
   ${IMPORT_USAGE}
       Shows what the app would import from another manager's export (format, entries, skipped) and writes nothing.
       --json prints {"format", "entries", "skipped"}. A file's password: from the variable --password-env names,
-      else asked on the terminal.
+      else asked on the terminal. --format F forces a format; F is one of:
+      ${wrap(IMPORT_FORMATS, '\n      ')}.
   ${ENV_USAGE}
       Prints a .env file of those keys' current values (every key you hold when neither is given).
   ${RUN_USAGE}

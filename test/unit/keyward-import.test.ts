@@ -4,6 +4,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { IMPORT_FORMATS } from '../../src/interop';
 import { readImportFile } from '../../src/interop/read-file';
 import { keyward, ROOT, tempDir, writeTemp } from './keyward-cli';
 
@@ -94,6 +95,7 @@ describe('keyward', () => {
     const help = keyward(['help']);
     expect(help.status).toBe(0);
     for (const c of ['decrypt', 'verify-audit', 'import', 'env', 'run']) expect(help.stdout).toContain(`keyward ${c} `);
+    for (const f of IMPORT_FORMATS) expect(help.stdout).toContain(f);
     const none = keyward([]);
     expect([none.status, none.stdout]).toEqual([2, '']);
     expect(none.stderr).toContain('usage: keyward');
