@@ -61,6 +61,23 @@ describe('keyward decrypt', () => {
     expect(readdirSync(dir)).toEqual(['plain.json']);
   });
 
+  it.each<[string, (dir: string) => string[], number, string]>([
+    ['no backup named', () => [], 2, 'usage: keyward decrypt'],
+    ['two backups named', () => [GOLDEN, GOLDEN], 2, 'usage: keyward decrypt'],
+    ['--force without --out', () => [GOLDEN, '--force'], 2, '--force goes with --out'],
+    ['--out with no file name', () => [GOLDEN, '--out'], 2, '--out needs a value'],
+    ['an unknown option', () => [GOLDEN, '--password', 'x'], 2, 'unknown option --password'],
+    ['--out naming a folder, even with --force', (d) => [GOLDEN, '--out', d, '--force'], 1, 'is a folder'],
+    ['--out in a folder that does not exist', (d) => [GOLDEN, '--out', join(d, 'missing', 'plain.json')], 1, 'cannot write in the folder of'],
+  ])('refuses %s, and writes nothing', (_what, args, status, words) => {
+    const dir = tempDir();
+    const r = keyward(['decrypt', ...args(dir)], { env: golden });
+    expect(r.status).toBe(status);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(words);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
   it('--user opens the keys granted to that user, with their own password (a member gets no audit log, and no key a state forbids)', async () => {
     const { session, vault } = await createdVault(new FakeClock(Date.now()));
     const k = await session.keys.create({ name: 'shared', value: 'shared-value-1', format: 'text', tags: [], notes: '' });
