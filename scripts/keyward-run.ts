@@ -27,6 +27,11 @@ export function childEnvironment(items: readonly KeyValue[]): NodeJS.ProcessEnv 
 
 function passMasked(from: Readable, to: Writable, secrets: readonly string[]): Promise<void> {
   const masker = new Masker(secrets);
+  // Whoever reads our output stopped (`keyward run ... | head`): stop reading the command's, so it learns the same.
+  to.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    from.destroy();
+  });
   return new Promise((resolve) => {
     from.on('data', (chunk: Buffer) => {
       const out = masker.push(chunk);

@@ -177,4 +177,15 @@ describe('keyward run', () => {
     const killed = keyward(['run', backup, '--key', 'Stripe live key', '--', process.execPath, '-e', "process.kill(process.pid, 'SIGKILL')"], { env });
     expect(killed.signal).toBe('SIGKILL');
   });
+
+  it('ends when whoever reads its output stops reading (keyward run ... | head), instead of feeding a command that never stops', async () => {
+    // The command learns that nobody reads (its write fails) and ends with 42; keyward ends as it does.
+    const endless = `process.stdout.on('error', () => process.exit(42)); setInterval(() => process.stdout.write('tick ' + process.env.STRIPE_LIVE_KEY + '\\n'), 5);`;
+    const cli = spawn(process.execPath, [LAUNCHER, 'run', backup, '--key', 'Stripe live key', '--', process.execPath, '-e', endless], { env: { ...process.env, ...env }, cwd: ROOT });
+    const ended = new Promise<number | null>((resolve) => cli.on('exit', (code) => resolve(code)));
+    const first = await new Promise<string>((resolve) => cli.stdout.once('data', (d: Buffer) => resolve(d.toString())));
+    expect(first).toContain('tick ****');
+    cli.stdout.destroy();
+    expect(await ended).toBe(42);
+  });
 });
