@@ -8,7 +8,9 @@ export type CryptoErrorCode =
   /** A sealed envelope is malformed (too short, unknown format byte) before any decryption. */
   | 'MalformedEnvelope'
   /** The platform lacks a needed primitive. */
-  | 'Unsupported';
+  | 'Unsupported'
+  /** Key material handed in is refused before use: a WebAuthn PRF output that is not 32 bytes, or is all zero. */
+  | 'WeakKeyMaterial';
 
 export class CryptoError extends Error {
   override readonly name = 'CryptoError';

@@ -30,6 +30,7 @@ export {
   type CalibrateOptions,
 } from './kdf';
 export { seal, open, contextAad, aesGcmEncrypt, aesGcmDecrypt, IV_BYTES, TAG_BYTES, ENVELOPE_VERSION, SEAL_DOMAIN, WRAP_DOMAIN, type SealingKey } from './aead';
+export { checkPrfOutput, derivePrfKek, PRF_BYTES, PRF_SALT_BYTES, PASSKEY_SLOT_INFO } from './prf';
 export { generateUserKey, generateDataKey, wrapKey, unwrapUserKey, unwrapDataKey, WRAPPED_KEY_BYTES, type KeyOptions } from './wrap';
 export type { Kek, UserKey, DataKey, WrappingKey } from './keys';
 export { generateEcdhKeyPair, exportEcdhPrivate, importEcdhPrivate, wrappingKeyFor, wrappingKeyFrom, EPK_BYTES, type EcdhKeyPair } from './ecdh';

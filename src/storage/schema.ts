@@ -99,6 +99,31 @@ export interface UserRow {
   sealedPrivateKey?: Uint8Array;
   /** Set for a user added by an admin with a one-time password, until they choose their own. */
   mustChangePassword?: boolean;
+  /** Issue #18: the passkeys that can unlock this user's key beside the password (absent: none). No migration: optional. */
+  passkeys?: PasskeySlotRow[];
+}
+
+/**
+ * One passkey or security key that opens the user key (issue #18, docs/FORMAT.md §3.2). S is a random per-slot
+ * AES-256 key; KEK_prf = HKDF-SHA256(PRF output, prfSalt, "keyward/passkey-slot/v1").
+ */
+export interface PasskeySlotRow {
+  /** Random id (16 bytes, base64url). */
+  id: string;
+  /** Plaintext label the person chose ("YubiKey", "This laptop"): shown in Settings and named in the audit log. */
+  name: string;
+  /** The WebAuthn credential's raw id (plaintext: the unlock screen hands it to the authenticator). */
+  credentialId: Uint8Array;
+  /** 32 random bytes, the PRF input `eval.first`. */
+  prfSalt: Uint8Array;
+  createdAt: number;
+  lastUsedAt: number | null;
+  /** S wrapped under KEK_prf, AAD "kw1|passkey|<userId>|<slotId>:prf|0". */
+  wrappedSlotKey: Uint8Array;
+  /** S wrapped under the user key, AAD "kw1|passkey|<userId>|<slotId>:slotKey|0" (user-key rotation re-wraps with it). */
+  slotKeyUnderUser: Uint8Array;
+  /** The user key wrapped under S, AAD "kw1|passkey|<userId>|<slotId>:userKey|0". */
+  wrappedUserKey: Uint8Array;
 }
 
 /** A named set of users (version 2). The group is a principal with its own ECDH P-256 key pair. */

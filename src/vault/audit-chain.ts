@@ -48,6 +48,8 @@ export const AUDIT_ACTIONS = [
   'integrity.failed',
   'key.import',
   'key.export.plain',
+  'passkey.add',
+  'passkey.remove',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 export type AuditOutcome = 'ok' | 'denied' | 'failed';

@@ -21,6 +21,8 @@ export const aad = {
   meta: (keyId: string) => contextAad('key', keyId, 'meta'),
   /** One version's sealed value. */
   value: (keyId: string, version: number) => contextAad('key', keyId, 'value', version),
+  /** Issue #18, a passkey slot's key S: under KEK_prf ('prf'), under the user key ('slotKey'); the user key under S ('userKey'). */
+  passkey: (userId: string, slotId: string, which: 'prf' | 'slotKey' | 'userKey') => contextAad('passkey', userId, `${slotId}:${which}`),
   /** The vault's audit key wrapped for one user. */
   auditKey: (userId: string) => contextAad('dek', 'audit', userId),
   /** The chain's HMAC key and the export signing key, sealed under the audit key. */

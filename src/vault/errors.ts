@@ -36,7 +36,9 @@ export type VaultErrorCode =
   /** The signed-in user's role or grant does not allow this (recorded as access.denied). */
   | 'AccessDenied'
   /** A user added with a one-time password must choose their own first. */
-  | 'PasswordChangeRequired';
+  | 'PasswordChangeRequired'
+  /** Issue #18: the passkey's answer does not open this vault (unknown credential, wrong or malformed PRF output). */
+  | 'PasskeyRefused';
 
 export class VaultError extends Error {
   override readonly name = 'VaultError';

@@ -2,7 +2,9 @@
 
 export * from './types';
 export { VaultError, isVaultError, type VaultErrorCode } from './errors';
-export { openVault, Vault, type OpenVaultOptions, type CreateVaultInput, type UnlockInput } from './vault';
+export { openVault, Vault, type OpenVaultOptions, type CreateVaultInput, type UnlockInput, type PasskeyUnlockInput } from './vault';
+export { MAX_PASSKEYS, PASSKEY_NAME_MAX, type PasskeyInfo, type PasskeyRequest } from './passkeys';
+export type { PasskeyEnrolment } from './session/index';
 export { Session, SYSTEM_ACTOR } from './session/index';
 export { PERMISSIONS, GRANTABLE, ASSIGNABLE_ROLES, ROLES, OPERATIONS, atLeast, isAdmin, roleAllows, denial, type Permission, type Operation } from './access';
 export { IncrementalSearch, searchKeys, sortKeys, type KeySort, type SortDirection } from './search';

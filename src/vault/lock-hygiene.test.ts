@@ -137,6 +137,9 @@ describe('lock', () => {
       'plainExport.preview': [{ all: true }],
       'plainExport.dotenv': [{ ids: [id] }],
       'plainExport.kdbx': ['a long file password'],
+      'passkeys.list': [],
+      'passkeys.begin': [PASSWORD],
+      'passkeys.remove': ['some-slot-id'],
     };
     // Not refusals: lock() is idempotent, onLock() registers a callback; neither reads or hands out anything.
     const exempt = new Set(['constructor', 'lock', 'onLock']);
@@ -150,7 +153,7 @@ describe('lock', () => {
         if (typeof d.value === 'function' && !exempt.has(name)) targets.set(prefix ? `${prefix}.${name}` : name, part);
       }
     }
-    expect(parts.map(([prefix]) => prefix)).toEqual(['', 'keys', 'lifecycle', 'access', 'imports', 'plainExport', 'directory', 'audit', 'backup', 'settings', 'credentials']);
+    expect(parts.map(([prefix]) => prefix)).toEqual(['', 'keys', 'lifecycle', 'access', 'imports', 'plainExport', 'directory', 'audit', 'backup', 'settings', 'credentials', 'passkeys']);
     const methods = [...targets.keys()];
     expect(methods.length).toBeGreaterThan(30);
     const wrong: string[] = [];

@@ -29,7 +29,25 @@ const shape =
   (v) =>
     obj(v) && Object.entries(fields).every(([k, c]) => c((v as Record<string, unknown>)[k]));
 
+const arrayOf =
+  (c: Check): Check =>
+  (v) =>
+    Array.isArray(v) && v.every(c);
+
 const ORIGINS = ['generated', 'imported'] as const;
+
+/** A passkey slot (issue #18, FORMAT.md §3.2). */
+const PASSKEY_SLOT = shape({
+  id: str,
+  name: str,
+  credentialId: bytes,
+  prfSalt: bytes,
+  createdAt: num,
+  lastUsedAt: orNull(num),
+  wrappedSlotKey: bytes,
+  slotKeyUnderUser: bytes,
+  wrappedUserKey: bytes,
+});
 
 /** One entry per backed-up store; fields added by later schema versions are optional (older files lack them). */
 export const ROW_SHAPES: Readonly<Record<string, Record<string, Check>>> = Object.freeze({
@@ -52,6 +70,7 @@ export const ROW_SHAPES: Readonly<Record<string, Record<string, Check>>> = Objec
     publicKey: optional(obj),
     sealedPrivateKey: optional(bytes),
     mustChangePassword: optional(bool),
+    passkeys: optional(arrayOf(PASSKEY_SLOT)),
   },
   keys: {
     id: str,

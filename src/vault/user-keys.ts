@@ -24,6 +24,7 @@ import { guarded } from './failures';
 import { checkNewPassword } from './validate';
 import { grantBase, newUserKeyPair, openAsMember, openGrant, openUserPrivate, sealForMember, wrapGrant } from './principals';
 import { openUserKey, storedKdf } from './open-key';
+import { rewrapSlots, slotsOf } from './passkeys';
 
 // Opening the user key is the unlock screen's part: it lives in a small module of its own (issue #7: initial bundle).
 export { openUserKey, storedKdf };
@@ -62,6 +63,10 @@ export async function applyUserKeyChange(tx: Tx<StoreName[], 'readwrite'>, chang
   if (change.grants.length > 0 && (await grants.index('byPrincipal').count(change.before.id)) !== change.grants.length) {
     throw new VaultError('ChangedElsewhere', 'keys were added elsewhere meanwhile (another tab?); try again');
   }
+  // A new user key re-wraps the passkey slots it read: one added or removed elsewhere meanwhile would be lost or kept.
+  if (change.update.passkeys && !sameSlots(slotsOf(stored), change.update.passkeys)) {
+    throw new VaultError('ChangedElsewhere', 'a passkey was added or removed elsewhere meanwhile (another tab?); try again');
+  }
   // Only a first sign-in re-seals memberships (its transaction covers the members store).
   const resealed = change.members ?? [];
   if (change.members) {
@@ -75,6 +80,10 @@ export async function applyUserKeyChange(tx: Tx<StoreName[], 'readwrite'>, chang
     ...change.grants.map((g) => () => grants.put(g)),
     ...resealed.map((m) => () => tx.objectStore(S.members).put(m)),
   ]);
+}
+
+function sameSlots(a: readonly { id: string }[], b: readonly { id: string }[]): boolean {
+  return a.length === b.length && a.every((slot, i) => slot.id === b[i]!.id);
 }
 
 async function wrapUnderPassword(user: UserRow, userKey: UserKey, password: string, iterations: number): Promise<{ kdf: KdfParams; wrappedUserKey: Uint8Array; kek: Kek }> {
@@ -125,9 +134,12 @@ export async function prepareUserKeyRotation(db: KeywardDb, userId: string, pass
     privateKey?.fill(0);
     const auditKey = await unwrapDataKey(oldKey, user.wrappedAuditKey, aad.auditKey(userId), { extractable: true });
     const wrappedAuditKey = await wrapKey(newKey, auditKey, aad.auditKey(userId));
+    // Passkey slots follow without their authenticators (issue #18): S opens with the old user key.
+    const passkeys = await rewrapSlots(userId, slotsOf(user), oldKey, newKey);
     const { kdf, kek, wrappedUserKey } = await wrapUnderPassword(user, newKey, password, iterations);
     const kept = await unwrapUserKey(kek, wrappedUserKey, aad.userKey(userId));
-    return { before: user, update: { kdf, wrappedUserKey, wrappedAuditKey, ...(sealedPrivateKey ? { sealedPrivateKey } : {}) }, grants: rewrapped, userKey: kept, kdf };
+    const update: Partial<UserRow> = { kdf, wrappedUserKey, wrappedAuditKey, ...(sealedPrivateKey ? { sealedPrivateKey } : {}), ...(user.passkeys ? { passkeys } : {}) };
+    return { before: user, update, grants: rewrapped, userKey: kept, kdf };
   });
 }
 
@@ -157,9 +169,10 @@ export async function prepareFirstSignIn(db: KeywardDb, userId: string, oneTime:
     );
     const auditKey = await unwrapDataKey(oldKey, user.wrappedAuditKey, aad.auditKey(userId), { extractable: true });
     const wrappedAuditKey = await wrapKey(newKey, auditKey, aad.auditKey(userId));
+    const passkeys = await rewrapSlots(userId, slotsOf(user), oldKey, newKey);
     const { kdf, kek, wrappedUserKey } = await wrapUnderPassword(user, newKey, fresh, iterations);
     const kept = await unwrapUserKey(kek, wrappedUserKey, aad.userKey(userId));
-    const update: Partial<UserRow> = { kdf, wrappedUserKey, wrappedAuditKey, publicKey: pair.publicKey, sealedPrivateKey: pair.sealedPrivateKey, mustChangePassword: false };
+    const update: Partial<UserRow> = { kdf, wrappedUserKey, wrappedAuditKey, publicKey: pair.publicKey, sealedPrivateKey: pair.sealedPrivateKey, mustChangePassword: false, ...(user.passkeys ? { passkeys } : {}) };
     return { before: user, update, grants: rewrapped, members, userKey: kept, kdf };
   });
 }

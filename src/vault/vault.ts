@@ -1,15 +1,16 @@
 // Owns a vault as a whole: whether one exists, creating it, and unlocking it into a Session.
 
-import { calibrateIterations, checkKdfParams, DEFAULT_ITERATIONS, KDF_NAME, MIN_ITERATIONS, deriveKek, generateUserKey, isWellFormed, newKdfParams, randomId, unwrapUserKey, wrapKey } from '../crypto';
+import { calibrateIterations, checkKdfParams, DEFAULT_ITERATIONS, KDF_NAME, MIN_ITERATIONS, deriveKek, generateUserKey, isWellFormed, newKdfParams, randomId, unwrapUserKey, wrapKey, type UserKey } from '../crypto';
 import { allRequests, DB, deleteKeywardDb, openKeywardDb, StorageError, withTx, type AuditPendingRow, type KeywardDb, type MetaRow, type UserRow } from '../storage';
 import { aad } from './context';
 import { VaultError } from './errors';
 import { asVaultError, guarded } from './failures';
 import { readKeyRows } from './key-rows';
 import { openUserKey, storedKdf } from './open-key';
+import { openWithSlot, slotFor, slotsOf, type PasskeyRequest } from './passkeys';
 import { describeClient } from './client';
 import { BackupError } from './backup-errors';
-import type { Session } from './session/index';
+import type { KdfUpgradeRequest, Session } from './session/index';
 import type { BackupPreview } from './backup';
 import type { MergePlan, Resolution } from './merge';
 
@@ -55,6 +56,20 @@ export interface UnlockInput {
   password: string;
   /** Which user unlocks; default: the vault's owner. */
   userId?: UserId;
+}
+
+/** Issue #18: the credential the authenticator answered with, and its PRF output (`results.first`) for that slot's salt. */
+export interface PasskeyUnlockInput {
+  credentialId: Uint8Array;
+  prfOutput: Uint8Array;
+  /** Which user unlocks; default: the vault's owner. */
+  userId?: UserId;
+}
+
+interface UnlockRead {
+  meta: MetaRow;
+  user: UserRow | undefined;
+  pending: { rows: AuditPendingRow[]; total: number; userIds: Set<string> };
 }
 
 export async function openVault(options: OpenVaultOptions = {}): Promise<Vault> {
@@ -146,27 +161,9 @@ export class Vault {
     // The session code loads while the rows are read and PBKDF2 runs; it is awaited once the user key is open.
     const code = sessionCode();
     const password = input.password;
-    const { meta, user, pending } = await guarded(() =>
-      withTx(this.#db, [S.meta, S.users, S.auditPending], 'readonly', async (tx) => {
-        const meta = await tx.objectStore(S.meta).get('vault');
-        const users = await tx.objectStore(S.users).getAll();
-        const user = input.userId ? users.find((u) => u.id === input.userId) : users.find((u) => u.role === 'owner');
-        // Bounded: a store flooded by anyone who can write storage must not stall unlock (issue #14).
-        const store = tx.objectStore(S.auditPending);
-        const [pending, pendingCount] = await Promise.all([store.getAll(undefined, MAX_PENDING), store.count()]);
-        return { meta, user, pending: { rows: pending, total: pendingCount, userIds: new Set(users.map((u) => u.id)) } };
-      }),
-    );
-    if (!meta) throw new VaultError('NoVault', 'there is no vault in this browser');
+    const { meta, user, pending } = await this.#readForUnlock(input.userId);
     // An unknown user gets the same answer as a wrong password: no hint which part was wrong.
     if (!user || typeof password !== 'string' || password.length === 0 || !isWellFormed(password)) return this.#refuse(input.userId ?? user?.id ?? 'unknown');
-    const settings = (() => {
-      try {
-        return checkSettings(meta.settings);
-      } catch {
-        return { ...DEFAULT_SETTINGS };
-      }
-    })();
     const iterations = storedKdf(user).iterations;
     const needsUpgrade = iterations < this.#kdfFloor;
     // The key rows are read while PBKDF2 runs (off the main thread), instead of after it (issue #7: unlock).
@@ -180,6 +177,76 @@ export class Vault {
     }
     // Never keep an extractable copy in the session: the KEK just derived unwraps a non-extractable one.
     const userKey = needsUpgrade ? await guarded(() => unwrapUserKey(opened.kek, user.wrappedUserKey, aad.userKey(user.id))) : opened.userKey;
+    const kdfUpgrade = needsUpgrade ? { user, extractableUserKey: opened.userKey, password, floor: this.#kdfFloor } : null;
+    return this.#startSession(code, { meta, user, pending }, userKey, prefetched, { kdfUpgrade });
+  }
+
+  /**
+   * What the unlock screen hands the authenticator for a user (default: the owner): each passkey's credential id and
+   * PRF salt, nothing secret. Empty when the user has none (or does not exist: the screen then offers the password only).
+   */
+  async passkeyRequests(userId?: UserId): Promise<PasskeyRequest[]> {
+    const users = await guarded(() => this.#db.getAll(S.users));
+    const user = userId ? users.find((u) => u.id === userId) : users.find((u) => u.role === 'owner');
+    return user ? slotsOf(user).map((s) => ({ credentialId: new Uint8Array(s.credentialId), prfSalt: new Uint8Array(s.prfSalt) })) : [];
+  }
+
+  /**
+   * Unlock with a passkey (issue #18): the credential the authenticator used and its PRF output for that slot's salt.
+   * PRF output → KEK_prf → slot key → user key. A refusal (unknown user or credential, a PRF output that is not 32
+   * bytes or is all zero, one that does not open the slot) is recorded as a failed unlock, like a wrong password, and
+   * throws PasskeyRefused. A user who must still choose their own password cannot use one.
+   */
+  async unlockWithPasskey(input: PasskeyUnlockInput): Promise<Session> {
+    const code = sessionCode();
+    const read = await this.#readForUnlock(input.userId);
+    const user = read.user;
+    const slot = user && !user.mustChangePassword ? slotFor(user, input.credentialId) : undefined;
+    if (!user || !slot) return this.#refuse(input.userId ?? user?.id ?? 'unknown', 'passkey');
+    const prefetched = readKeyRows(this.#db, user.id);
+    let userKey;
+    try {
+      userKey = await openWithSlot(user.id, slot, input.prfOutput);
+    } catch (error) {
+      if (error instanceof VaultError && error.code === 'PasskeyRefused') return this.#refuse(user.id, 'passkey');
+      throw error;
+    }
+    return this.#startSession(code, { ...read, user }, userKey, prefetched, { passkey: { slotId: slot.id, name: slot.name } });
+  }
+
+  /** Unlock's one read: meta, the user (default: the owner) and the pending failed unlocks, in one readonly transaction. */
+  async #readForUnlock(userId: UserId | undefined): Promise<UnlockRead> {
+    const read = await guarded(() =>
+      withTx(this.#db, [S.meta, S.users, S.auditPending], 'readonly', async (tx) => {
+        const meta = await tx.objectStore(S.meta).get('vault');
+        const users = await tx.objectStore(S.users).getAll();
+        const user = userId ? users.find((u) => u.id === userId) : users.find((u) => u.role === 'owner');
+        // Bounded: a store flooded by anyone who can write storage must not stall unlock (issue #14).
+        const store = tx.objectStore(S.auditPending);
+        const [pending, pendingCount] = await Promise.all([store.getAll(undefined, MAX_PENDING), store.count()]);
+        return { meta, user, pending: { rows: pending, total: pendingCount, userIds: new Set(users.map((u) => u.id)) } };
+      }),
+    );
+    if (!read.meta) throw new VaultError('NoVault', 'there is no vault in this browser');
+    return { ...read, meta: read.meta };
+  }
+
+  /** The user key is open: the audit keys, the Session, and its first steps (failed unlocks folded in, the unlock entry). */
+  async #startSession(
+    code: ReturnType<typeof sessionCode>,
+    read: UnlockRead & { user: UserRow },
+    userKey: UserKey,
+    prefetched: ReturnType<typeof readKeyRows>,
+    start: { kdfUpgrade?: KdfUpgradeRequest | null; passkey?: { slotId: string; name: string } },
+  ): Promise<Session> {
+    const { meta, user, pending } = read;
+    const settings = (() => {
+      try {
+        return checkSettings(meta.settings);
+      } catch {
+        return { ...DEFAULT_SETTINGS };
+      }
+    })();
     const { AuditLog, openAuditKeys, Session } = await code;
     const keys = await guarded(() => openAuditKeys(meta.vaultId, meta.audit, user.id, user.wrappedAuditKey, userKey));
     const log = new AuditLog(keys, meta.audit.head, { clock: this.#clock, actor: user.id, client: this.#client });
@@ -190,14 +257,14 @@ export class Vault {
       userKey,
       wrappedUserKey: user.wrappedUserKey,
       settings,
-      kdfIterations: iterations,
+      kdfIterations: storedKdf(user).iterations,
       audit: log,
       prefetched,
     });
     // Pending rows are written without any key: only those Keyward could have written are folded in (issue #14).
     const checked = checkPending(pending.rows, { userIds: pending.userIds, createdAt: meta.createdAt, now: this.#clock.now() });
     const fold = { ...checked, ids: pending.rows.map((r) => r.id!), dropped: pending.total - pending.rows.length };
-    await session.start({ pending: fold, kdfUpgrade: needsUpgrade ? { user, extractableUserKey: opened.userKey, password, floor: this.#kdfFloor } : null });
+    await session.start({ pending: fold, ...start });
     return session;
   }
 
@@ -205,13 +272,14 @@ export class Vault {
    * A failed unlock is kept in a small pending store (no key is in memory to seal or chain it) and folded
    * into the log at the next successful unlock (docs/AUDIT.md §3).
    */
-  async #refuse(userId: string): Promise<never> {
+  async #refuse(userId: string, method: 'password' | 'passkey' = 'password'): Promise<never> {
     const row: AuditPendingRow = { at: this.#clock.now(), userId, action: 'unlock.failed', client: this.#client };
     await withTx(this.#db, [S.auditPending], 'readwrite', async (tx) => {
       const store = tx.objectStore(S.auditPending);
       // Bounded: a script hammering the unlock form cannot fill the disk (docs/AUDIT.md §3 names this limit).
       if ((await store.count()) < MAX_PENDING) await store.add(row);
     }).catch(() => undefined);
+    if (method === 'passkey') throw new VaultError('PasskeyRefused', 'this passkey does not open this vault');
     throw new VaultError('WrongPassword', 'the password does not open this vault');
   }
 

@@ -57,6 +57,8 @@ export const ACTION_LABELS: Readonly<Record<AuditAction, string>> = Object.freez
   'integrity.failed': 'Tampering found',
   'key.import': 'Keys imported',
   'key.export.plain': 'Keys exported in plain text',
+  'passkey.add': 'Passkey added',
+  'passkey.remove': 'Passkey removed',
 });
 
 /** "Access granted" for key.grant; '' for an action this version does not know. */

@@ -19,6 +19,7 @@ const CODES: VaultErrorCode[] = [
   'IllegalTransition',
   'KeyNotUsable',
   'Unsupported',
+  'PasskeyRefused',
 ];
 
 /** Every InvalidInput field the vault reports. */
@@ -26,6 +27,7 @@ const FIELDS = [
   'ownerName', 'password', 'name', 'value', 'format', 'tags', 'notes', 'autoLockMinutes', 'clipboardClearSeconds',
   'material', 'algorithm', 'rotation', 'activationAt', 'destructionDays', 'keepVersions', 'reason', 'oldestUsableVersion',
   'recipe', 'part', 'kind', 'userName', 'groupName', 'role', 'user', 'members', 'group', 'principal', 'permission',
+  'passkeyName', 'credentialId',
 ];
 
 describe('messages', () => {

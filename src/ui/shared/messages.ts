@@ -69,6 +69,10 @@ export function invalidInputMessage(field: string | undefined): string {
       return 'The log changed since that archive was made, so nothing was trimmed. Download a new archive.';
     case 'userName':
       return 'A user of that name exists already: choose another name.';
+    case 'passkeyName':
+      return 'Give the passkey a name of 1 to 64 characters.';
+    case 'credentialId':
+      return 'The browser gave back no usable passkey. Try again, or use another passkey or security key.';
     case 'groupName':
       return 'Give the group a name of 1 to 100 characters that no other group has.';
     // The next fields stand in when the vault gives no reason (errorMessage shows the vault's own sentence for them).
@@ -129,6 +133,9 @@ export function codeMessage(code: VaultErrorCode, field?: string): string {
       return 'You do not have access to do that. Ask an admin or the key\'s manager for a grant. The refusal was recorded in the audit log.';
     case 'PasswordChangeRequired':
       return 'Choose your own password first: the one you were given works only once.';
+    case 'PasskeyRefused':
+      // Like a wrong password: one message, no hint which part did not match.
+      return 'That passkey does not unlock this vault. Use your password, or another passkey.';
   }
 }
 

@@ -1,7 +1,7 @@
 // Owns an unlocked session as the UI sees it: one SessionContext shared by one module per concern (keys, lifecycle,
 // access, directory, audit, backups, settings, credentials), the unlock's first steps, and locking.
 
-import type { AuditPendingRow } from '../../storage';
+import type { AuditPendingRow, UserRow } from '../../storage';
 import { DB, allRequests } from '../../storage';
 import type { AuditEvent } from '../audit-log';
 import type { SignedInUser } from '../types';
@@ -14,6 +14,7 @@ import { KeyAccess } from './key-access';
 import { KeyImports } from './key-import';
 import { KeyLifecycle } from './key-lifecycle';
 import { KeyRecords } from './key-records';
+import { Passkeys } from './passkeys';
 import { PlainExports } from './plain-export';
 import { SessionSettings } from './settings';
 
@@ -34,6 +35,8 @@ export interface SessionStart {
   kdfUpgrade?: KdfUpgradeRequest | null;
   /** A new vault: its creation entry is already written. */
   created?: boolean;
+  /** Unlocked with a passkey (issue #18): the unlock entry names it, and its "last used" is set in the same write. */
+  passkey?: { slotId: string; name: string };
 }
 
 export class Session {
@@ -57,6 +60,8 @@ export class Session {
   readonly settings: SessionSettings;
   /** This user's password and user key. */
   readonly credentials: Credentials;
+  /** This user's passkeys that unlock beside the password (issue #18). */
+  readonly passkeys: Passkeys;
   readonly #ctx: SessionContext;
 
   constructor(init: SessionInit) {
@@ -73,6 +78,7 @@ export class Session {
     this.backup = new Backups(ctx);
     this.settings = new SessionSettings(ctx, init.settings);
     this.credentials = new Credentials(ctx);
+    this.passkeys = new Passkeys(ctx);
   }
 
   /** True until a user added with a one-time password has chosen their own (everything else is refused). */
@@ -117,9 +123,11 @@ export class Session {
       const events: AuditEvent[] = [
         ...pending.accepted.map((p): AuditEvent => ({ action: p.action, at: p.at, actor: p.userId, outcome: p.action === 'unlock.failed' ? 'failed' : 'ok', details: { recordedWhileLocked: true, client: p.client } })),
         ...(pending.refused.length > 0 || pending.dropped > 0 ? [tamperEntry(pending)] : []),
-        { action: 'unlock' },
+        options.passkey ? { action: 'unlock', details: { method: 'passkey', passkey: options.passkey.name } } : { action: 'unlock' },
       ];
-      await this.#ctx.writes.write([S.auditPending], events, async (tx) => {
+      const used = options.passkey ? { slotId: options.passkey.slotId, at: this.#ctx.clock.now(), userId: this.user.id } : null;
+      await this.#ctx.writes.write(used ? [S.auditPending, S.users] : [S.auditPending], events, async (tx) => {
+        if (used) await markUsed(tx.objectStore(S.users), used);
         const store = tx.objectStore(S.auditPending);
         // A flood past the cap is dropped whole; otherwise exactly the rows read (another tab may add one meanwhile).
         if (pending.dropped > 0) await store.clear();
@@ -152,6 +160,13 @@ export class Session {
   onLock(fn: (reason: LockCause) => void): () => void {
     return this.#ctx.onLock(fn);
   }
+}
+
+/** Sets a passkey slot's "last used" (a slot removed meanwhile is left alone). */
+async function markUsed(users: { get(id: string): Promise<UserRow | undefined>; put(row: UserRow): Promise<unknown> }, used: { slotId: string; at: number; userId: string }): Promise<void> {
+  const row = await users.get(used.userId);
+  if (!row?.passkeys?.some((s) => s.id === used.slotId)) return;
+  await users.put({ ...row, passkeys: row.passkeys.map((s) => (s.id === used.slotId ? { ...s, lastUsedAt: used.at } : s)) });
 }
 
 /** The entry saying pending rows were refused or dropped: counts and the reasons, nothing copied from the rows. */
