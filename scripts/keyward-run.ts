@@ -27,20 +27,21 @@ export function childEnvironment(items: readonly KeyValue[]): NodeJS.ProcessEnv 
 
 function passMasked(from: Readable, to: Writable, secrets: readonly string[]): Promise<void> {
   const masker = new Masker(secrets);
+  let gone = false;
   // Whoever reads our output stopped (`keyward run ... | head`): stop reading the command's, so it learns the same.
   to.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE') throw error;
+    if (error.code !== 'EPIPE' && !gone) throw error;
+    gone = true;
     from.destroy();
   });
+  const pass = (bytes: Buffer) => {
+    if (!gone && bytes.length > 0) to.write(bytes);
+  };
   return new Promise((resolve) => {
-    from.on('data', (chunk: Buffer) => {
-      const out = masker.push(chunk);
-      if (out.length > 0) to.write(out);
-    });
+    from.on('data', (chunk: Buffer) => pass(masker.push(chunk)));
     // 'close' comes after 'end', and also when the stream is torn down without one (the command could not start).
     from.on('close', () => {
-      const out = masker.end();
-      if (out.length > 0) to.write(out);
+      pass(masker.end());
       resolve();
     });
     from.on('error', () => undefined);
