@@ -2,7 +2,7 @@
 // settings, signing in and out, and the lock itself. What hangs off a session has a module of its own: notices,
 // storage, activity (auto-lock), due work, backups, the person's account, and other tabs' messages.
 
-import { systemClock, TabSync, VaultError, type ChainBreak, type ChainResult, type Clock, type Session, type Settings, type UserId, type Vault } from '../../vault';
+import { systemClock, TabSync, VaultError, type ChainBreak, type ChainResult, type Clock, type PasskeyRequest, type PasskeyUnlockInput, type Session, type Settings, type UserId, type Vault } from '../../vault';
 import type { AuditState } from '../audit';
 import { BackupActions, RESTORED_NOTICE } from '../backup';
 import type { DeviceControls } from '../contracts';
@@ -233,6 +233,21 @@ export class AppState {
     const parts = this.#parts !== null ? Promise.resolve(this.#parts) : loadUnlockedParts();
     const session = await vault.unlock(input);
     // The marker may be gone (site data partly cleared) while the vault survived; put it back.
+    if (!this.#device.vaultMarker.get()) this.#device.vaultMarker.set();
+    this.#begin(session, await this.#partsFor(session, parts));
+    void this.storage.refreshPersisted();
+  }
+
+  /** Issue #18: the credential ids and PRF salts of a user's passkeys (none: the unlock screen offers the password only). */
+  async passkeyRequests(userId?: UserId): Promise<PasskeyRequest[]> {
+    return this.#vault === null ? [] : this.#vault.passkeyRequests(userId).catch(() => []);
+  }
+
+  /** Unlocks with what the authenticator answered. Throws VaultError('PasskeyRefused') for the screen to show. */
+  async unlockWithPasskey(input: PasskeyUnlockInput): Promise<void> {
+    const vault = this.#requireVault();
+    const parts = this.#parts !== null ? Promise.resolve(this.#parts) : loadUnlockedParts();
+    const session = await vault.unlockWithPasskey(input);
     if (!this.#device.vaultMarker.get()) this.#device.vaultMarker.set();
     this.#begin(session, await this.#partsFor(session, parts));
     void this.storage.refreshPersisted();
