@@ -2,13 +2,14 @@
 // settings, signing in and out, and the lock itself. What hangs off a session has a module of its own: notices,
 // storage, activity (auto-lock), due work, backups, the person's account, and other tabs' messages.
 
-import { systemClock, TabSync, VaultError, type ChainBreak, type ChainResult, type Clock, type PasskeyRequest, type PasskeyUnlockInput, type Session, type Settings, type UserId, type Vault } from '../../vault';
+import { systemClock, TabSync, VaultError, type ChainBreak, type ChainResult, type Clock, type PasskeyUnlockInput, type Session, type Settings, type UserId, type Vault } from '../../vault';
 import type { AuditState } from '../audit';
 import { BackupActions, RESTORED_NOTICE } from '../backup';
 import type { DeviceControls } from '../contracts';
 import type { KeysState } from '../keys';
 import { ClipboardGuard, errorMessage, kdfUpgradeText, TAB_MESSAGES } from '../shared';
 import { Account } from './account.svelte';
+import { PasskeyUnlock } from './passkey-unlock';
 import { Activity } from './activity';
 import { DueWorkRunner } from './due-work';
 import { Notices } from './notices.svelte';
@@ -61,6 +62,8 @@ export class AppState {
   readonly activity: Activity;
   readonly backups: BackupActions;
   readonly account: Account;
+  /** Issue #18: what the unlock screen hands the authenticator for a user (credential ids and PRF salts). */
+  readonly passkeys: PasskeyUnlock;
   readonly #loadVault: (hooks: VaultConnectionHooks) => Promise<Vault>;
   readonly #tabs: TabSync | null;
   readonly #tabLink: TabLink;
@@ -143,6 +146,7 @@ export class AppState {
       },
       activity: this.activity,
     });
+    this.passkeys = new PasskeyUnlock(() => this.#vault);
     this.#stopTabs = this.#tabs?.listen((message) => this.#tabLink.receive(message)) ?? null;
   }
 
@@ -227,27 +231,15 @@ export class AppState {
     void this.storage.askPersist();
   }
 
-  /** Unlocks the vault. Throws VaultError('WrongPassword') for the form to show. */
-  async unlock(input: { password: string; userId?: UserId }): Promise<void> {
+  /**
+   * Unlocks the vault with the password, or with a passkey's answer (issue #18). Throws VaultError('WrongPassword') or
+   * ('PasskeyRefused') for the form to show.
+   */
+  async unlock(input: { password: string; userId?: UserId } | PasskeyUnlockInput): Promise<void> {
     const vault = this.#requireVault();
     const parts = this.#parts !== null ? Promise.resolve(this.#parts) : loadUnlockedParts();
-    const session = await vault.unlock(input);
+    const session = 'prfOutput' in input ? await vault.unlockWithPasskey(input) : await vault.unlock(input);
     // The marker may be gone (site data partly cleared) while the vault survived; put it back.
-    if (!this.#device.vaultMarker.get()) this.#device.vaultMarker.set();
-    this.#begin(session, await this.#partsFor(session, parts));
-    void this.storage.refreshPersisted();
-  }
-
-  /** Issue #18: the credential ids and PRF salts of a user's passkeys (none: the unlock screen offers the password only). */
-  async passkeyRequests(userId?: UserId): Promise<PasskeyRequest[]> {
-    return this.#vault === null ? [] : this.#vault.passkeyRequests(userId).catch(() => []);
-  }
-
-  /** Unlocks with what the authenticator answered. Throws VaultError('PasskeyRefused') for the screen to show. */
-  async unlockWithPasskey(input: PasskeyUnlockInput): Promise<void> {
-    const vault = this.#requireVault();
-    const parts = this.#parts !== null ? Promise.resolve(this.#parts) : loadUnlockedParts();
-    const session = await vault.unlockWithPasskey(input);
     if (!this.#device.vaultMarker.get()) this.#device.vaultMarker.set();
     this.#begin(session, await this.#partsFor(session, parts));
     void this.storage.refreshPersisted();
