@@ -9,6 +9,8 @@ import { DB, openKeywardDb, type PasskeySlotRow } from '../storage';
 import { openVault, type Session, type Vault } from './index';
 import { newVault } from '../../test/unit/helpers';
 import { checkPayloadRows } from './payload-rows';
+import { applyUserKeyChange, prepareUserKeyRotation } from './user-keys';
+import { withTx } from '../storage';
 
 const S = DB.stores;
 
@@ -225,6 +227,18 @@ describe('slots across password changes, user-key rotation and removal', () => {
       expect(await secretOf(s)).toBe('sk_live_abc123');
       await s.lock();
     }
+  });
+
+  it('a rotation prepared before a passkey was added elsewhere is refused (ChangedElsewhere), so the new slot is neither lost nor left on the old key', async () => {
+    const { session, dbName } = await withKey();
+    await addPasskey(session, authenticator(1), 'one');
+    const db = await openKeywardDb({ name: dbName });
+    const userId = session.user.id;
+    const change = await prepareUserKeyRotation(db, userId, PASSWORD);
+    await addPasskey(session, authenticator(2), 'two');
+    await expect(withTx(db, [S.users, S.grants, S.members], 'readwrite', (tx) => applyUserKeyChange(tx, change))).rejects.toMatchObject({ code: 'ChangedElsewhere' });
+    expect((await db.get(S.users, userId))!.passkeys!.map((p) => p.name)).toEqual(['one', 'two']);
+    db.close();
   });
 
   it('an old slot wrapping (before the rotation) put back does not open the vault: it holds the old user key', async () => {

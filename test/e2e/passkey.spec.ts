@@ -2,6 +2,7 @@
 // authenticator with PRF adds a passkey in Settings, unlocks offline, is removed and then no longer unlocks; an
 // authenticator without PRF is refused with the message and nothing is stored.
 import type { CDPSession, Page } from '@playwright/test';
+import { expectAccessible } from './axe';
 import { addKey, createVault, expect, KDF_TIMEOUT, PASSWORD, revealValue, test, unlockAndWait } from './fixtures';
 
 const NO_PRF = 'This passkey or security key cannot unlock Keyward: it does not support the PRF extension.';
@@ -52,10 +53,13 @@ test('a passkey with PRF is added in Settings, unlocks offline, and once removed
   const { credentials } = await cdp.send('WebAuthn.getCredentials', { authenticatorId });
   expect(credentials).toHaveLength(1);
   expect(credentials[0]!.rpId).toBe('localhost');
+  await expectAccessible(page, 'settings dialog with a passkey');
   await page.getByRole('dialog', { name: 'Settings' }).getByRole('button', { name: 'Close', exact: true }).click();
 
   // Locked and offline: the passkey opens the vault with no network at all.
   await lock(page);
+  await expect(page.getByRole('button', { name: 'Unlock with passkey', exact: true })).toBeVisible();
+  await expectAccessible(page, 'unlock screen with a passkey');
   await context.setOffline(true);
   await page.getByRole('button', { name: 'Unlock with passkey', exact: true }).click();
   await expect(page.getByRole('button', { name: 'Lock', exact: true })).toBeVisible({ timeout: KDF_TIMEOUT });
