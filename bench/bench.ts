@@ -13,6 +13,7 @@ import { openVault, type KeyId, type KeySummary, type Session, type Vault } from
 import { cryptoChains, deleteDatabase, getAll, getOne, openRaw, pbkdf2, putAll, readAll, readLast, readOne, type CryptoStep, type FloorPart } from './floors';
 import { makeKeyInput, makeValue } from './data';
 import { IMPORT_OPERATIONS } from './import-ops';
+import { passkeyUnlockOperation } from './passkey-op';
 import { installXmlOnlyDomParser } from '../src/shell/xml-parser';
 
 // The page runs under the app's CSP (Trusted Types): the KDBX writer and reader parse XML as the app does.
@@ -173,6 +174,8 @@ const OPERATIONS: Operation[] = [
       ];
     },
   },
+  // Issue #18: the same unlock through a passkey (PRF) instead of the password.
+  passkeyUnlockOperation<Ctx>({ unlockFloor: (ctx) => OPERATIONS.find((o) => o.name === 'unlock')!.floor(ctx), split, quietLock }),
   {
     name: 'create_key',
     runs: 11,

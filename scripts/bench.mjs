@@ -126,6 +126,12 @@ async function main() {
 
     // ── vault operations beside their floors, in the bench page ──
     const page = await context.newPage();
+    // unlock_passkey (issue #18): a virtual CTAP2 authenticator with PRF answers the bench page's WebAuthn calls.
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('WebAuthn.enable');
+    await cdp.send('WebAuthn.addVirtualAuthenticator', {
+      options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, hasPrf: true },
+    });
     page.on('console', (m) => log(`  page: ${m.text()}`));
     page.on('pageerror', (e) => log(`  page error: ${e.message}`));
     await page.goto(`${origin}/__bench/index.html`);
