@@ -7,16 +7,22 @@ import { ENV_USAGE, RUN_USAGE, USAGE } from './keyward-usage';
 
 const KEY_OPTIONS = { valued: ['tag', 'key', 'user'] };
 
-async function env(argv: readonly string[]): Promise<number> {
+/** The keys `env` and `run` give: the backup opened, the keys chosen by --tag / --key, and the session locked again. */
+async function chosenKeys(argv: readonly string[], usage: string, needsCommand: boolean) {
   const args = parseArgs(argv, KEY_OPTIONS);
   const [backup, extra] = args.positional;
-  if (!backup || extra !== undefined || args.rest.length > 0) throw usageError(`usage: ${ENV_USAGE}`);
+  if (!backup || extra !== undefined || (args.rest.length > 0) !== needsCommand) throw usageError(`usage: ${usage}`);
   const { chooseKeys, scopeOf } = await import('./keyward-keys');
   const scope = scopeOf(args);
   const { openBackup } = await import('./keyward-backup');
   const { session } = await openBackup(backup, single(args, 'user'));
   const { items } = await chooseKeys(session, scope);
   await session.lock();
+  return { items, rest: args.rest };
+}
+
+async function env(argv: readonly string[]): Promise<number> {
+  const { items } = await chosenKeys(argv, ENV_USAGE, false);
   const { InteropError, toDotenv } = await import('../src/interop');
   try {
     process.stdout.write(toDotenv(items));
@@ -28,18 +34,10 @@ async function env(argv: readonly string[]): Promise<number> {
 }
 
 async function run(argv: readonly string[]): Promise<number> {
-  const args = parseArgs(argv, KEY_OPTIONS);
-  const [backup, extra] = args.positional;
-  if (!backup || extra !== undefined || args.rest.length === 0) throw usageError(`usage: ${RUN_USAGE}`);
-  const { chooseKeys, scopeOf } = await import('./keyward-keys');
-  const scope = scopeOf(args);
-  const { openBackup } = await import('./keyward-backup');
-  const { session } = await openBackup(backup, single(args, 'user'));
-  const { items } = await chooseKeys(session, scope);
-  await session.lock();
+  const { items, rest } = await chosenKeys(argv, RUN_USAGE, true);
   const { childEnvironment, runCommand } = await import('./keyward-run');
   const secrets = [...items.map((i) => i.value), process.env.KEYWARD_BACKUP_PASSWORD ?? '', process.env.KEYWARD_VAULT_PASSWORD ?? ''];
-  const [command, ...commandArgs] = args.rest;
+  const [command, ...commandArgs] = rest;
   return runCommand(command!, commandArgs, childEnvironment(items), secrets);
 }
 

@@ -6,16 +6,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { fromBase64, fromBase64Url, fromHex, toBase64, toBase64Url, toHex, utf8Decode, utf8Encode } from './bytes';
 import { parseJson } from './json';
 import { exportPrivatePem, exportPublicPem, generateTypedKey, importKeyMaterial, TypedKeyError, type KeyAlgorithm, type KeyMaterial } from './typed-keys';
+import { thrown } from '../../test/unit/thrown';
 
-/** Runs `fn` and returns the error it threw (or null), so a property can say which errors are allowed. */
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-    return null;
-  } catch (error) {
-    return error;
-  }
-}
 
 /** Own __proto__/constructor/prototype members anywhere in a parsed value. */
 function poisoned(value: unknown): string[] {

@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { dotenvValue, envName, toDotenv, uniqueEnvNames } from './env-export';
 import { InteropError } from './model';
+import { thrown } from '../../test/unit/thrown';
 
 /** The characters dotenv treats specially, a few ordinary ones, and some from anywhere. */
 const SPECIAL = ["'", '"', '`', '\\', '#', '\n', '\r', ' ', '\t', 'n', 'r', '=', ':', 'a', 'Z', '0', '\u2028', '\u00a0', 'é', '😀'];
@@ -12,14 +13,6 @@ const char = fc.oneof({ weight: 12, arbitrary: fc.constantFrom(...SPECIAL) }, { 
 const value = fc.array(char, { maxLength: 14 }).map((c) => c.join(''));
 const name = fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('API key', 'api-key', 'API_KEY', 'db.password', '2fa', 'Café'));
 
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-    return null;
-  } catch (error) {
-    return error;
-  }
-}
 
 /** Lines around the value under test that would catch a quoted value running on into the next lines. */
 const BEFORE = 'A=a\n';

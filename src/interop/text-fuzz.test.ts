@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { IMPORT_FORMATS, InteropError, type ImportFormat, type ImportResult } from './model';
 import { csvHeaders, detectTextFormat, guessCsvMapping, parseText, type CsvMapping } from './text-formats';
+import { thrown } from '../../test/unit/thrown';
 
 const TEXT_FORMATS: ImportFormat[] = ['dotenv', 'bitwarden-csv', 'keepass-csv', 'keepassxc-csv', '1password-csv', 'lastpass-csv', 'chrome-csv', 'firefox-csv', 'csv'];
 
@@ -22,15 +23,6 @@ const SAMPLES = [
   'Service;Login;Secret\nforge;quill;pw\n',
 ];
 
-/** Runs `fn`; returns null, or the error it threw. */
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-    return null;
-  } catch (error) {
-    return error;
-  }
-}
 
 function checkResult(result: ImportResult, format: ImportFormat): void {
   expect(result.format).toBe(format);
