@@ -4,6 +4,7 @@
 import { parseJson } from '../crypto';
 import { decryptProtectedExport } from './bitwarden-crypto';
 import { InteropError, type EntryField, type ImportEntry, type ImportResult, type SkippedEntry } from './model';
+import { hostOrText } from './url-host';
 
 type Obj = Record<string, unknown>;
 
@@ -155,15 +156,6 @@ function partsOf(item: Obj, type: unknown): Parts | null {
   }
 }
 
-/** The host of a URL (or the text itself when it is not one), to name an untitled entry. */
-function hostOf(url: string): string {
-  try {
-    return new URL(url).hostname || url;
-  } catch {
-    return url;
-  }
-}
-
 interface Books {
   folders: Map<string, string>;
   collections: Map<string, string>;
@@ -176,7 +168,7 @@ function entryOf(item: Obj, index: number, books: Books): ImportEntry | SkippedE
   if (parts === null) {
     return { name: title || `Item ${index + 1}`, reason: `it is a kind of Bitwarden item Keyward does not read (type ${typeof type === 'number' ? type : 'unknown'}).` };
   }
-  const name = title || (parts.url !== '' ? hostOf(parts.url) : '') || parts.username || `${TYPE_NAMES[type as number] ?? 'Item'} ${index + 1}`;
+  const name = title || (parts.url !== '' ? hostOrText(parts.url) : '') || parts.username || `${TYPE_NAMES[type as number] ?? 'Item'} ${index + 1}`;
   return {
     name,
     value: parts.value,

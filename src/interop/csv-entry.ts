@@ -2,6 +2,7 @@
 // header, the host of a URL, a folder path written with backslashes, and naming an untitled entry (from its URL's
 // host, then its username, then "Entry N").
 import type { EntryField, ImportEntry } from './model';
+import { schemeHost } from './url-host';
 
 /** A header row: each column's name lower-cased, and where it first appears. */
 export class CsvHeader {
@@ -51,17 +52,6 @@ export class CsvRow {
   }
 }
 
-/** The host of a URL ("https://www.example.com/x" → "www.example.com"); '' when the text is no URL with a host. */
-export function hostOf(url: string): string {
-  const text = url.trim();
-  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) return '';
-  try {
-    return new URL(text).hostname;
-  } catch {
-    return '';
-  }
-}
-
 /** A folder path as the model writes it: parts joined with '/', backslashes as separators, no empty parts. */
 export function groupPath(path: string, separator: '/' | '\\' = '/'): string {
   return path
@@ -86,7 +76,7 @@ export interface EntryParts {
 export function makeEntry(parts: EntryParts, position: number): ImportEntry {
   const url = (parts.url ?? '').trim();
   const username = parts.username ?? '';
-  const name = (parts.name ?? '').trim() || hostOf(url) || url || username.trim() || `Entry ${position}`;
+  const name = (parts.name ?? '').trim() || schemeHost(url) || url || username.trim() || `Entry ${position}`;
   return {
     name,
     value: parts.value ?? '',

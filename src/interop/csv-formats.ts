@@ -2,7 +2,8 @@
 // its rows becomes an ImportEntry — Bitwarden (individual, organization, with reprompt), KeePass 1.x columns,
 // KeePassXC/KeePassX, LastPass, Chrome and Firefox. 1Password's CSVs are in csv-1password.ts.
 import { onePasswordCsv } from './csv-1password';
-import { CsvHeader, CsvRow, groupPath, hostOf, makeEntry } from './csv-entry';
+import { CsvHeader, CsvRow, groupPath, makeEntry } from './csv-entry';
+import { schemeHost } from './url-host';
 import type { EntryField, ImportEntry, ImportFormat } from './model';
 
 export interface CsvFormat {
@@ -141,8 +142,8 @@ const firefox: CsvFormat = {
     const cell = row.get('url').trim();
     // No title column: the name is the URL's host, or the cell itself when it holds no URL; the cell is kept as the
     // URL only when it is one or looks like a domain ("mastodon.social", not "empty entry").
-    const url = hostOf(cell) !== '' || /^[\w-]+(\.[\w-]+)+(:\d+)?(\/\S*)?$/.test(cell) ? cell : '';
-    return makeEntry({ name: hostOf(cell) || cell, value: row.get('password'), username: row.get('username'), url }, position);
+    const url = schemeHost(cell) !== '' || /^[\w-]+(\.[\w-]+)+(:\d+)?(\/\S*)?$/.test(cell) ? cell : '';
+    return makeEntry({ name: schemeHost(cell) || cell, value: row.get('password'), username: row.get('username'), url }, position);
   },
 };
 

@@ -2,6 +2,7 @@
 // ImportEntry[]: every entry of every group, never the Recycle Bin (and everything under it), never <History>.
 import type { Kdbx, KdbxEntry, KdbxGroup } from 'kdbxweb';
 import type { EntryField, ImportEntry, SkippedEntry } from './model';
+import { urlHost } from './url-host';
 
 /** The standard strings of a KeePass entry; every other string is a custom field. Exact case, as KeePass keys them. */
 const STANDARD = new Set(['Title', 'UserName', 'Password', 'URL', 'Notes']);
@@ -18,21 +19,6 @@ type FieldValue = KdbxEntry['fields'] extends Map<string, infer V> ? V : never;
 function text(value: FieldValue | undefined): string {
   if (value === undefined) return '';
   return typeof value === 'string' ? value : value.getText();
-}
-
-/** The host of a URL, with or without its scheme ("google.com"), or '' when it has none. */
-export function urlHost(url: string): string {
-  const trimmed = url.trim();
-  if (trimmed === '') return '';
-  for (const candidate of [trimmed, `https://${trimmed}`]) {
-    try {
-      const host = new URL(candidate).hostname;
-      if (host !== '') return host;
-    } catch {
-      // not a URL in this form; try the next
-    }
-  }
-  return '';
 }
 
 /** The entry's name: its title, else the URL's host, else its user name, else "Entry N". */

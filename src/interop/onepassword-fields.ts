@@ -3,6 +3,7 @@
 // field becomes the value, the username, the TOTP; hidden and visible fields; the name of an untitled item).
 import { parseJson } from '../crypto';
 import type { EntryField, ImportEntry } from './model';
+import { hostOrText } from './url-host';
 
 export type Obj = Record<string, unknown>;
 
@@ -127,15 +128,6 @@ const VALUE_IDS = new Set(['password', 'credential']);
 const isTotp = (f: SectionField) => f.kind === 'totp' || (f.kind === 'concealed' && f.id.startsWith('TOTP_')) || f.value.startsWith('otpauth://');
 const isCardNumber = (f: SectionField) => f.kind === 'creditCardNumber' || f.id === 'ccnum';
 
-/** The host of a URL, or the text itself. */
-function hostOf(url: string): string {
-  try {
-    return new URL(url).hostname || url;
-  } catch {
-    return url;
-  }
-}
-
 /** 1Password's random ids (26 base-32 characters) name nothing a person would recognise. */
 const RANDOM_ID = /^[a-z2-7]{26}$|^[A-Z0-9]{32,}$/;
 
@@ -174,7 +166,7 @@ export function entryFrom(parts: ItemParts, index: number, kindName: string): Im
   const sectionFields = sections.filter((f) => !taken.has(f)).map((f) => ({ name: uniqueName(used, f), value: f.value, hidden: f.kind === 'concealed' || f.kind === 'sshKey' }));
   const tags = parts.tags.filter((t) => t.trim() !== '');
   const url = parts.urls[0] ?? '';
-  const name = parts.title.trim() !== '' ? parts.title : (url !== '' ? hostOf(url) : '') || username || `${kindName} ${index + 1}`;
+  const name = parts.title.trim() !== '' ? parts.title : (url !== '' ? hostOrText(url) : '') || username || `${kindName} ${index + 1}`;
   return {
     name,
     value,
