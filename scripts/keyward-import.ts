@@ -6,7 +6,7 @@
 
 import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
-import { IMPORT_FORMATS, InteropError, MAX_IMPORT_BYTES, type ImportFormat } from '../src/interop';
+import { IMPORT_FORMATS, InteropError, MAX_IMPORT_BYTES, tooLarge, type ImportFormat } from '../src/interop';
 import { readImportFile, type ReadResult } from '../src/interop/read-file';
 import { IMPORT_USAGE } from './keyward-usage';
 import { ask, CliError, parseArgs, single, usageError } from './keyward-common';
@@ -19,7 +19,7 @@ function readInput(file: string): Uint8Array {
   } catch {
     throw new CliError(`cannot read ${file}.`);
   }
-  if (size > MAX_IMPORT_BYTES) throw new CliError(`This file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB, the most Keyward imports.`);
+  if (size > MAX_IMPORT_BYTES) throw new CliError(tooLarge().message);
   try {
     return new Uint8Array(readFileSync(file));
   } catch {

@@ -85,3 +85,8 @@ export class InteropError extends Error {
 
 /** The largest file an importer reads (bytes). A 10,000-entry export is about 5 MB; attachments are not read. */
 export const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
+
+/** The refusal of a file over MAX_IMPORT_BYTES, in the same words wherever a size is checked (reader, app, CLI). */
+export function tooLarge(): InteropError {
+  return new InteropError('TooLarge', `This file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB, the most Keyward imports.`);
+}

@@ -4,7 +4,7 @@
 // reader lives in onepif.ts and is re-exported here.
 import { unzipSync } from 'fflate';
 import { entryFrom, formParts, get, isObj, list, obj, parseJsonText, text, valueText, type Obj, type SectionField } from './onepassword-fields';
-import { InteropError, MAX_IMPORT_BYTES, type EntryField, type ImportResult } from './model';
+import { InteropError, MAX_IMPORT_BYTES, tooLarge, type EntryField, type ImportResult } from './model';
 
 export { is1pif, parse1pif } from './onepif';
 
@@ -127,7 +127,7 @@ function exportData(bytes: Uint8Array): Uint8Array {
 
 /** Reads a 1Password .1pux export: a zip whose export.data is read (attachments are left in the zip). */
 export function parse1pux(bytes: Uint8Array): ImportResult {
-  if (bytes.byteLength > MAX_IMPORT_BYTES) throw new InteropError('TooLarge', `This file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB, the most Keyward imports.`);
+  if (bytes.byteLength > MAX_IMPORT_BYTES) throw tooLarge();
   const data = exportData(bytes);
   let input: string;
   try {

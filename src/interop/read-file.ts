@@ -4,7 +4,7 @@
 import { isBitwardenJson, parseBitwardenJson } from './bitwarden';
 import { isKdbx, parseKdbx } from './kdbx-import';
 import { isKeepassXml, parseKeepassXml } from './keepass-xml';
-import { InteropError, MAX_IMPORT_BYTES, type ImportFormat, type ImportResult } from './model';
+import { InteropError, MAX_IMPORT_BYTES, tooLarge, type ImportFormat, type ImportResult } from './model';
 import { is1PasswordData, is1pif, parse1PasswordData, parse1pif, parse1pux } from './onepassword';
 import { csvHeaders, detectTextFormat, guessCsvMapping, parseText, type CsvMapping } from './text-formats';
 
@@ -62,7 +62,7 @@ function unknown(): InteropError {
 
 /** Reads another manager's export into entries; throws InteropError only. */
 export async function readImportFile(bytes: Uint8Array, options: ReadOptions = {}): Promise<ReadResult> {
-  if (bytes.byteLength > MAX_IMPORT_BYTES) throw new InteropError('TooLarge', `This file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB, the most Keyward imports.`);
+  if (bytes.byteLength > MAX_IMPORT_BYTES) throw tooLarge();
   if (bytes.byteLength === 0) throw new InteropError('Damaged', 'This file is empty.');
   if (options.format === 'kdbx' || (options.format === undefined && isKdbx(bytes))) {
     if (!isKdbx(bytes)) throw new InteropError('Damaged', 'This file is not a KeePass database.');

@@ -1,7 +1,7 @@
 // Owns the import flow (issue #16): the chosen file, its password when it needs one, the plan and the keys already
 // here by name, the person's choice for each of those, the progress of the one transaction, and the errors.
 
-import { InteropError, MAX_IMPORT_BYTES, type CsvMapping, type ImportFormat, type ReadResult } from '../../interop';
+import { InteropError, MAX_IMPORT_BYTES, tooLarge, type CsvMapping, type ImportFormat, type ReadResult } from '../../interop';
 import { planImport, type ImportDuplicate, type ImportOptions, type ImportPlan, type ImportReplacement, type KeySummary, type PlannedKey } from '../../vault';
 import { errorMessage } from '../shared';
 
@@ -66,7 +66,7 @@ export class ImportFlow {
     this.#file = null;
     if (file === null) return;
     if (file.size > MAX_IMPORT_BYTES) {
-      this.#fail('file', `This file is larger than ${Math.round(MAX_IMPORT_BYTES / 1024 / 1024)} MB, the most Keyward imports. Nothing was imported.`);
+      this.#fail('file', `${tooLarge().message} Nothing was imported.`);
       return;
     }
     let bytes: Uint8Array;
