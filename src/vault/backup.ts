@@ -8,6 +8,7 @@ import { decodeTree, encodeTree } from './payload-codec';
 import { VaultError } from './errors';
 import { guarded } from './failures';
 import { checkPayloadRows } from './payload-rows';
+import { fileStamp } from './file-stamp';
 
 const S = DB.stores;
 /** The stores a backup carries. auditPending is folded at unlock and never backed up. */
@@ -140,9 +141,7 @@ export async function replaceVault(db: KeywardDb, payload: VaultPayload, at: num
 }
 
 export function backupFilename(at: number): string {
-  const d = new Date(at);
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `keyward-backup-${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}.kwbak`;
+  return `keyward-backup-${fileStamp(at)}.kwbak`;
 }
 
 export { BackupError, VaultError };

@@ -15,6 +15,7 @@ import type { KeyId } from '../types';
 import { checkNewPassword, isKeyId } from '../validate';
 import type { SessionContext } from './context';
 import { notUsable, type Held } from './held';
+import { fileStamp } from '../file-stamp';
 
 const S = DB.stores;
 
@@ -227,7 +228,5 @@ function nothingToExport(leftOut: readonly LeftOut[]): VaultError {
 
 /** keyward-YYYYMMDD-HHMMSS.env / .kdbx, in the device's local time (as backup files are named). */
 export function exportFilename(now: number, extension: 'env' | 'kdbx'): string {
-  const d = new Date(now);
-  const p = (n: number): string => String(n).padStart(2, '0');
-  return `keyward-${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}.${extension}`;
+  return `keyward-${fileStamp(now)}.${extension}`;
 }
