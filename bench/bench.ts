@@ -10,7 +10,7 @@
 
 import { DEFAULT_ITERATIONS } from '../src/crypto';
 import { openVault, type KeyId, type KeySummary, type Session, type Vault } from '../src/vault';
-import { cryptoChains, deleteDatabase, getAll, getOne, openRaw, pbkdf2, putAll, readAll, readLast, readOne, type CryptoStep, type FloorPart } from './floors';
+import { cryptoChains, describeSteps as describe, ENVELOPE_OVERHEAD, deleteDatabase, getAll, getOne, openRaw, pbkdf2, plainBytes as plain, putAll, readAll, readLast, readOne, type CryptoStep, type FloorPart } from './floors';
 import { makeKeyInput, makeValue } from './data';
 import { IMPORT_OPERATIONS } from './import-ops';
 import { passkeyUnlockOperation } from './passkey-op';
@@ -21,8 +21,6 @@ installXmlOnlyDomParser(window as unknown as Parameters<typeof installXmlOnlyDom
 
 /** The vault's database: the app opens this one, so the seeded vault is the one the real app unlocks. */
 const DB_NAME = 'keyward';
-/** FORMAT.md §2: version byte ‖ 12-byte IV ‖ ciphertext ‖ 16-byte tag. */
-const ENVELOPE_OVERHEAD = 1 + 12 + 16;
 const DEK_BYTES = 32;
 
 // Row shapes as stored (src/storage/schema.ts); only what the floors read.
@@ -106,7 +104,6 @@ async function rowsOf(raw: IDBDatabase, id: string): Promise<{ key: KeyRowLike; 
 }
 
 /** Plaintext bytes inside a sealed envelope. */
-const plain = (sealed: Uint8Array | null | undefined): number => (sealed?.length ?? ENVELOPE_OVERHEAD) - ENVELOPE_OVERHEAD;
 
 const hasAudit = (raw: IDBDatabase): boolean => raw.objectStoreNames.contains('audit');
 
@@ -129,7 +126,6 @@ async function auditPuts(raw: IDBDatabase): Promise<Put[]> {
   return [...(last ? [{ store: 'audit', value: last }] : []), ...(meta ? [{ store: 'meta', value: meta }] : [])];
 }
 
-const describe = (steps: readonly CryptoStep[]): string => steps.map((s) => `${s.op} ${s.bytes} B`).join(' + ');
 
 /** Pasted secrets with exactly one version, in a stable order: fresh targets for reveal and rotate runs. */
 async function singleVersionIds(ctx: Ctx): Promise<KeyId[]> {

@@ -47,6 +47,15 @@ export interface CryptoStep {
   bytes: number;
 }
 
+/** "encrypt 32 B + hmac 302 B": a chain's steps, for a floor's label. */
+export const describeSteps = (steps: readonly CryptoStep[]): string => steps.map((s) => `${s.op} ${s.bytes} B`).join(' + ');
+
+/** FORMAT.md §2: version byte ‖ 12-byte IV ‖ ciphertext ‖ 16-byte tag. */
+export const ENVELOPE_OVERHEAD = 1 + 12 + 16;
+
+/** The plaintext size of a stored envelope (a destroyed value, null, counts as empty). */
+export const plainBytes = (sealed: Uint8Array | null | undefined): number => (sealed?.length ?? ENVELOPE_OVERHEAD) - ENVELOPE_OVERHEAD;
+
 interface PreparedStep {
   op: CryptoStep['op'];
   key: CryptoKey;

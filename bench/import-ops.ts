@@ -7,7 +7,7 @@ import { readImportFile } from '../src/interop';
 import { writeKdbx } from '../src/interop/kdbx-export';
 import { openVault, planImport, type Session, type Vault } from '../src/vault';
 import { makeValue } from './data';
-import { cryptoChains, deleteDatabase, openRaw, putAll, readAll, type CryptoStep, type FloorPart } from './floors';
+import { cryptoChains, deleteDatabase, describeSteps, openRaw, plainBytes, putAll, readAll, type CryptoStep, type FloorPart } from './floors';
 
 /** The entries in each imported file. */
 export const IMPORT_ENTRIES = 10_000;
@@ -15,8 +15,6 @@ const PASSWORD = 'Bench-import-Cobalt-2231-meadow';
 const FILE_PASSWORD = 'Bench-file-Walnut-7745-harbor';
 const RUN_DB = 'keyward-bench-import';
 const FLOOR_DB = 'keyward-bench-import-floor';
-/** FORMAT.md §2: version byte ‖ 12-byte IV ‖ ciphertext ‖ 16-byte tag. */
-const ENVELOPE_OVERHEAD = 1 + 12 + 16;
 const STORES = ['keys', 'versions', 'grants'] as const;
 
 interface ImportOperation {
@@ -82,8 +80,6 @@ async function close(opened: Opened | null): Promise<void> {
   opened.vault.close();
 }
 
-const plain = (sealed: Uint8Array | null | undefined): number => Math.max(0, (sealed?.length ?? ENVELOPE_OVERHEAD) - ENVELOPE_OVERHEAD);
-
 function importOperation(name: string, format: 'kdbx' | 'bitwarden-json', makeFile: () => Promise<Uint8Array>): ImportOperation {
   let file: Uint8Array | null = null;
   let running: Opened | null = null;
@@ -119,12 +115,12 @@ function importOperation(name: string, format: 'kdbx' | 'bitwarden-json', makeFi
       const average = (sizes: number[]): number => Math.round(sizes.reduce((s, n) => s + n, 0) / Math.max(1, sizes.length));
       const steps: CryptoStep[] = [
         { op: 'encrypt', bytes: 32 },
-        { op: 'encrypt', bytes: average(keyRows.map((k) => plain(k.sealedMeta))) },
-        { op: 'encrypt', bytes: average(versionRows.map((v) => plain(v.sealedValue))) },
+        { op: 'encrypt', bytes: average(keyRows.map((k) => plainBytes(k.sealedMeta))) },
+        { op: 'encrypt', bytes: average(versionRows.map((v) => plainBytes(v.sealedValue))) },
       ];
       return [
         { label: `parse alone (readImportFile, ${format})`, run: () => readImportFile(data, options) },
-        await cryptoChains(keyRows.length, steps, `${keyRows.length.toLocaleString('en')}×(${steps.map((s) => `${s.op} ${s.bytes} B`).join(' + ')})`),
+        await cryptoChains(keyRows.length, steps, `${keyRows.length.toLocaleString('en')}×(${describeSteps(steps)})`),
         putAll(
           raw,
           async () => (await Promise.all(STORES.map(async (store) => (await readAll(raw, store)).map((value) => ({ store, value }))))).flat(),
