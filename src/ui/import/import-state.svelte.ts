@@ -93,7 +93,10 @@ export class ImportFlow {
       this.#password = password;
       this.columns = result.columns ?? null;
       const found = await this.#deps.duplicates(plan.keys);
-      const first = found.filter((d, i) => found.findIndex((o) => o.index === d.index) === i);
+      // The first namesake of each planned key (one pass: re-importing a large file finds thousands of them).
+      const byIndex = new Map<number, ImportDuplicate>();
+      for (const d of found) if (!byIndex.has(d.index)) byIndex.set(d.index, d);
+      const first = [...byIndex.values()];
       this.needsPassword = false;
       this.plan = plan;
       this.duplicates = first;
