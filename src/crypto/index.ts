@@ -51,3 +51,17 @@ export {
   type RsaSize,
   type TypedKeyErrorReason,
 } from './typed-keys';
+export {
+  generateSigningKeyPair,
+  exportSigningPrivate,
+  importSigningPrivate,
+  importVerifyKey,
+  sign,
+  verify,
+  sha256,
+  pointFromJwk,
+  jwkFromPoint,
+  POINT_BYTES,
+  SIGNATURE_BYTES,
+  type SigningKeyPair,
+} from './sign';
