@@ -50,6 +50,7 @@ export const AUDIT_ACTIONS = [
   'key.export.plain',
   'passkey.add',
   'passkey.remove',
+  'key.upgrade',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 export type AuditOutcome = 'ok' | 'denied' | 'failed';

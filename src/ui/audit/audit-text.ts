@@ -59,6 +59,7 @@ export const ACTION_LABELS: Readonly<Record<AuditAction, string>> = Object.freez
   'key.export.plain': 'Keys exported in plain text',
   'passkey.add': 'Passkey added',
   'passkey.remove': 'Passkey removed',
+  'key.upgrade': 'Keys upgraded',
 });
 
 /** "Access granted" for key.grant; '' for an action this version does not know. */
