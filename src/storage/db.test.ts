@@ -65,10 +65,27 @@ describe('migrations from a seeded older database', () => {
     const db = await openKeywardDb({ name });
     expect((await db.get(DB.stores.keys, 'k1'))?.sealedMeta).toEqual(bytes(1, 2, 3));
     expect(await db.getAllFromIndex(DB.stores.versions, 'byKey', 'k1')).toHaveLength(1);
-    // Version 2 (issue #6) adds the groups and members stores, empty.
-    expect(db.version).toBe(2);
-    expect([...db.objectStoreNames]).toEqual(expect.arrayContaining([DB.stores.groups, DB.stores.members]));
+    // Version 2 (issue #6) adds the groups and members stores, empty; version 3 (issue #14) the ledger, empty.
+    expect(db.version).toBe(3);
+    expect([...db.objectStoreNames]).toEqual(expect.arrayContaining([DB.stores.groups, DB.stores.members, DB.stores.ledger]));
     expect(await db.getAll(DB.stores.members)).toEqual([]);
+    expect(await db.getAll(DB.stores.ledger)).toEqual([]);
+    db.close();
+  });
+
+  it('upgrades a seeded version-2 database to version 3 and keeps its users, groups and members', async () => {
+    const name = fresh();
+    const v2 = await openKeywardDb({ name, migrations: MIGRATIONS.slice(0, 2) });
+    await v2.put(DB.stores.keys, keyRow('k2'));
+    await v2.put(DB.stores.groups, { id: 'g', createdAt: 1, sealedName: bytes(9), publicKey: { kty: 'EC' } });
+    await v2.put(DB.stores.members, { groupId: 'g', userId: 'u', addedAt: 1, epk: bytes(4), sealedPrivateKey: bytes(5) });
+    expect(v2.version).toBe(2);
+    v2.close();
+    const db = await openKeywardDb({ name });
+    expect(db.version).toBe(3);
+    expect(await db.get(DB.stores.keys, 'k2')).toEqual(keyRow('k2'));
+    expect(await db.getAll(DB.stores.members)).toHaveLength(1);
+    expect(await db.getAll(DB.stores.ledger)).toEqual([]);
     db.close();
   });
 

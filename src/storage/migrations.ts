@@ -33,6 +33,11 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
     const members = db.createObjectStore(stores.members, { keyPath: ['groupId', 'userId'] });
     members.createIndex('byUser', 'userId');
   },
+  // Version 3 (issue #14): the signed ledger of principals. It starts empty: no key is in memory here. The owner's
+  // next unlock writes its first links from the rows as they stand (docs/FORMAT.md §7.5).
+  (db) => {
+    db.createObjectStore(stores.ledger, { keyPath: 'seq' });
+  },
 ]);
 
 if (MIGRATIONS.length !== DB.version) throw new Error('MIGRATIONS must hold one step per schema version');

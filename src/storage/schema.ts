@@ -7,7 +7,7 @@ import type { KdfParams } from '../crypto';
 // (docs/FORMAT.md §1). A new version needs a step in migrations.ts and a test from a seeded older database.
 export const DB = Object.freeze({
   name: 'keyward',
-  version: 2,
+  version: 3,
   stores: Object.freeze({
     meta: 'meta',
     users: 'users',
@@ -19,6 +19,8 @@ export const DB = Object.freeze({
     /** Version 2 (issue #6). */
     groups: 'groups',
     members: 'members',
+    /** Version 3 (issue #14): the signed ledger of principals. */
+    ledger: 'ledger',
   }),
 } as const);
 
@@ -101,7 +103,58 @@ export interface UserRow {
   mustChangePassword?: boolean;
   /** Issue #18: the passkeys that can unlock this user's key beside the password (absent: none). No migration: optional. */
   passkeys?: PasskeySlotRow[];
+  /**
+   * Version 3 (issue #14): the user's ECDSA P-256 signing key (PKCS#8) sealed under their user key, AAD
+   * "kw1|user|<id>|signingKey|0". Its public point is in the ledger, never taken from this row.
+   */
+  sealedSigningKey?: Uint8Array;
+  /**
+   * Version 3: what this user has verified of the ledger, sealed under their user key, AAD "kw1|user|<id>|pin|0":
+   * JSON {root, seq, head} (docs/FORMAT.md §7.4). A ledger whose first link or pinned link differs is refused.
+   */
+  pin?: Uint8Array;
 }
+
+/**
+ * One link of the ledger of principals (version 3, issue #14, docs/FORMAT.md §7): a signed statement about users,
+ * roles, groups or memberships, chained to the one before it by hash. Plaintext: it is public by design, and
+ * authentic because each link is signed by someone the links before it entitle.
+ */
+export interface LedgerRow {
+  seq: number;
+  at: number;
+  /** The signer's user id. */
+  by: string;
+  /** The statement (docs/FORMAT.md §7.2). */
+  body: LedgerBody;
+  /** SHA-256 of the previous link's signed bytes (32 zero bytes for link 0). */
+  prev: Uint8Array;
+  /** ECDSA P-256 SHA-256 over the link's signed bytes, r ‖ s. */
+  sig: Uint8Array;
+}
+
+/** A principal as the ledger states it; public keys are uncompressed P-256 points in base64url. */
+export interface LedgerUser {
+  id: string;
+  name: string;
+  role: 'owner' | 'admin' | 'member' | 'auditor';
+  /** ECDH public key (wrapping grants for them). */
+  ecdh: string;
+  /** ECDSA public key (their signatures); null for a user certified by the upgrade who has not signed in since. */
+  sign: string | null;
+}
+
+export type LedgerBody =
+  | { type: 'genesis'; vaultId: string; user: LedgerUser }
+  | { type: 'user.add'; user: LedgerUser }
+  | { type: 'user.keys'; id: string; ecdh: string; sign: string; first: { client: string } | null }
+  | { type: 'user.role'; id: string; role: 'admin' | 'member' | 'auditor' }
+  | { type: 'user.remove'; id: string }
+  | { type: 'group.add'; id: string; ecdh: string }
+  | { type: 'group.keys'; id: string; ecdh: string }
+  | { type: 'group.remove'; id: string }
+  | { type: 'member.add'; group: string; user: string }
+  | { type: 'member.remove'; group: string; user: string };
 
 /**
  * One passkey or security key that opens the user key (issue #18, docs/FORMAT.md §3.2). S is a random per-slot
@@ -223,4 +276,5 @@ export interface KeywardSchema extends DBSchema {
   auditPending: { key: number; value: AuditPendingRow };
   groups: { key: string; value: GroupRow };
   members: { key: [string, string]; value: MemberRow; indexes: { byUser: string } };
+  ledger: { key: number; value: LedgerRow };
 }

@@ -13,12 +13,20 @@ export const aad = {
   metaKey: (keyId: string) => contextAad('dek', keyId, 'meta'),
   /** A user's ECDH private key sealed under their user key (version 2). */
   userPrivate: (userId: string) => contextAad('user', userId, 'privateKey'),
+  /** A user's ECDSA signing key sealed under their user key (version 3, issue #14). */
+  userSigning: (userId: string) => contextAad('user', userId, 'signingKey'),
+  /** A user's pin on the ledger, sealed under their user key (version 3, issue #14). */
+  pin: (userId: string) => contextAad('user', userId, 'pin'),
   /** A group's private key sealed for one member (version 2); the member's id is the context's field. */
   member: (groupId: string, userId: string) => contextAad('group', groupId, `member:${userId}`),
   /** A group's name, sealed under the audit key (version 2). */
   groupName: (groupId: string) => contextAad('group', groupId, 'name'),
   /** A key's sealed metadata (name, format, tags, notes). */
   meta: (keyId: string) => contextAad('key', keyId, 'meta'),
+  /** Issue #14 (FORMAT.md §2.1): a key's metadata with its authenticated fields, under the DEK or the meta key. */
+  metaFields: (keyId: string) => contextAad('key', keyId, 'meta', 1),
+  /** Issue #14 (FORMAT.md §2.1): a key's meta key (32 bytes) followed by its authenticated fields, sealed under the DEK. */
+  metaKeyFields: (keyId: string) => contextAad('key', keyId, 'metaKey', 1),
   /** One version's sealed value. */
   value: (keyId: string, version: number) => contextAad('key', keyId, 'value', version),
   /** Issue #18, a passkey slot's key S: under KEK_prf ('prf'), under the user key ('slotKey'); the user key under S ('userKey'). */
