@@ -313,3 +313,93 @@ describe('grants racing a re-key (issue #14)', () => {
     expect(await (await vault.unlock({ userId: carol.id, password: OWN })).keys.reveal(key.id)).toBe('v-1');
   });
 });
+
+describe('authenticated key rows (issue #14, attacks 2 and 7a)', () => {
+  async function putRow(dbName: string, row: import('../storage').KeyRow): Promise<void> {
+    const db = await openKeywardDb({ name: dbName });
+    await withTx(db, [S.keys], 'readwrite', async (tx) => {
+      await tx.objectStore(S.keys).put(row);
+    });
+    db.close();
+  }
+
+  it('"destroyAt: 1" written on a key row destroys nothing: the row is left out and reported, the rest opens', async () => {
+    const { vault, session, dbName } = await createdVault();
+    const target = await session.keys.create({ name: 'Target', value: 'target-1', format: 'text', tags: [], notes: '' });
+    const other = await session.keys.create({ name: 'Other', value: 'other-1', format: 'text', tags: [], notes: '' });
+    await session.lock();
+    const row = (await rows(dbName, 'keys')).find((k) => k.id === target.id)!;
+    await putRow(dbName, { ...row, destroyAt: 1 });
+
+    const s = await vault.unlock({ password: PASSWORD });
+    const done = await s.lifecycle.runDueWork();
+    expect(done.destroyed).toEqual([]);
+    const versions = (await rows(dbName, 'versions')).filter((v) => v.keyId === target.id);
+    expect(versions.every((v) => v.sealedValue !== null && v.destroyedAt === null)).toBe(true);
+    expect((await s.keys.list()).map((k) => k.name)).toEqual(['Other']);
+    expect(s.keys.unreadable().map((u) => u.id)).toEqual([target.id]);
+    expect(await s.keys.reveal(other.id)).toBe('other-1');
+    const reported = (await s.audit.report({ actions: ['integrity.failed'] })).page[0];
+    expect(reported?.details).toMatchObject({ store: 'keys', ids: [target.id] });
+    // Put back as it was, the key opens again with its value.
+    await putRow(dbName, row);
+    s.forgetCached();
+    expect(await s.keys.reveal(target.id)).toBe('target-1');
+  });
+
+  it('a changed state, version count or rotation policy on a key row is refused the same way', async () => {
+    const { vault, session, dbName } = await createdVault();
+    const key = await session.keys.create({ name: 'K', value: 'k-1', format: 'text', tags: [], notes: '' });
+    await session.lock();
+    const row = (await rows(dbName, 'keys')).find((k) => k.id === key.id)!;
+    for (const forged of [{ state: 'destroyed' as const }, { minVersion: 2 }, { autoRotate: true, rotationDays: 1 }, { keepVersions: 1 }]) {
+      await putRow(dbName, { ...row, ...forged });
+      const s = await vault.unlock({ password: PASSWORD });
+      expect(await s.keys.list(), JSON.stringify(forged)).toEqual([]);
+      expect(s.keys.unreadable().map((u) => u.id)).toEqual([key.id]);
+      await s.lock();
+    }
+  });
+
+  it('a saved pre-"view" key row written back gives the auditor no data key at the next re-key', async () => {
+    const { vault, session, dbName } = await createdVault();
+    const key = await session.keys.create({ name: 'Shared', value: 'secret-1', format: 'text', tags: [], notes: '' });
+    const bob = await addAndSignIn(vault, session, 'Bob', 'member');
+    await session.access.grant(key.id, bob.id, 'use');
+    const ann = await addAndSignIn(vault, session, 'Ann', 'auditor');
+    // Ann saves the row before her first "view" grant (no meta key: the metadata is sealed under the DEK).
+    const saved = (await rows(dbName, 'keys')).find((k) => k.id === key.id)!;
+    expect(saved.wrappedMetaKey).toBeUndefined();
+    await session.access.grant(key.id, ann.id, 'view');
+    await session.lock();
+    await putRow(dbName, saved);
+
+    // The owner unlocks later and revokes Bob: the re-key wraps a "meta key" for Ann.
+    const owner = await vault.unlock({ password: PASSWORD });
+    await owner.access.revoke(key.id, bob.id);
+    const stolen = await stealViewKey(dbName, ann.id, OWN, key.id);
+    expect(stolen).not.toBeNull();
+    const versions = (await rows(dbName, 'versions')).filter((v) => v.keyId === key.id && v.sealedValue !== null);
+    expect(versions.length).toBeGreaterThan(0);
+    for (const v of versions) {
+      const opened = await open(stolen!, v.sealedValue!, aad.value(key.id, v.version)).then(() => true, () => false);
+      expect(opened, `version ${v.version}`).toBe(false);
+    }
+    // The owner and Ann still open what they hold.
+    expect(await owner.keys.reveal(key.id)).toBe('secret-1');
+    await ann.session.lock();
+    const annAgain = await vault.unlock({ userId: ann.id, password: OWN });
+    expect((await annAgain.keys.list()).map((k) => k.name)).toEqual(['Shared']);
+  });
+});
+
+/** What an auditor takes out of storage: the key their "view" grant wraps (extractable), or null. */
+async function stealViewKey(dbName: string, userId: string, password: string, keyId: string): Promise<DataKey | null> {
+  const me = (await rows(dbName, 'users')).find((u) => u.id === userId)!;
+  const { userKey } = await openUserKey(me, password);
+  const privateKey = await openUserPrivate(userId, userKey, me.sealedPrivateKey!);
+  const grant = (await rows(dbName, 'grants')).find((g) => g.keyId === keyId && g.principalId === userId);
+  if (!grant) return null;
+  const { metaKey } = await openGrant(grant, userKey, { id: userId, publicKey: me.publicKey!, privateKey }, true);
+  return metaKey;
+}

@@ -4,7 +4,6 @@
 
 import {
   exportEcdhPrivate,
-  generateDataKey,
   generateEcdhKeyPair,
   importEcdhPrivate,
   open,
@@ -111,23 +110,4 @@ export async function openGrant(grant: GrantRow, userKey: UserKey, principal: Op
     dek: grant.wrappedDek ? await unwrapDataKey(wrapping, grant.wrappedDek, aad.dek(keyId, principalId), { extractable }) : null,
     metaKey: grant.wrappedMetaKey ? await unwrapDataKey(wrapping, grant.wrappedMetaKey, aad.grantMeta(keyId, principalId), { extractable }) : null,
   };
-}
-
-/** A fresh meta key sealed under the DEK (KeyRow.wrappedMetaKey), so "view" grants can hold it alone. */
-export async function newMetaKey(keyId: string, dek: DataKey): Promise<{ metaKey: DataKey; wrappedMetaKey: Uint8Array }> {
-  const metaKey = await generateDataKey();
-  const raw = new Uint8Array(await crypto.subtle.exportKey('raw', metaKey));
-  const wrappedMetaKey = await seal(dek, raw, aad.metaKey(keyId));
-  raw.fill(0);
-  return { metaKey, wrappedMetaKey };
-}
-
-/** The meta key from KeyRow.wrappedMetaKey, opened with the DEK. */
-export async function openMetaKey(keyId: string, dek: DataKey, wrappedMetaKey: Uint8Array, extractable = false): Promise<DataKey> {
-  const raw = await open(dek, wrappedMetaKey, aad.metaKey(keyId));
-  try {
-    return (await crypto.subtle.importKey('raw', raw, { name: 'AES-GCM', length: 256 }, extractable, ['encrypt', 'decrypt'])) as DataKey;
-  } finally {
-    raw.fill(0);
-  }
 }

@@ -46,7 +46,11 @@ function isRecipe(v: unknown): v is SecretRecipe {
 
 /** Parses decrypted metadata; an impossible shape is a TypeError, reported by the vault as Corrupt. */
 export function parseMeta(json: string): SealedMeta {
-  const m: unknown = parseJson(json);
+  return parseMetaValue(parseJson(json));
+}
+
+/** parseMeta on JSON already parsed (members other than the metadata's, such as `fields`, are ignored). */
+export function parseMetaValue(m: unknown): SealedMeta {
   if (!isObject(m)) throw new TypeError('key metadata is not an object');
   const { kind, name, format, tags, notes, algorithm, recipe, hasPrivate, compromiseReason, history } = m;
   if (

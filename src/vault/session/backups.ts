@@ -13,9 +13,11 @@ import type { KeyId } from '../types';
 import { openUserKey, readUser } from '../user-keys';
 import { checkNewPassword, isKeyId } from '../validate';
 import type { SessionContext } from './context';
-import { grantBase, newMetaKey, wrapGrant } from '../principals';
-import { sealMeta } from './held';
-import { keyUnchanged } from './key-commit';
+import { factsFromRows, versionRow } from '../key-fields';
+import { metaKeyToWrap, newMetaKeyBytes } from '../key-seal';
+import { grantBase, wrapGrant } from '../principals';
+import { sealedRow } from './held';
+import { keyUnchanged, versionFactsOf } from './key-commit';
 
 const S = DB.stores;
 
@@ -99,8 +101,16 @@ export class Backups {
     for (const [id, h] of held) {
       const dek = await ctx.ring.dek(id);
       const rows = await guarded(() => ctx.db.getAllFromIndex(S.versions, 'byKey', id));
+      // The versions' plaintext is the sealed facts' (issue #14), not what storage says; a version the facts call
+      // destroyed carries no material even if a sealed value was put back.
+      const facts = await versionFactsOf(ctx, h);
       const versions = await Promise.all(
-        rows.map(async ({ sealedValue, ...v }) => ({ ...v, material: sealedValue === null ? null : await guarded(() => open(dek, sealedValue, aad.value(id, v.version))) })),
+        rows.map(async (stored) => {
+          const f = facts[stored.version - 1];
+          const { sealedValue, ...v } = f ? versionRow(id, stored.version, f, stored.sealedValue) : stored;
+          const gone = sealedValue === null || v.destroyedAt !== null;
+          return { ...v, material: gone ? null : await guarded(() => open(dek, sealedValue, aad.value(id, v.version))) };
+        }),
       );
       const { sealedMeta: _m, ...row } = h.row;
       out.push({ row, meta: h.meta, versions: versions.sort((a, b) => a.version - b.version) });
@@ -139,16 +149,19 @@ export class Backups {
           const id = d.row.id;
           const staying = others.get(id) ?? [];
           const dek = await generateDataKey();
-          // A meta key of its own only where someone keeps a "view" grant (the backup's wrappedMetaKey is stale: issue #14).
-          const split = staying.some((g) => g.wrappedDek === null) ? await newMetaKey(id, dek) : null;
+          // A meta key of its own only where someone keeps a "view" grant (the backup's wrappedMetaKey is stale: issue #14),
+          // and never the DEK. The row is sealed with its fields and its versions' facts (FORMAT.md §2.1).
+          const raw = staying.some((g) => g.wrappedDek === null) ? newMetaKeyBytes() : null;
+          const metaKey = raw ? await metaKeyToWrap(raw) : null;
           const { wrappedMetaKey: _stale, ...rest } = d.row as KeyDump['row'] & { wrappedMetaKey?: Uint8Array };
-          const row: KeyRow = { ...rest, sealedMeta: await sealMeta(split?.metaKey ?? dek, id, d.meta), ...(split ? { wrappedMetaKey: split.wrappedMetaKey } : {}) };
+          const facts = factsFromRows(d.row.currentVersion, d.versions.map((v) => ({ ...v, sealedValue: null })));
+          const { row } = await sealedRow(dek, { ...rest, sealedMeta: new Uint8Array(0) }, d.meta, facts, raw);
           const grant: GrantRow = { keyId: id, principalId: userId, permission: mine?.permission ?? 'owner', createdAt: now, wrappedDek: await wrapKey(userKey, dek, aad.dek(id, userId)) };
           const rewrapped = await Promise.all(
             staying.map((g) => {
               const publicKey = publicKeys.get(g.principalId);
               if (!publicKey) throw new VaultError('Corrupt', 'a grantee has no public key');
-              return wrapGrant(grantBase(g), { dek: g.wrappedDek ? dek : null, metaKey: g.wrappedDek ? null : split!.metaKey }, { publicKey });
+              return wrapGrant(grantBase(g), { dek: g.wrappedDek ? dek : null, metaKey: g.wrappedDek ? null : metaKey }, { publicKey });
             }),
           );
           const versions: VersionRow[] = await Promise.all(

@@ -1,10 +1,11 @@
 // Owns what an unlocked session keeps of one key (Held), one change to it (Change), and the pure rules read off them.
 
-import { seal, utf8Encode, type DataKey } from '../../crypto';
+import type { DataKey } from '../../crypto';
 import type { GrantRow, KeyRow, VersionRow } from '../../storage';
 import type { Permission } from '../access';
-import { aad } from '../context';
 import { VaultError } from '../errors';
+import { fieldsOf, type KeyFields, type VersionFacts } from '../key-fields';
+import { openWrappedMetaKey, sealKeyRow } from '../key-seal';
 import { nextRotationAt } from '../lifecycle';
 import type { SealedMeta } from '../records';
 import type { KeyId, KeyState, KeySummary } from '../types';
@@ -15,6 +16,11 @@ export interface Held {
   meta: SealedMeta;
   permission: Permission;
   grant: GrantRow;
+  /**
+   * The row's authenticated fields (issue #14, FORMAT.md §2.1), equal to the row's plaintext (a row that differs is
+   * never held); null for a legacy row, sealed before fields were: due work leaves it alone until it is upgraded.
+   */
+  fields: KeyFields | null;
 }
 
 /** What one change to a key writes: the next row and metadata, and version rows to add or replace. */
@@ -44,8 +50,24 @@ export function notUsable(state: KeyState, pendingDestruction = false): VaultErr
   return new VaultError('KeyNotUsable', `a ${state} key cannot be used for this`);
 }
 
-export async function sealMeta(dek: DataKey, id: string, meta: SealedMeta): Promise<Uint8Array<ArrayBuffer>> {
-  return seal(dek, utf8Encode(JSON.stringify(meta)), aad.meta(id));
+/** The raw meta key of a key that has one (opened from its row with the DEK; the caller zeroes it), else null. */
+export async function metaKeyBytes(dek: DataKey, row: KeyRow): Promise<Uint8Array | null> {
+  return row.wrappedMetaKey ? (await openWrappedMetaKey(row.id, dek, row.wrappedMetaKey)).raw : null;
+}
+
+/**
+ * `row` with its envelopes sealed for a write: the metadata and the fields of `row` and `versions` under the DEK (or
+ * the meta key `metaRaw`, which it zeroes). Only a holder of the DEK can make this (issue #14).
+ */
+export async function sealedRow(dek: DataKey, row: KeyRow, meta: SealedMeta, versions: readonly VersionFacts[], metaRaw: Uint8Array | null): Promise<{ row: KeyRow; fields: KeyFields }> {
+  try {
+    const fields = fieldsOf(row, versions);
+    const { wrappedMetaKey: _old, ...rest } = row;
+    const sealed = await sealKeyRow(row.id, dek, meta, fields, metaRaw);
+    return { row: { ...rest, ...sealed }, fields };
+  } finally {
+    metaRaw?.fill(0);
+  }
 }
 
 /** A read-only array for a summary: the same array when it is already frozen (as parseMeta leaves them), else a frozen copy. */

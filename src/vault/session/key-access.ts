@@ -7,12 +7,14 @@ import { atLeast, GRANTABLE, maxPermission, type Permission } from '../access';
 import { VaultError } from '../errors';
 import { guarded } from '../failures';
 import { stateAllows } from '../lifecycle';
-import { newMetaKey, openGrant, openMetaKey, wrapGrant } from '../principals';
+import { metaKeyToWrap, newMetaKeyBytes } from '../key-seal';
+import { openGrant, wrapGrant } from '../principals';
+import type { KeyFields } from '../key-fields';
 import type { AccessEntry, KeyId, Role } from '../types';
 import type { SessionContext } from './context';
 import { auditorIn, hasAuditor, readDirectory } from './directory-rows';
-import { keyUnchanged, rotateAs } from './key-commit';
-import { canAutoRotate, sealMeta, type Held } from './held';
+import { keyUnchanged, rotateAs, versionFactsOf } from './key-commit';
+import { canAutoRotate, metaKeyBytes, sealedRow, type Held } from './held';
 import { applyRekey, prepareRekey } from './rekey';
 
 const S = DB.stores;
@@ -69,16 +71,20 @@ export class KeyAccess {
     const mine = await guarded(() => openGrant(held.grant, userKey, ctx.ring.principal(held.grant.principalId), true));
     if (!mine.dek) throw new VaultError('AccessDenied', 'a "view" grant holds no data key');
     const dek = mine.dek;
+    const facts = permission === 'view' && !held.row.wrappedMetaKey ? await versionFactsOf(ctx, held) : null;
     const prepared = await guarded(async () => {
-      let split: { row: KeyRow; metaKey: DataKey } | null = null;
+      let split: { row: KeyRow; fields: KeyFields } | null = null;
       let metaKey: DataKey | null = null;
       if (permission === 'view') {
-        if (held.row.wrappedMetaKey) metaKey = await openMetaKey(id, dek, held.row.wrappedMetaKey, true);
-        else {
-          // First "view" grant on this key: its metadata moves under a meta key of its own, so the grantee never holds the DEK.
-          const made = await newMetaKey(id, dek);
-          metaKey = made.metaKey;
-          split = { row: { ...held.row, wrappedMetaKey: made.wrappedMetaKey, sealedMeta: await sealMeta(made.metaKey, id, held.meta) }, metaKey: await openMetaKey(id, dek, made.wrappedMetaKey) };
+        // A "view" grant holds a meta key of the key's own, never the DEK (issue #14, attack 2). The first one on a key
+        // moves its metadata under a fresh meta key (sealed again with its fields, in the grant's transaction).
+        const existing = await metaKeyBytes(dek, held.row);
+        const raw = existing ?? newMetaKeyBytes();
+        try {
+          metaKey = await metaKeyToWrap(raw);
+          if (!existing) split = await sealedRow(dek, held.row, held.meta, facts!, raw.slice());
+        } finally {
+          raw.fill(0);
         }
       }
       const grant = await wrapGrant({ keyId: id, principalId, permission, createdAt: now, grantedBy: ctx.user.id }, { dek: permission === 'view' ? null : dek, metaKey }, { publicKey: target.publicKey });
@@ -94,7 +100,7 @@ export class KeyAccess {
       if (prepared.split) await tx.objectStore(S.keys).put(prepared.split.row);
       await tx.objectStore(S.grants).put(prepared.grant);
     }, { grants: true });
-    if (prepared.split) ctx.ring.keep(id, { ...held, row: prepared.split.row }, { metaKey: prepared.split.metaKey });
+    if (prepared.split) ctx.ring.keep(id, { ...held, row: prepared.split.row, fields: prepared.split.fields });
   }
 
   /**
@@ -124,9 +130,8 @@ export class KeyAccess {
     if (!prepared) return { rekeyed: false, rotated: false };
     const mine = prepared.grants.find((x) => x.principalId === held.grant.principalId)!;
     const opened = await guarded(() => openGrant(mine, userKey, ctx.ring.principal(mine.principalId)));
-    const metaKey = prepared.row.wrappedMetaKey ? await guarded(() => openMetaKey(id, opened.dek!, prepared.row.wrappedMetaKey!)) : undefined;
-    const next: Held = { ...held, row: prepared.row, grant: mine };
-    ctx.ring.keep(id, next, { dek: opened.dek!, ...(metaKey ? { metaKey } : {}) });
+    const next: Held = { ...held, row: prepared.row, grant: mine, fields: prepared.fields };
+    ctx.ring.keep(id, next, { dek: opened.dek! });
     if (canAutoRotate(next) && stateAllows(next.row.state, 'rotate', next.row.destroyAt !== null)) {
       await rotateAs(ctx, id, undefined, ctx.user.id);
       return { rekeyed: true, rotated: true };

@@ -9,10 +9,11 @@ import { aad } from '../context';
 import { VaultError } from '../errors';
 import { guarded } from '../failures';
 import { stateAllows } from '../lifecycle';
+import { factsFromRows, withVersions, type KeyFields, type VersionFacts } from '../key-fields';
 import type { SealedMeta } from '../records';
 import type { KeyEvent, KeyId, KeySummary, VersionOrigin } from '../types';
 import type { SessionContext } from './context';
-import { notUsable, sealMeta, summaryOf, type Change, type Held } from './held';
+import { metaKeyBytes, notUsable, sealedRow, summaryOf, type Change, type Held } from './held';
 import { nextMaterial } from './material';
 
 const S = DB.stores;
@@ -23,24 +24,38 @@ export interface PreparedChange {
   held: Held;
   change: Change;
   row: KeyRow;
+  fields: KeyFields;
   events: AuditEvent[];
+}
+
+/**
+ * The facts of a held key's versions: its verified fields' (issue #14); for a legacy row not yet upgraded, read from
+ * the version rows once (as trusted as the legacy row itself, and sealed from now on).
+ */
+export async function versionFactsOf(ctx: SessionContext, held: Held): Promise<readonly VersionFacts[]> {
+  if (held.fields) return held.fields.versions;
+  const rows = await guarded(() => ctx.db.getAllFromIndex(S.versions, 'byKey', held.row.id));
+  return guarded(async () => factsFromRows(held.row.currentVersion, rows));
 }
 
 /** Seals the next metadata of a key and works out the row and the audit entries of `make()`; writes nothing. */
 export async function prepareKeyChange(ctx: SessionContext, id: KeyId, held: Held, make: () => Change): Promise<PreparedChange> {
-  const metaKey = await ctx.ring.metaKeyOf(id);
+  const dek = await ctx.ring.dek(id);
+  const before = await versionFactsOf(ctx, held);
   const change = make();
   const now = ctx.clock.now();
   const added = change.addVersions?.at(-1);
   const currentPut = change.putVersions?.find((v) => v.version === change.row.currentVersion);
-  const row: KeyRow = {
+  const next: KeyRow = {
     ...change.row,
     updatedAt: now,
     currentOrigin: added?.origin ?? held.row.currentOrigin,
     currentCompromisedAt: added ? added.compromisedAt : currentPut ? currentPut.compromisedAt : held.row.currentCompromisedAt,
-    sealedMeta: await guarded(() => sealMeta(metaKey, id, change.meta)),
   };
-  return { id, held, change, row, events: auditEventsOf(id, held.meta, change.meta, row.currentVersion) };
+  // The row's fields and its versions' facts are sealed with the metadata (issue #14, FORMAT.md §2.1).
+  const versions = withVersions(before, [...(change.addVersions ?? []), ...(change.putVersions ?? [])]);
+  const { row, fields } = await guarded(async () => sealedRow(dek, next, change.meta, versions, await metaKeyBytes(dek, held.row)));
+  return { id, held, change, row, fields, events: auditEventsOf(id, held.meta, change.meta, row.currentVersion) };
 }
 
 /** Inside a write on the keys and versions stores: checks nobody changed the key meanwhile, then writes the change. */
@@ -57,7 +72,7 @@ export async function writeKeyChange(tx: Tx<StoreName[], 'readwrite'>, prepared:
 
 /** After the write committed: the session holds the key as written. */
 export function keepKeyChange(ctx: SessionContext, prepared: PreparedChange): KeySummary {
-  const next: Held = { ...prepared.held, row: prepared.row, meta: prepared.change.meta };
+  const next: Held = { ...prepared.held, row: prepared.row, meta: prepared.change.meta, fields: prepared.fields };
   ctx.ring.keep(prepared.id, next);
   return summaryOf(next);
 }

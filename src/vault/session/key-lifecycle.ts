@@ -11,7 +11,9 @@ import { checkDestructionDays, checkKeepVersions, checkReason, checkRotation } f
 import type { KeyEvent, KeyId, KeyState, KeySummary } from '../types';
 import { seal } from '../../crypto';
 import type { SessionContext } from './context';
-import { commitKeyChange, rotateAs } from './key-commit';
+import { versionRow } from '../key-fields';
+import { commitKeyChange, rotateAs, versionFactsOf } from './key-commit';
+import { upgradeLegacyRows } from './key-upgrade';
 import { canAutoRotate, rotationOf, SYSTEM_ACTOR, type Held } from './held';
 import { nextMaterial } from './material';
 
@@ -21,6 +23,8 @@ export interface DueWork {
   activated: KeyId[];
   rotated: KeyId[];
   destroyed: KeyId[];
+  /** Legacy key rows sealed again with their authenticated fields (issue #14), before the work below. */
+  upgraded?: number;
 }
 
 export class KeyLifecycle {
@@ -66,7 +70,8 @@ export class KeyLifecycle {
     const event: KeyEvent = { at: now, actor, action: 'state', from, to: 'compromised', reason, version: held.row.currentVersion };
     const current = await guarded(() => ctx.db.get(S.versions, [id, held.row.currentVersion]));
     if (!current) throw new VaultError('Corrupt', 'the current version of this key is missing');
-    const flagged: VersionRow = { ...current, compromisedAt: now };
+    const [createdAt, origin, destroyedAt] = (await versionFactsOf(ctx, held))[held.row.currentVersion - 1]!;
+    const flagged: VersionRow = versionRow(id, current.version, [createdAt, origin, destroyedAt, now], current.sealedValue);
     // A key waiting for destruction is marked, not rotated: it is not to be used again.
     if (held.row.destroyAt === null && (options.value !== undefined || canAutoRotate(held))) {
       const fresh = await nextMaterial(held, options.value);
@@ -130,8 +135,14 @@ export class KeyLifecycle {
     const cutoff = held.row.currentVersion - held.row.keepVersions; // versions ≤ cutoff go
     if (cutoff < 1) return 0;
     const rows = await guarded(() => ctx.db.getAllFromIndex(S.versions, 'byKey', id));
+    const facts = await versionFactsOf(ctx, held);
     const now = ctx.clock.now();
-    const doomed = rows.filter((v) => v.version <= cutoff && v.sealedValue !== null).map((v) => ({ ...v, sealedValue: null, destroyedAt: now }));
+    const doomed = rows
+      .filter((v) => v.version >= 1 && v.version <= cutoff && (v.sealedValue !== null || facts[v.version - 1]![2] === null))
+      .map((v) => {
+        const [createdAt, origin, destroyedAt, compromisedAt] = facts[v.version - 1]!;
+        return versionRow(id, v.version, [createdAt, origin, destroyedAt ?? now, compromisedAt], null);
+      });
     if (doomed.length === 0) return 0;
     await commitKeyChange(ctx, id, held, () => ({
       row: { ...held.row, minVersion: Math.max(held.row.minVersion, cutoff + 1) },
@@ -186,11 +197,15 @@ export class KeyLifecycle {
    */
   async runDueWork(): Promise<DueWork> {
     const ctx = this.#ctx;
+    // Legacy rows this session can seal are upgraded first (in batches); due work then acts on verified rows only.
+    const upgraded = await upgradeLegacyRows(ctx);
     const held = await ctx.ring.load();
     const now = ctx.clock.now();
-    const done: DueWork = { activated: [], rotated: [], destroyed: [] };
+    const done: DueWork = { activated: [], rotated: [], destroyed: [], ...(upgraded > 0 ? { upgraded } : {}) };
     for (const [id, h] of [...held.entries()]) {
       if (ctx.locked) break;
+      // Issue #14: only a row whose fields are sealed under its DEK drives due work (a row that differs is not held).
+      if (h.fields === null) continue;
       // Due work is done by whoever holds the key at the level the change needs; others leave it to them.
       if (!atLeast(h.permission, 'rotate')) continue;
       if (h.row.destroyAt !== null && h.row.destroyAt <= now && !atLeast(h.permission, 'manage')) continue;
@@ -215,13 +230,13 @@ export class KeyLifecycle {
 
   async #destroy(id: KeyId, held: Held): Promise<void> {
     const ctx = this.#ctx;
-    const rows = await guarded(() => ctx.db.getAllFromIndex(S.versions, 'byKey', id));
+    const facts = await versionFactsOf(ctx, held);
     const now = ctx.clock.now();
     await commitKeyChange(ctx, id, held, () => ({
       row: { ...held.row, state: 'destroyed', stateChangedAt: now, destroyAt: null },
       meta: { ...held.meta, history: [...held.meta.history, { at: now, actor: SYSTEM_ACTOR, action: 'destroyed', from: held.row.state, to: 'destroyed' }] },
       // Destruction erases the material of every version; the record's metadata stays (NIST "destroyed").
-      putVersions: rows.map((v) => ({ ...v, sealedValue: null, destroyedAt: v.destroyedAt ?? now })),
+      putVersions: facts.map(([createdAt, origin, destroyedAt, compromisedAt], i) => versionRow(id, i + 1, [createdAt, origin, destroyedAt ?? now, compromisedAt], null)),
     }));
   }
 }

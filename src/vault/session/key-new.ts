@@ -9,7 +9,8 @@ import type { SealedMeta } from '../records';
 import { checkActivation, checkRotation } from '../validate';
 import { DEFAULT_ROTATION, KEEP_VERSIONS, type KeyId, type KeyState, type VersionOrigin } from '../types';
 import type { SessionContext } from './context';
-import { sealMeta, type Held } from './held';
+import { versionFacts } from '../key-fields';
+import { sealedRow, type Held } from './held';
 
 export interface NewKey {
   id: KeyId;
@@ -37,7 +38,7 @@ export async function prepareNewKey(
   const userId = ctx.user.id;
   const state: KeyState = activationAt !== null && activationAt > now ? 'pre-activation' : 'active';
   const fullMeta: SealedMeta = { ...meta, history: [{ at: now, actor: userId, action: 'created', to: state, version: 1 }] };
-  const row: KeyRow = {
+  const plain: KeyRow = {
     id,
     createdAt: now,
     updatedAt: now,
@@ -58,10 +59,10 @@ export async function prepareNewKey(
   return guarded(async () => {
     const dek = await generateDataKey();
     const grant: GrantRow = { keyId: id, principalId: userId, permission: 'owner', createdAt: now, wrappedDek: await wrapKey(userKey, dek, aad.dek(id, userId)) };
-    row.sealedMeta = await sealMeta(dek, id, fullMeta);
     const version: VersionRow = { keyId: id, version: 1, createdAt: now, origin, sealedValue: await seal(dek, material, aad.value(id, 1)), destroyedAt: null, compromisedAt: null };
+    const { row, fields } = await sealedRow(dek, plain, fullMeta, [versionFacts(version)], null);
     // Keep only a non-extractable copy in memory: unwrap what was just stored, which also proves it opens.
     const kept = await unwrapDataKey(userKey, grant.wrappedDek!, aad.dek(id, userId));
-    return { id, row, version, grant, dek: kept, held: { row, meta: fullMeta, permission: 'owner', grant } };
+    return { id, row, version, grant, dek: kept, held: { row, meta: fullMeta, permission: 'owner', grant, fields } };
   });
 }

@@ -22,8 +22,8 @@ import { checkAlgorithm, checkFormat, checkKeyInput, checkName, checkNotes, chec
 import { type KeyId, type KeyInput, type KeySummary, type KeyVersionInfo, type TypedKeyInput, type VersionOrigin } from '../types';
 import type { SessionContext } from './context';
 import type { Unreadable } from './key-ring';
-import { commitKeyChange, commitRotation } from './key-commit';
-import { notUsable, sealMeta, summaryOf, type Held } from './held';
+import { commitKeyChange, commitRotation, versionFactsOf } from './key-commit';
+import { notUsable, summaryOf, type Held } from './held';
 import { generateMaterial, importMaterial } from './material';
 import { prepareNewKey } from './key-new';
 
@@ -60,15 +60,21 @@ export class KeyRecords {
   async versions(id: KeyId): Promise<KeyVersionInfo[]> {
     const held = await this.#ctx.guard.authorize('key.view', id);
     const rows = await guarded(() => this.#ctx.db.getAllFromIndex(S.versions, 'byKey', id));
+    // Dates, origin and flags as sealed with the key's fields (issue #14); a view holder of a legacy row sees the rows'.
+    const facts = held.fields || held.grant.wrappedDek !== null ? await versionFactsOf(this.#ctx, held) : null;
     return rows
+      .filter((v) => v.version >= 1 && v.version <= held.row.currentVersion)
       .sort((a, b) => b.version - a.version)
-      .map((v) => ({
-        version: v.version,
-        createdAt: v.createdAt,
-        origin: v.origin,
-        compromised: v.compromisedAt !== null,
-        status: v.sealedValue === null ? 'destroyed' : v.version === held.row.currentVersion ? 'current' : v.version < held.row.minVersion ? 'retired' : 'usable',
-      }));
+      .map((v) => {
+        const [createdAt, origin, destroyedAt, compromisedAt] = facts?.[v.version - 1] ?? [v.createdAt, v.origin, v.destroyedAt, v.compromisedAt];
+        return {
+          version: v.version,
+          createdAt,
+          origin,
+          compromised: compromisedAt !== null,
+          status: v.sealedValue === null || destroyedAt !== null ? 'destroyed' : v.version === held.row.currentVersion ? 'current' : v.version < held.row.minVersion ? 'retired' : 'usable',
+        };
+      });
   }
 
   /**
@@ -190,7 +196,8 @@ export class KeyRecords {
     const dek = await ctx.ring.dek(id);
     const row = await guarded(() => ctx.db.get(S.versions, [id, v]));
     if (!row) throw new VaultError('Corrupt', 'this version of the key is missing');
-    if (row.sealedValue === null) return deny(new VaultError('KeyNotUsable', `version ${v} was destroyed`));
+    // A version the sealed facts call destroyed stays destroyed, even if its sealed value was put back (issue #14).
+    if (row.sealedValue === null || held.fields?.versions[v - 1]?.[2] != null) return deny(new VaultError('KeyNotUsable', `version ${v} was destroyed`));
     const sealed = row.sealedValue;
     const material = await guarded(() => open(dek, sealed, aad.value(id, v)));
     // The use is logged before the material is handed out: no entry, no value.

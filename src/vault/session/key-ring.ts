@@ -2,23 +2,23 @@
 // opened once per unlock from the rows read beside the key derivation, with their data keys, meta keys and the
 // principals' private keys — all dropped on lock.
 
-import { open, utf8Decode, type DataKey } from '../../crypto';
+import type { DataKey } from '../../crypto';
 import type { GrantRow, GroupRow, MemberRow, UserRow } from '../../storage';
 import { PERMISSIONS } from '../access';
-import { aad } from '../context';
 import { VaultError } from '../errors';
 import { guarded } from '../failures';
 import { readKeyRows, type KeyRowsRead } from '../key-rows';
 import { isKeyId } from '../validate';
-import { openAsMember, openGrant, openMetaKey, openUserPrivate, type OpenPrincipal } from '../principals';
-import { parseMeta } from '../records';
+import { upgradedDestroyAt } from '../key-fields';
+import { FieldsMismatch, openKeyRow, openKeyRowAsViewer } from '../key-seal';
+import { openAsMember, openGrant, openUserPrivate, type OpenPrincipal } from '../principals';
 import type { KeyId } from '../types';
 import type { SessionContext } from './context';
 import type { Held } from './held';
 
-/** What the first load of the list opened: each key as held, its DEK (null under a view grant) and meta key; the principals' keys. */
+/** What the first load of the list opened: each key as held and its DEK (null under a view grant); the principals' keys. */
 interface OpenedKeys {
-  entries: [KeyId, Held, DataKey | null, DataKey][];
+  entries: [KeyId, Held, DataKey | null][];
   principals: Map<string, OpenPrincipal>;
   unreadable: Unreadable[];
 }
@@ -33,8 +33,6 @@ export class KeyRing {
   readonly #ctx: SessionContext;
   /** Unwrapped (non-extractable) DEKs and decrypted records: dropped on lock. */
   #deks = new Map<KeyId, DataKey>();
-  /** Meta keys of keys whose metadata is sealed apart from the DEK (KeyRow.wrappedMetaKey); else the DEK. */
-  #metaKeys = new Map<KeyId, DataKey>();
   /** The user's own ECDH private key and those of the groups they belong to: dropped on lock. */
   #principals = new Map<string, OpenPrincipal>();
   #held: Map<KeyId, Held> | null = null;
@@ -51,7 +49,6 @@ export class KeyRing {
     this.#prefetched = prefetched;
     ctx.onDrop(() => {
       this.#deks.clear();
-      this.#metaKeys.clear();
       this.#principals.clear();
       this.#held = null;
     });
@@ -82,21 +79,18 @@ export class KeyRing {
     return dek!;
   }
 
-  /** The key the metadata is sealed under: the meta key where the key has one, else the DEK. */
-  async metaKeyOf(id: KeyId): Promise<DataKey> {
-    return this.#metaKeys.get(id) ?? this.dek(id);
-  }
-
   /** An opened principal (this user or one of their groups), or undefined. */
   principal(id: string): OpenPrincipal | undefined {
     return this.#principals.get(id);
   }
 
-  /** Keeps a key as it is now held, where the list is loaded; with its freshly opened keys, if any. */
-  keep(id: KeyId, held: Held | null, keys: { dek?: DataKey; metaKey?: DataKey } = {}): void {
+  /**
+   * Keeps a key as it is now held, where the list is loaded; with its freshly opened data key, if any. (No meta key
+   * is kept: a write opens it from the row with the DEK, and nothing here can hand a DEK out as one — issue #14.)
+   */
+  keep(id: KeyId, held: Held | null, keys: { dek?: DataKey } = {}): void {
     if (held) this.#held?.set(id, held);
     if (keys.dek) this.#deks.set(id, keys.dek);
-    if (keys.metaKey) this.#metaKeys.set(id, keys.metaKey);
   }
 
   /** A key removed for good. */
@@ -115,7 +109,6 @@ export class KeyRing {
   forget(): void {
     this.#held = null;
     this.#deks.clear();
-    this.#metaKeys.clear();
   }
 
   /**
@@ -154,10 +147,9 @@ export class KeyRing {
     if (this.#held) return this.#held;
     const map = new Map<KeyId, Held>();
     this.#principals = loaded.principals;
-    for (const [id, h, dek, metaKey] of loaded.entries) {
+    for (const [id, h, dek] of loaded.entries) {
       map.set(id, h);
       if (dek) this.#deks.set(id, dek);
-      if (metaKey !== dek) this.#metaKeys.set(id, metaKey);
     }
     this.#held = map;
     this.#unreadable = Object.freeze([...loaded.unreadable].sort((a, b) => a.id.localeCompare(b.id)));
@@ -185,6 +177,7 @@ export class KeyRing {
    */
   async #openAll(read: KeyRowsRead): Promise<OpenedKeys> {
     const userKey = this.#ctx.key();
+    const now = this.#ctx.clock.now();
     const unreadable: Unreadable[] = [];
     const opening = guarded(async () => {
       const { principals, slices } = await read.rows;
@@ -199,20 +192,22 @@ export class KeyRing {
             if (!cur || PERMISSIONS.indexOf(g.permission) > PERMISSIONS.indexOf(cur.permission) || (g.permission === cur.permission && !g.epk && cur.epk)) best.set(g.keyId, g);
           }
           return Promise.all(
-            [...best.values()].map(async (grant): Promise<[KeyId, Held, DataKey | null, DataKey] | null> => {
+            [...best.values()].map(async (grant): Promise<[KeyId, Held, DataKey | null] | null> => {
               const row = keys.get(grant.keyId);
               if (!row) return null;
               const id = row.id as KeyId;
               // Fail closed, not bricked (issue #14): a row that does not open is left out and reported; the rest opens.
               if (!isKeyId(id)) return unreadable.push({ id, why: 'an id Keyward never makes' }), null;
               try {
-                const { dek, metaKey: granted } = await openGrant(grant, userKey, open_.get(grant.principalId));
-                const metaKey = dek ? (row.wrappedMetaKey ? await openMetaKey(id, dek, row.wrappedMetaKey) : dek) : granted;
-                if (!metaKey) throw new TypeError('a grant holds neither a data key nor a meta key');
-                const meta = parseMeta(utf8Decode(await open(metaKey, row.sealedMeta, aad.meta(id))));
-                return [id, { row, meta, permission: grant.permission, grant }, dek, metaKey];
-              } catch {
-                unreadable.push({ id, why: 'its grant or metadata does not open' });
+                const { dek, metaKey } = await openGrant(grant, userKey, open_.get(grant.principalId));
+                // Issue #14: the plaintext fields are checked against the DEK-bound copy (a view holder: the metadata's copy).
+                const opened = dek ? await openKeyRow(row, dek) : metaKey ? await openKeyRowAsViewer(row, metaKey) : null;
+                if (!opened) throw new TypeError('a grant holds neither a data key nor a meta key');
+                // A legacy row (no sealed fields) is held with the destruction time an upgrade would keep (key-fields.ts).
+                const held = opened.fields ? row : { ...row, destroyAt: upgradedDestroyAt(row, opened.meta.history, now) };
+                return [id, { row: held, meta: opened.meta, permission: grant.permission, grant, fields: opened.fields }, dek];
+              } catch (error) {
+                unreadable.push({ id, why: error instanceof FieldsMismatch ? 'its plaintext fields do not match their sealed copy' : 'its grant or metadata does not open' });
                 return null;
               }
             }),

@@ -6,12 +6,15 @@ import { allRequests, DB, type GrantRow, type KeyRow, type StoreName, type Tx, t
 import { aad } from '../context';
 import { VaultError } from '../errors';
 import { guarded } from '../failures';
-import { grantBase, newMetaKey, wrapGrant } from '../principals';
+import { versionRow } from '../key-fields';
+import { metaKeyToWrap, newMetaKeyBytes } from '../key-seal';
+import { grantBase, wrapGrant } from '../principals';
 import type { KeyId } from '../types';
 import type { SessionContext } from './context';
-import { keyUnchanged, rotateAs } from './key-commit';
+import { keyUnchanged, rotateAs, versionFactsOf } from './key-commit';
 import { stateAllows } from '../lifecycle';
-import { canAutoRotate, sealMeta, type Held } from './held';
+import type { KeyFields } from '../key-fields';
+import { canAutoRotate, sealedRow, type Held } from './held';
 
 const S = DB.stores;
 
@@ -21,6 +24,8 @@ export interface Rekey {
   /** The key as it was read: the write checks it is still the stored one. */
   held: Held;
   row: KeyRow;
+  /** The row's authenticated fields, as sealed in `row`. */
+  fields: KeyFields;
   versions: VersionRow[];
   grants: GrantRow[];
 }
@@ -36,17 +41,27 @@ export async function prepareRekey(ctx: SessionContext, id: KeyId, held: Held, g
   const versions = await guarded(() => ctx.db.getAllFromIndex(S.versions, 'byKey', id));
   const users = new Map((await guarded(() => ctx.db.getAll(S.users))).map((u) => [u.id, u]));
   const groups = new Map((await guarded(() => ctx.db.getAll(S.groups))).map((g) => [g.id, g]));
+  const facts = await versionFactsOf(ctx, held);
   return guarded(async () => {
     const dek = await generateDataKey();
-    const split = held.row.wrappedMetaKey ? await newMetaKey(id, dek) : null;
-    const metaKey = split?.metaKey ?? dek;
-    const row: KeyRow = { ...held.row, sealedMeta: await sealMeta(metaKey, id, held.meta), ...(split ? { wrappedMetaKey: split.wrappedMetaKey } : {}) };
+    // A meta key of its own whenever the key has one or anyone keeps a "view" grant: a "view" grant never gets the DEK,
+    // even when the row was put back from before its first "view" grant (issue #14, attack 2).
+    const viewers = grants.some((g) => g.wrappedDek === null);
+    const raw = held.row.wrappedMetaKey || viewers ? newMetaKeyBytes() : null;
+    const metaKey = raw ? await metaKeyToWrap(raw) : null;
+    const { row, fields } = await sealedRow(dek, held.row, held.meta, facts, raw);
     const resealed = await Promise.all(
-      versions.map(async (v) => (v.sealedValue === null ? v : { ...v, sealedValue: await seal(dek, await open(oldDek, v.sealedValue, aad.value(id, v.version)), aad.value(id, v.version)) })),
+      versions.map(async (v) => {
+        const sealedValue = v.sealedValue === null ? null : await seal(dek, await open(oldDek, v.sealedValue, aad.value(id, v.version)), aad.value(id, v.version));
+        // The plaintext written is the sealed facts', not what storage said (issue #14).
+        const f = facts[v.version - 1];
+        return f ? versionRow(id, v.version, f, sealedValue) : { ...v, sealedValue };
+      }),
     );
     const rewrapped = await Promise.all(
       grants.map(async (g) => {
         const base = grantBase(g);
+        if (!g.wrappedDek && !metaKey) throw new VaultError('Corrupt', 'a "view" grant needs a meta key');
         const keys = { dek: g.wrappedDek ? dek : null, metaKey: g.wrappedDek ? null : metaKey };
         if (g.principalId === ctx.user.id && !g.epk) return wrapGrant(base, keys, { userKey });
         const publicKey = publicKeys.get(g.principalId) ?? users.get(g.principalId)?.publicKey ?? groups.get(g.principalId)?.publicKey;
@@ -54,7 +69,7 @@ export async function prepareRekey(ctx: SessionContext, id: KeyId, held: Held, g
         return wrapGrant(base, keys, { publicKey });
       }),
     );
-    return { id, held, row, versions: resealed, grants: rewrapped };
+    return { id, held, row, fields, versions: resealed, grants: rewrapped };
   });
 }
 
