@@ -393,6 +393,25 @@ describe('authenticated key rows (issue #14, attacks 2 and 7a)', () => {
   });
 });
 
+describe('authenticated version facts (issue #14, attack 7a)', () => {
+  it("a version row's changed dates, origin or flags are not believed: the versions list shows what was sealed", async () => {
+    const { vault, session, dbName } = await createdVault();
+    const key = await session.keys.create({ name: 'K', value: 'k-1', format: 'text', tags: [], notes: '' });
+    await session.lifecycle.rotate(key.id, { value: 'k-2' });
+    const honest = await session.keys.versions(key.id);
+    await session.lock();
+    const db = await openKeywardDb({ name: dbName });
+    await withTx(db, [S.versions], 'readwrite', async (tx) => {
+      const v1 = (await tx.objectStore(S.versions).get([key.id, 1]))!;
+      await tx.objectStore(S.versions).put({ ...v1, createdAt: 5, origin: 'generated', compromisedAt: 6, destroyedAt: 7 });
+    });
+    db.close();
+    const s = await vault.unlock({ password: PASSWORD });
+    expect(await s.keys.versions(key.id)).toEqual(honest);
+    expect(await s.keys.reveal(key.id, 1)).toBe('k-1');
+  });
+});
+
 /** What an auditor takes out of storage: the key their "view" grant wraps (extractable), or null. */
 async function stealViewKey(dbName: string, userId: string, password: string, keyId: string): Promise<DataKey | null> {
   const me = (await rows(dbName, 'users')).find((u) => u.id === userId)!;
