@@ -340,7 +340,7 @@ describe('the guard reads afresh at every operation', () => {
     const spy = vi.spyOn(IDBDatabase.prototype, 'transaction');
     try {
       await session.keys.get(key.id);
-      expect(spy.mock.calls.map((c) => [c[0], c[1]])).toEqual([[['users', 'grants', 'keys'], 'readonly']]);
+      expect(spy.mock.calls.map((c) => [c[0], c[1]])).toEqual([[['users', 'grants', 'keys', 'ledger'], 'readonly']]);
       spy.mockClear();
       await session.keys.list();
       expect(spy).toHaveBeenCalledTimes(1);

@@ -56,6 +56,11 @@ export class AuditLog {
     this.#client = options.client;
   }
 
+  /** The client description entries carry (no secret). */
+  get client(): string {
+    return this.#client;
+  }
+
   get head(): ChainHead {
     return this.#head;
   }

@@ -12,9 +12,9 @@ import { fileStamp } from './file-stamp';
 
 const S = DB.stores;
 /** The stores a backup carries. auditPending is folded at unlock and never backed up. */
-export const BACKUP_STORES = [S.meta, S.users, S.keys, S.versions, S.grants, S.audit, S.groups, S.members] as const;
+export const BACKUP_STORES = [S.meta, S.users, S.keys, S.versions, S.grants, S.audit, S.groups, S.members, S.ledger] as const;
 /** Stores added after payload version 1's first files: absent in those files, read as empty. */
-const LATER_STORES: readonly string[] = [S.groups, S.members];
+const LATER_STORES: readonly string[] = [S.groups, S.members, S.ledger];
 type BackedUp = (typeof BACKUP_STORES)[number];
 export const PAYLOAD_KIND = 'keyward-vault';
 export const PAYLOAD_VERSION = 1;

@@ -71,6 +71,8 @@ export const ROW_SHAPES: Readonly<Record<string, Record<string, Check>>> = Objec
     sealedPrivateKey: optional(bytes),
     mustChangePassword: optional(bool),
     passkeys: optional(arrayOf(PASSKEY_SLOT)),
+    sealedSigningKey: optional(bytes),
+    pin: optional(bytes),
   },
   keys: {
     id: str,
@@ -105,6 +107,8 @@ export const ROW_SHAPES: Readonly<Record<string, Record<string, Check>>> = Objec
   audit: { seq: int, at: num, actor: str, action: str, keyId: orNull(str), version: orNull(int), outcome: oneOf('ok', 'denied', 'failed'), sealedDetails: bytes, mac: bytes },
   groups: { id: str, createdAt: num, sealedName: bytes, publicKey: obj },
   members: { groupId: str, userId: str, addedAt: num, epk: bytes, sealedPrivateKey: bytes },
+  // Version 3 (issue #14): the ledger's links, checked in full (signatures, rules) when a session verifies them.
+  ledger: { seq: int, at: num, by: str, body: obj, prev: bytes, sig: bytes },
 });
 
 /**

@@ -5,6 +5,10 @@
 import {
   bytesEqual,
   DEFAULT_ITERATIONS,
+  exportSigningPrivate,
+  generateSigningKeyPair,
+  importSigningPrivate,
+  toBase64Url,
   deriveKek,
   generateUserKey,
   newKdfParams,
@@ -47,6 +51,30 @@ export interface UserKeyChange {
   /** The user key to keep in memory afterwards (non-extractable). */
   userKey: UserKey | null;
   kdf: KdfParams;
+  /**
+   * A first sign-in's new keys for the ledger (issue #14): the new ECDH public key and signing key, and the signing key
+   * the admin made (null if there was none), which signs the link that replaces them when the ledger knows it.
+   */
+  signing?: { ecdh: JsonWebKey; next: { key: CryptoKey; point: string }; previous: { key: CryptoKey; point: string } | null };
+}
+
+/** A user's signing key re-sealed under a new user key (rotation), or made anew (first sign-in). */
+async function resealSigning(userId: string, sealed: Uint8Array | undefined, oldKey: UserKey, newKey: UserKey): Promise<Uint8Array | undefined> {
+  if (!sealed) return undefined;
+  const pkcs8 = await open(oldKey, sealed, aad.userSigning(userId)).catch(() => null);
+  if (!pkcs8) return undefined;
+  try {
+    return await seal(newKey, pkcs8, aad.userSigning(userId));
+  } finally {
+    pkcs8.fill(0);
+  }
+}
+
+/** The pin (issue #14) re-sealed under a new user key; dropped if it does not open (the next unlock pins afresh). */
+async function resealPin(userId: string, sealed: Uint8Array | undefined, oldKey: UserKey, newKey: UserKey): Promise<Uint8Array | undefined> {
+  if (!sealed) return undefined;
+  const plain = await open(oldKey, sealed, aad.pin(userId)).catch(() => null);
+  return plain ? seal(newKey, plain, aad.pin(userId)) : undefined;
 }
 
 /**
@@ -90,6 +118,18 @@ async function wrapUnderPassword(user: UserRow, userKey: UserKey, password: stri
   const kdf = newKdfParams(iterations);
   const kek = await guarded(() => deriveKek(password, kdf));
   return { kdf, kek, wrappedUserKey: await guarded(() => wrapKey(kek, userKey, aad.userKey(user.id))) };
+}
+
+async function openSigningKey(userId: string, sealed: Uint8Array | undefined, userKey: UserKey): Promise<{ key: CryptoKey; point: string } | null> {
+  if (!sealed) return null;
+  const pkcs8 = await open(userKey, sealed, aad.userSigning(userId)).catch(() => null);
+  if (!pkcs8) return null;
+  try {
+    const pair = await importSigningPrivate(pkcs8);
+    return { key: pair.privateKey, point: toBase64Url(pair.publicKey) };
+  } finally {
+    pkcs8.fill(0);
+  }
 }
 
 /** A new password: the user key is re-wrapped under a KEK from it (fresh salt); every record stays byte-identical. */
@@ -138,7 +178,18 @@ export async function prepareUserKeyRotation(db: KeywardDb, userId: string, pass
     const passkeys = await rewrapSlots(userId, slotsOf(user), oldKey, newKey);
     const { kdf, kek, wrappedUserKey } = await wrapUnderPassword(user, newKey, password, iterations);
     const kept = await unwrapUserKey(kek, wrappedUserKey, aad.userKey(userId));
-    const update: Partial<UserRow> = { kdf, wrappedUserKey, wrappedAuditKey, ...(sealedPrivateKey ? { sealedPrivateKey } : {}), ...(user.passkeys ? { passkeys } : {}) };
+    // The signing key and the pin follow the user key (issue #14).
+    const sealedSigningKey = await resealSigning(userId, user.sealedSigningKey, oldKey, newKey);
+    const pin = await resealPin(userId, user.pin, oldKey, newKey);
+    const update: Partial<UserRow> = {
+      kdf,
+      wrappedUserKey,
+      wrappedAuditKey,
+      ...(sealedPrivateKey ? { sealedPrivateKey } : {}),
+      ...(user.passkeys ? { passkeys } : {}),
+      sealedSigningKey,
+      pin,
+    };
     return { before: user, update, grants: rewrapped, userKey: kept, kdf };
   });
 }
@@ -170,9 +221,27 @@ export async function prepareFirstSignIn(db: KeywardDb, userId: string, oneTime:
     const auditKey = await unwrapDataKey(oldKey, user.wrappedAuditKey, aad.auditKey(userId), { extractable: true });
     const wrappedAuditKey = await wrapKey(newKey, auditKey, aad.auditKey(userId));
     const passkeys = await rewrapSlots(userId, slotsOf(user), oldKey, newKey);
+    // A new signing key as well (issue #14); the admin's one signs the link that replaces it, then opens nothing.
+    const previous = await openSigningKey(userId, user.sealedSigningKey, oldKey);
+    const signing = await generateSigningKeyPair();
+    const pkcs8 = await exportSigningPrivate(signing.privateKey);
+    const sealedSigningKey = await seal(newKey, pkcs8, aad.userSigning(userId));
+    const next = { key: (await importSigningPrivate(pkcs8)).privateKey, point: toBase64Url(signing.publicKey) };
+    pkcs8.fill(0);
+    const pin = await resealPin(userId, user.pin, oldKey, newKey);
     const { kdf, kek, wrappedUserKey } = await wrapUnderPassword(user, newKey, fresh, iterations);
     const kept = await unwrapUserKey(kek, wrappedUserKey, aad.userKey(userId));
-    const update: Partial<UserRow> = { kdf, wrappedUserKey, wrappedAuditKey, publicKey: pair.publicKey, sealedPrivateKey: pair.sealedPrivateKey, mustChangePassword: false, ...(user.passkeys ? { passkeys } : {}) };
-    return { before: user, update, grants: rewrapped, members, userKey: kept, kdf };
+    const update: Partial<UserRow> = {
+      kdf,
+      wrappedUserKey,
+      wrappedAuditKey,
+      publicKey: pair.publicKey,
+      sealedPrivateKey: pair.sealedPrivateKey,
+      mustChangePassword: false,
+      ...(user.passkeys ? { passkeys } : {}),
+      sealedSigningKey,
+      pin,
+    };
+    return { before: user, update, grants: rewrapped, members, userKey: kept, kdf, signing: { ecdh: pair.publicKey, next, previous } };
   });
 }

@@ -133,17 +133,36 @@ export class Vault {
       return { wrappedUserKey, userKey: await unwrapUserKey(kek, wrappedUserKey, aad.userKey(userId)) };
     });
     // Loaded meanwhile (started above): a failed load rejects here with its own error, not as a storage failure.
-    const { AuditLog, createAuditKeys, newUserKeyPair, Session } = await code;
+    const { AuditLog, createAuditKeys, newUserKeyPair, ownerGenesis, Session } = await code;
     return guarded(async () => {
       const audit = await createAuditKeys(vaultId, userId, userKey);
       const pair = await newUserKeyPair(userId, userKey);
       const log = new AuditLog(audit.keys, audit.meta.head, { clock: this.#clock, actor: userId, client: this.#client });
       const entries = await log.prepare([{ action: 'vault.create', details: { iterations: kdf.iterations } }]);
       const meta: MetaRow = { id: 'vault', vaultId, createdAt: now, settings: { ...DEFAULT_SETTINGS }, audit: { ...audit.meta, head: entries.head } };
-      const user: UserRow = { id: userId, name: ownerName, role: 'owner', createdAt: now, kdf, wrappedUserKey, wrappedAuditKey: audit.wrappedAuditKey, publicKey: pair.publicKey, sealedPrivateKey: pair.sealedPrivateKey };
+      // The ledger's first link (issue #14): the owner, their keys, signed with their new signing key and pinned.
+      const genesis = await ownerGenesis({ vaultId, userId, name: ownerName, publicKey: pair.publicKey, userKey, at: now });
+      const user: UserRow = {
+        id: userId,
+        name: ownerName,
+        role: 'owner',
+        createdAt: now,
+        kdf,
+        wrappedUserKey,
+        wrappedAuditKey: audit.wrappedAuditKey,
+        publicKey: pair.publicKey,
+        sealedPrivateKey: pair.sealedPrivateKey,
+        sealedSigningKey: genesis.sealedSigningKey,
+        pin: genesis.pin,
+      };
       try {
-        await withTx(this.#db, [S.meta, S.users, S.audit], 'readwrite', async (tx) => {
-          await allRequests([() => tx.objectStore(S.meta).add(meta), () => tx.objectStore(S.users).add(user), ...entries.rows.map((r) => () => tx.objectStore(S.audit).add(r))]);
+        await withTx(this.#db, [S.meta, S.users, S.audit, S.ledger], 'readwrite', async (tx) => {
+          await allRequests([
+            () => tx.objectStore(S.meta).add(meta),
+            () => tx.objectStore(S.users).add(user),
+            () => tx.objectStore(S.ledger).add(genesis.link),
+            ...entries.rows.map((r) => () => tx.objectStore(S.audit).add(r)),
+          ]);
         });
       } catch (error) {
         // Another tab created a vault between our check and our write: add() refused, nothing was written.

@@ -4,23 +4,30 @@
 import { sign } from '../../crypto';
 import type { LedgerBody, LedgerRow } from '../../storage';
 import { linkHash, signedBytes } from './codec';
-import { apply, cloneState, type LedgerState } from './rules';
+import { apply, cloneState, Refused, signingKeyFor, type LedgerState } from './rules';
 
 export interface Head {
   count: number;
   head: Uint8Array;
 }
 
+/** A private signing key and its public point (base64url), which must be the one the ledger expects for the link. */
+export interface Signer {
+  key: CryptoKey;
+  point: string;
+}
+
 /**
- * Signs `bodies` as the next links after `head`, by `by` with `key`. Checks them against a copy of `state` first
- * (a refusal throws Refused and nothing is signed). Returns the rows, the state after them and the new head.
+ * Signs `bodies` as the next links after `head`, by `by` with `signer`. Checks each against a copy of `state` first —
+ * its rules and that `signer` is the key readers will verify it with — so a refusal (Refused) signs nothing, and a
+ * session never stores a link that readers would refuse. Returns the rows, the state after them and the new head.
  */
 export async function makeLinks(
   vaultId: string,
   state: LedgerState,
   head: Head,
   by: string,
-  key: CryptoKey,
+  signer: Signer,
   bodies: readonly LedgerBody[],
   at: number,
 ): Promise<{ rows: LedgerRow[]; state: LedgerState; head: Head }> {
@@ -30,8 +37,10 @@ export async function makeLinks(
   let seq = head.count;
   for (const body of bodies) {
     const unsigned = { seq, at, by, body, prev };
-    apply(next, { ...unsigned, sig: new Uint8Array(64) });
-    const sig = await sign(key, signedBytes(vaultId, unsigned));
+    const link = { ...unsigned, sig: new Uint8Array(64) };
+    if (signingKeyFor(next, link) !== signer.point) throw new Refused('your signing key is not the one the ledger expects for this');
+    apply(next, link);
+    const sig = await sign(signer.key, signedBytes(vaultId, unsigned));
     rows.push({ ...unsigned, sig });
     prev = await linkHash(vaultId, unsigned);
     seq++;

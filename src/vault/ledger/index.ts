@@ -4,5 +4,5 @@
 export { BadLink, HASH_BYTES, LEDGER_FORMAT, NO_PREV, linkHash, parseBody, parseLink, signedBytes } from './codec';
 export { apply, cloneState, emptyState, memberKey, Refused, signingKeyFor, type LedgerPrincipal, type LedgerState } from './rules';
 export { checkPin, verifyLinks, type KeyCache, type LedgerProblem, type Pin, type Verified } from './verify';
-export { makeLinks, type Head } from './append';
+export { makeLinks, type Head, type Signer } from './append';
 export { openPin, sealPin } from './pin';

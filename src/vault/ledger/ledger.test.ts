@@ -27,7 +27,7 @@ async function build() {
   let head: Head = { count: 0, head: NO_PREV };
   const rows: LedgerRow[] = [];
   const add = async (by: { user: LedgerUser; keys: SigningKeyPair }, bodies: LedgerBody[], at = 1000) => {
-    const made = await makeLinks(VAULT, state, head, by.user.id, by.keys.privateKey, bodies, at);
+    const made = await makeLinks(VAULT, state, head, by.user.id, { key: by.keys.privateKey, point: toBase64Url(by.keys.publicKey) }, bodies, at);
     rows.push(...made.rows);
     state = made.state;
     head = made.head;
@@ -68,6 +68,8 @@ describe('a ledger made by the app', () => {
     const l = await build();
     const fresh = await generateSigningKeyPair();
     await l.add(l.mallory, [{ type: 'user.keys', id: 'mallory', ecdh: l.mallory.user.ecdh, sign: toBase64Url(fresh.publicKey), first: { client: 'Chrome on Linux' } }], 5000);
+    // The next link of hers must be signed with the new key: the old one is refused before anything is signed.
+    await expect(l.add(l.mallory, [{ type: 'user.keys', id: 'mallory', ecdh: l.mallory.user.ecdh, sign: toBase64Url(fresh.publicKey), first: null }])).rejects.toThrow('your signing key is not the one the ledger expects for this');
     const v = await verifyLinks(VAULT, l.rows);
     expect(v.problem).toBeNull();
     expect(v.state.users.get('mallory')?.firstSignIn).toEqual({ at: 5000, client: 'Chrome on Linux', seq: 5 });

@@ -9,6 +9,7 @@ import { VaultError } from '../errors';
 import type { Clock, Settings, SignedInUser } from '../types';
 import { Guard } from './guard';
 import { KeyRing } from './key-ring';
+import { PrincipalLedger } from './principal-ledger';
 import { WritePath } from './write-path';
 
 export interface SessionInit {
@@ -52,6 +53,8 @@ export class SessionContext {
   readonly writes: WritePath;
   /** The keys this user holds, opened once per unlock. */
   readonly ring: KeyRing;
+  /** The verified ledger of principals: roles, public keys and memberships (issue #14). */
+  readonly ledger: PrincipalLedger;
   #userKey: UserKey | null;
   #wrappedUserKey: Uint8Array;
   #kdfIterations: number;
@@ -69,6 +72,7 @@ export class SessionContext {
     this.#kdfIterations = init.kdfIterations;
     this.#audit = init.audit;
     this.#mustChange = init.user.mustChangePassword === true;
+    this.ledger = new PrincipalLedger(this);
     this.writes = new WritePath(this);
     this.ring = new KeyRing(this, init.prefetched ?? null);
     this.guard = new Guard(this);

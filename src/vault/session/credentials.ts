@@ -1,13 +1,14 @@
 // Owns the signed-in user's own keys: the password that wraps their user key (change, KDF upgrade at unlock), the
 // user key itself (rotation), and the ECDH key pair a user from schema version 1 gets at their next unlock.
 
-import type { UserKey } from '../../crypto';
-import { DB, type UserRow } from '../../storage';
+import { fromBase64Url, type UserKey } from '../../crypto';
+import { DB, type LedgerBody, type UserRow } from '../../storage';
 import type { AuditAction } from '../audit-chain';
 import { VaultError } from '../errors';
 import { newUserKeyPair } from '../principals';
 import { applyUserKeyChange, prepareFirstSignIn, prepareKdfUpgrade, preparePasswordChange, prepareUserKeyRotation, readUser, type UserKeyChange } from '../user-keys';
 import type { SessionContext } from './context';
+import { PrincipalLedger, type PreparedLinks } from './principal-ledger';
 
 const S = DB.stores;
 
@@ -40,7 +41,8 @@ export class Credentials {
     // A first sign-in also replaces the user key and key pair the admin made (issue #14); later changes re-wrap only.
     const first = ctx.mustChange;
     const change = first ? await prepareFirstSignIn(ctx.db, ctx.user.id, current, next) : await preparePasswordChange(ctx.db, ctx.user.id, current, next);
-    await this.#apply(change, 'password.change', first ? { firstSignIn: true } : {});
+    await this.#apply(change, 'password.change', first ? { firstSignIn: true } : {}, change.signing ? () => this.#firstSignInLink(change) : undefined);
+    if (change.signing && ctx.ledger.active) ctx.ledger.useSigningKey(change.signing.next.key, fromBase64Url(change.signing.next.point));
     ctx.passwordChosen();
     // The private key and the grants were replaced: open them again from storage.
     if (first) ctx.ring.forgetCached();
@@ -98,11 +100,25 @@ export class Credentials {
     }
   }
 
-  async #apply(change: UserKeyChange, action: AuditAction, extra: Record<string, unknown> = {}): Promise<void> {
+  /**
+   * The first sign-in's link (issue #14): the user's new keys and the client, signed with the key the ledger knows for
+   * them (the one the admin made), or with the new key when the ledger knows none (a user certified by the upgrade).
+   */
+  #firstSignInLink(change: UserKeyChange): Promise<PreparedLinks | null> {
+    const ctx = this.#ctx;
+    const s = change.signing!;
+    const body: LedgerBody = { type: 'user.keys', id: ctx.user.id, ecdh: PrincipalLedger.point(s.ecdh), sign: s.next.point, first: { client: ctx.log().client.slice(0, 200) || 'unknown client' } };
+    const known = ctx.ledger.me?.sign ?? null;
+    const signer = known === null ? s.next : s.previous;
+    if (!signer) throw new VaultError('Corrupt', 'your first signing key does not open; ask an admin to add you again');
+    return ctx.ledger.prepare([body], { signer, userKey: change.userKey! });
+  }
+
+  async #apply(change: UserKeyChange, action: AuditAction, extra: Record<string, unknown> = {}, links?: () => Promise<PreparedLinks | null>): Promise<void> {
     // A password change keeps the user key held here: it must still be the stored one (another tab may have
     // rotated it). A rotation brings its own new key, so it may also heal a session that is behind.
     const details = { iterations: change.kdf.iterations, rewrapped: change.grants.length, ...extra };
-    await this.#ctx.writes.write([S.users, S.grants, S.members], [{ action, details }], (tx) => applyUserKeyChange(tx, change), { grants: change.userKey === null });
+    await this.#ctx.writes.write([S.users, S.grants, S.members], [{ action, details }], (tx) => applyUserKeyChange(tx, change), { grants: change.userKey === null, ...(links ? { links } : {}) });
     this.#ctx.userKeyChanged({ kdfIterations: change.kdf.iterations, wrappedUserKey: change.update.wrappedUserKey, userKey: change.userKey });
   }
 }

@@ -6,6 +6,7 @@ import { DB, withTx, type GroupRow, type MemberRow, type StoreName, type Tx, typ
 import { aad } from '../context';
 import { guarded } from '../failures';
 import type { SessionContext } from './context';
+import type { PrincipalLedger } from './principal-ledger';
 
 const S = DB.stores;
 
@@ -36,7 +37,8 @@ export function membersOf(groupId: string): IDBKeyRange {
 /** Whether an auditor belongs to the group (an auditor must never hold a data key, even through a group). */
 export async function hasAuditor(ctx: SessionContext, groupId: string): Promise<boolean> {
   const [members, users] = await guarded(() => Promise.all([ctx.db.getAll(S.members, membersOf(groupId)), ctx.db.getAll(S.users)]));
-  return members.some((m) => users.find((u) => u.id === m.userId)?.role === 'auditor');
+  // Roles as the signed ledger gives them (issue #14): a row's plaintext role can be set by anyone who writes storage.
+  return members.filter((m) => ctx.ledger.isMember(groupId, m.userId, true)).some((m) => ctx.ledger.role(m.userId, users.find((u) => u.id === m.userId)?.role) === 'auditor');
 }
 
 /** Whether the group holds a grant above "view" (then no auditor may join it). */
@@ -46,10 +48,10 @@ export async function groupHoldsData(ctx: SessionContext, groupId: string): Prom
 }
 
 /** hasAuditor, inside a write transaction over members and users (the check and the write it guards are one). */
-export async function auditorIn(tx: Tx<StoreName[], 'readwrite'>, groupId: string): Promise<boolean> {
+export async function auditorIn(tx: Tx<StoreName[], 'readwrite'>, groupId: string, ledger?: PrincipalLedger): Promise<boolean> {
   const members = await tx.objectStore(S.members).getAll(membersOf(groupId));
   const roles = await Promise.all(members.map((m) => tx.objectStore(S.users).get(m.userId)));
-  return roles.some((u) => u?.role === 'auditor');
+  return roles.some((u) => u !== undefined && (ledger ? ledger.role(u.id, u.role) : u.role) === 'auditor');
 }
 
 /** groupHoldsData, inside a write transaction over grants. */

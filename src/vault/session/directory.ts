@@ -1,8 +1,8 @@
 // Owns the vault's directory as an admin changes it: users (add, role, remove) and groups (create, members, delete),
 // with the refusals that keep the vault whole (the owner, the last admin, the only manager of a key, auditors).
 
-import { deriveKek, generateEcdhKeyPair, generateUserKey, newKdfParams, randomId, seal, unwrapDataKey, utf8Encode, wrapKey } from '../../crypto';
-import { allRequests, DB, withTx, type GroupRow, type MemberRow, type UserRow } from '../../storage';
+import { deriveKek, exportSigningPrivate, generateEcdhKeyPair, generateSigningKeyPair, generateUserKey, newKdfParams, randomId, seal, toBase64Url, unwrapDataKey, utf8Encode, wrapKey } from '../../crypto';
+import { allRequests, DB, withTx, type GroupRow, type LedgerBody, type MemberRow, type UserRow } from '../../storage';
 import { ASSIGNABLE_ROLES, atLeast, isAdmin } from '../access';
 import { aad } from '../context';
 import { VaultError } from '../errors';
@@ -14,6 +14,7 @@ import { checkGroupName, checkNewPassword, checkUserName } from '../validate';
 import type { SessionContext } from './context';
 import { groupHoldsData, holdsDataIn, membersOf, readDirectory } from './directory-rows';
 import { applyGroupRekey, prepareGroupRekey, type GroupRekey } from './group-rekey';
+import { PrincipalLedger } from './principal-ledger';
 import { applyRekey, prepareRekeys, rotateRekeyed } from './rekey';
 
 const S = DB.stores;
@@ -81,7 +82,7 @@ export class Directory {
     if ((await readDirectory(ctx)).users.some((u) => u.name.toLowerCase() === name.toLowerCase())) throw new VaultError('InvalidInput', 'a user of that name exists already', { field: 'userName' });
     const id = randomId() as UserId;
     const now = ctx.clock.now();
-    const row = await guarded(async () => {
+    const { row, sign } = await guarded(async () => {
       const me = await readUser(ctx.db, ctx.user.id);
       // The admin's own count: calibrated for this device (and raised to the floor at unlock).
       const kdf = newKdfParams(ctx.kdfIterations);
@@ -89,6 +90,11 @@ export class Directory {
       const wrappedUserKey = await wrapKey(await deriveKek(password, kdf), theirs, aad.userKey(id));
       const auditKey = await unwrapDataKey(userKey, me.wrappedAuditKey, aad.auditKey(me.id), { extractable: true });
       const pair = await newUserKeyPair(id, theirs);
+      // Their signing key too (issue #14), replaced with the rest at their first sign-in.
+      const signing = await generateSigningKeyPair();
+      const pkcs8 = await exportSigningPrivate(signing.privateKey);
+      const sealedSigningKey = await seal(theirs, pkcs8, aad.userSigning(id));
+      pkcs8.fill(0);
       const row: UserRow = {
         id,
         name,
@@ -100,12 +106,19 @@ export class Directory {
         publicKey: pair.publicKey,
         sealedPrivateKey: pair.sealedPrivateKey,
         mustChangePassword: true,
+        sealedSigningKey,
       };
-      return row;
+      return { row, sign: toBase64Url(signing.publicKey) };
     });
-    await ctx.writes.write([S.users], [{ action: 'user.add', details: { userId: id, name, role: input.role } }], async (tx) => {
-      await tx.objectStore(S.users).add(row);
-    });
+    const link: LedgerBody = { type: 'user.add', user: { id, name, role: input.role, ecdh: PrincipalLedger.point(row.publicKey!), sign } };
+    await ctx.writes.write(
+      [S.users],
+      [{ action: 'user.add', details: { userId: id, name, role: input.role } }],
+      async (tx) => {
+        await tx.objectStore(S.users).add(row);
+      },
+      { links: () => ctx.ledger.prepare([link]) },
+    );
     return { id, name, role: input.role, createdAt: now, mustChangePassword: true, groups: [] };
   }
 
@@ -113,7 +126,9 @@ export class Directory {
     const ctx = this.#ctx;
     await ctx.guard.authorize('users.manage');
     const user = await readUser(ctx.db, userId);
-    if (user.role === 'owner') throw new VaultError('InvalidInput', "the owner's role does not change", { field: 'role' });
+    const current = ctx.ledger.role(userId, user.role);
+    if (current === null) throw new VaultError('NotFound', 'no such user');
+    if (current === 'owner') throw new VaultError('InvalidInput', "the owner's role does not change", { field: 'role' });
     if (!ASSIGNABLE_ROLES.includes(role)) throw new VaultError('InvalidInput', 'the role must be admin, member or auditor', { field: 'role' });
     if ((await this.#adminsIf(userId, role)) === 0) throw new VaultError('InvalidInput', 'the vault must keep at least one admin', { field: 'role' });
     if (role === 'auditor') {
@@ -124,11 +139,17 @@ export class Directory {
         if (await groupHoldsData(ctx, m.groupId)) throw new VaultError('InvalidInput', 'an auditor sees no key material: remove them from groups holding keys above "view" first', { field: 'role' });
       }
     }
-    await ctx.writes.write([S.users], [{ action: 'user.role', details: { userId, from: user.role, to: role } }], async (tx) => {
-      const stored = await tx.objectStore(S.users).get(userId);
-      if (!stored) throw new VaultError('NotFound', 'no such user');
-      await tx.objectStore(S.users).put({ ...stored, role });
-    });
+    const link: LedgerBody = { type: 'user.role', id: userId, role: role as 'admin' | 'member' | 'auditor' };
+    await ctx.writes.write(
+      [S.users],
+      [{ action: 'user.role', details: { userId, from: current, to: role } }],
+      async (tx) => {
+        const stored = await tx.objectStore(S.users).get(userId);
+        if (!stored) throw new VaultError('NotFound', 'no such user');
+        await tx.objectStore(S.users).put({ ...stored, role });
+      },
+      { links: () => ctx.ledger.prepare([link]) },
+    );
   }
 
   /**
@@ -141,7 +162,7 @@ export class Directory {
     await ctx.guard.authorize('users.manage');
     if (userId === ctx.user.id) throw new VaultError('InvalidInput', 'you cannot remove yourself; ask another admin', { field: 'user' });
     const user = await readUser(ctx.db, userId);
-    if (user.role === 'owner') throw new VaultError('InvalidInput', 'the owner cannot be removed', { field: 'user' });
+    if (ctx.ledger.role(userId, user.role) === 'owner') throw new VaultError('InvalidInput', 'the owner cannot be removed', { field: 'user' });
     if ((await this.#adminsIf(userId, null)) === 0) throw new VaultError('InvalidInput', 'the vault must keep at least one admin', { field: 'user' });
     const { grants, all, memberships } = await guarded(() =>
       withTx(ctx.db, [S.grants, S.members], 'readonly', async (tx) => ({
@@ -163,6 +184,7 @@ export class Directory {
     const keys = await prepareRekeys(ctx, exposed.filter((id) => !blocked.has(id)), all, userId, new Map(rekeys.map((r) => [r.group.id, r.group.publicKey])));
     const keysNotRekeyed = keys.skipped + blocked.size;
     const details = { userId, name: user.name, grants: grants.length, groupsRekeyed: rekeys.length, groupsNotRekeyed: notRekeyed, keysRekeyed: keys.rekeys.length, keysNotRekeyed };
+    const links: LedgerBody[] = [{ type: 'user.remove', id: userId }, ...rekeys.map((r): LedgerBody => ({ type: 'group.keys', id: r.group.id, ecdh: PrincipalLedger.point(r.group.publicKey) }))];
     await ctx.writes.write([S.users, S.grants, S.members, S.groups, S.keys, S.versions], [{ action: 'user.remove', details }], async (tx) => {
       const g = tx.objectStore(S.grants);
       const mem = tx.objectStore(S.members);
@@ -170,7 +192,7 @@ export class Directory {
       for (const r of rekeys) await applyGroupRekey(tx, r);
       // After the groups': a re-keyed key's grant for a re-keyed group wraps the new data key for the group's new pair.
       for (const r of keys.rekeys) await applyRekey(tx, r);
-    }, { grants: true });
+    }, { grants: true, links: () => ctx.ledger.prepare(links) });
     if (rekeys.length > 0 || keys.rekeys.length > 0) ctx.ring.forget();
     const keysRotated = await rotateRekeyed(ctx, keys.rekeys);
     return { groupsRekeyed: rekeys.length, groupsNotRekeyed: notRekeyed, keysRekeyed: keys.rekeys.length, keysNotRekeyed, keysRotated };
@@ -184,20 +206,27 @@ export class Directory {
     const { users, groups } = await readDirectory(ctx);
     if (groups.some((g) => g.name.toLowerCase() === clean.toLowerCase())) throw new VaultError('InvalidInput', 'a group of that name exists already', { field: 'groupName' });
     const ids = [...new Set([ctx.user.id, ...memberIds])];
-    const rows = ids.map((id) => users.find((u) => u.id === id));
-    if (rows.some((u) => !u?.publicKey)) throw new VaultError('InvalidInput', 'every member must be a user who has signed in since the upgrade', { field: 'members' });
+    // Each member's public key as the ledger states it (issue #14), never the row's.
+    const keys = ids.map((id) => ctx.ledger.publicKey(id, users.find((u) => u.id === id)?.publicKey));
+    if (keys.some((k) => !k)) throw new VaultError('InvalidInput', 'every member must be a user who has signed in since the upgrade', { field: 'members' });
     const id = randomId();
     const now = ctx.clock.now();
     const { group, members } = await guarded(async () => {
       const pair = await generateEcdhKeyPair();
       const group: GroupRow = { id, createdAt: now, publicKey: pair.publicKey, sealedName: await seal(ctx.log().auditKey, utf8Encode(clean), aad.groupName(id)) };
-      const members = await Promise.all(rows.map((u) => sealForMember(id, u!.id, u!.publicKey!, pair.privateKey, now)));
+      const members = await Promise.all(ids.map((uid, i) => sealForMember(id, uid, keys[i]!, pair.privateKey, now)));
       return { group, members };
     });
-    await ctx.writes.write([S.groups, S.members], [{ action: 'group.create', details: { groupId: id, name: clean, members: ids } }], async (tx) => {
-      const mem = tx.objectStore(S.members);
-      await allRequests([() => tx.objectStore(S.groups).add(group), ...members.map((m) => () => mem.add(m))]);
-    });
+    const links: LedgerBody[] = [{ type: 'group.add', id, ecdh: PrincipalLedger.point(group.publicKey) }, ...ids.map((user): LedgerBody => ({ type: 'member.add', group: id, user }))];
+    await ctx.writes.write(
+      [S.groups, S.members],
+      [{ action: 'group.create', details: { groupId: id, name: clean, members: ids } }],
+      async (tx) => {
+        const mem = tx.objectStore(S.members);
+        await allRequests([() => tx.objectStore(S.groups).add(group), ...members.map((m) => () => mem.add(m))]);
+      },
+      { links: () => ctx.ledger.prepare(links) },
+    );
     ctx.ring.forget();
     return { id, name: clean, createdAt: now, members: ids as UserId[], isMember: true };
   }
@@ -207,16 +236,23 @@ export class Directory {
     await ctx.guard.authorize('groups.manage');
     const self = await this.#memberOf(groupId);
     const user = await readUser(ctx.db, userId);
-    if (!user.publicKey) throw new VaultError('InvalidInput', 'this user has not signed in since the upgrade', { field: 'members' });
-    if (user.role === 'auditor' && (await groupHoldsData(ctx, groupId))) throw new VaultError('InvalidInput', 'this group holds keys above "view"; an auditor cannot join it', { field: 'members' });
+    const publicKey = ctx.ledger.publicKey(userId, user.publicKey);
+    const role = ctx.ledger.role(userId, user.role);
+    if (!publicKey || role === null) throw new VaultError('InvalidInput', 'this user has not signed in since the upgrade', { field: 'members' });
+    if (role === 'auditor' && (await groupHoldsData(ctx, groupId))) throw new VaultError('InvalidInput', 'this group holds keys above "view"; an auditor cannot join it', { field: 'members' });
     const now = ctx.clock.now();
-    const row = await guarded(async () => sealForMember(groupId, userId, user.publicKey!, await openAsMember(self.member, self.me, true), now));
-    await ctx.writes.write([S.members, S.grants], [{ action: 'group.member.add', details: { groupId, userId } }], async (tx) => {
-      if (await tx.objectStore(S.members).get([groupId, userId])) throw new VaultError('InvalidInput', 'already a member', { field: 'members' });
-      // Again inside the write (issue #14): a grant above "view" to the group made in another tab meanwhile.
-      if (user.role === 'auditor' && (await holdsDataIn(tx, groupId))) throw new VaultError('InvalidInput', 'this group holds keys above "view"; an auditor cannot join it', { field: 'members' });
-      await tx.objectStore(S.members).add(row);
-    });
+    const row = await guarded(async () => sealForMember(groupId, userId, publicKey, await openAsMember(self.member, self.me, true), now));
+    await ctx.writes.write(
+      [S.members, S.grants],
+      [{ action: 'group.member.add', details: { groupId, userId } }],
+      async (tx) => {
+        if (await tx.objectStore(S.members).get([groupId, userId])) throw new VaultError('InvalidInput', 'already a member', { field: 'members' });
+        // Again inside the write (issue #14): a grant above "view" to the group made in another tab meanwhile.
+        if (role === 'auditor' && (await holdsDataIn(tx, groupId))) throw new VaultError('InvalidInput', 'this group holds keys above "view"; an auditor cannot join it', { field: 'members' });
+        await tx.objectStore(S.members).add(row);
+      },
+      { links: () => ctx.ledger.prepare([{ type: 'member.add', group: groupId, user: userId }]) },
+    );
   }
 
   /** Removes a member: the group gets a new key pair, its grants are wrapped again for it, and sealed for those who stay. */
@@ -232,10 +268,14 @@ export class Directory {
     const exposed = all.filter((g) => g.principalId === groupId).map((g) => g.keyId);
     const keys = await prepareRekeys(ctx, exposed, all, '', new Map([[groupId, rekey.group.publicKey]]));
     const details = { groupId, userId, grantsRewrapped: rekey.grants.length, keysRekeyed: keys.rekeys.length, keysNotRekeyed: keys.skipped };
+    const links: LedgerBody[] = [
+      ...(ctx.ledger.isMember(groupId, userId, true) ? [{ type: 'member.remove', group: groupId, user: userId } as const] : []),
+      { type: 'group.keys', id: groupId, ecdh: PrincipalLedger.point(rekey.group.publicKey) },
+    ];
     await ctx.writes.write([S.groups, S.members, S.grants, S.keys, S.versions], [{ action: 'group.member.remove', details }], async (tx) => {
       await applyGroupRekey(tx, rekey);
       for (const r of keys.rekeys) await applyRekey(tx, r);
-    }, { grants: true });
+    }, { grants: true, links: () => ctx.ledger.prepare(links) });
     ctx.ring.forget();
     const keysRotated = await rotateRekeyed(ctx, keys.rekeys);
     return { keysRekeyed: keys.rekeys.length, keysNotRekeyed: keys.skipped, keysRotated };
@@ -247,18 +287,28 @@ export class Directory {
     await ctx.guard.authorize('groups.manage');
     const grants = await guarded(() => ctx.db.countFromIndex(S.grants, 'byPrincipal', groupId));
     if (grants > 0) throw new VaultError('InvalidInput', `this group holds ${grants} grant(s): revoke them first`, { field: 'group' });
-    await ctx.writes.write([S.groups, S.members], [{ action: 'group.delete', details: { groupId } }], async (tx) => {
-      const mem = tx.objectStore(S.members);
-      const keys = await mem.getAllKeys(membersOf(groupId));
-      await allRequests([() => tx.objectStore(S.groups).delete(groupId), ...keys.map((k) => () => mem.delete(k))]);
-    });
+    const link: LedgerBody = { type: 'group.remove', id: groupId };
+    await ctx.writes.write(
+      [S.groups, S.members],
+      [{ action: 'group.delete', details: { groupId } }],
+      async (tx) => {
+        const mem = tx.objectStore(S.members);
+        const keys = await mem.getAllKeys(membersOf(groupId));
+        await allRequests([() => tx.objectStore(S.groups).delete(groupId), ...keys.map((k) => () => mem.delete(k))]);
+      },
+      { links: () => ctx.ledger.prepare(ctx.ledger.state?.groups.has(groupId) === false ? [] : [link]) },
+    );
     ctx.ring.forget();
   }
 
   /** Admins (the owner counts) left if `userId` had `role` instead. */
   async #adminsIf(userId: string, role: Role | null): Promise<number> {
     const users = await guarded(() => this.#ctx.db.getAll(S.users));
-    return users.filter((u) => (u.id === userId ? role !== null && isAdmin(role) : isAdmin(u.role))).length;
+    const ledger = this.#ctx.ledger;
+    return users.filter((u) => {
+      const r = u.id === userId ? role : ledger.role(u.id, u.role);
+      return r !== null && isAdmin(r);
+    }).length;
   }
 
   async #memberOf(groupId: string): Promise<{ member: MemberRow; me: OpenPrincipal }> {

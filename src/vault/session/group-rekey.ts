@@ -37,12 +37,14 @@ export async function prepareGroupRekey(ctx: SessionContext, groupId: string, re
   const now = ctx.clock.now();
   return guarded(async () => {
     const pair = await generateEcdhKeyPair();
-    const staying = members.filter((m) => !removed.includes(m.userId));
+    // Only members the ledger states, for the public keys it states (issue #14): a forged members row or a swapped
+    // public key must not receive the group's new private key.
+    const staying = members.filter((m) => !removed.includes(m.userId) && ctx.ledger.isMember(groupId, m.userId, true));
     const sealed = await Promise.all(
       staying.map((m) => {
-        const u = users.find((x) => x.id === m.userId);
-        if (!u?.publicKey) throw new VaultError('Corrupt', 'a member has no public key');
-        return sealForMember(groupId, m.userId, u.publicKey, pair.privateKey, m.addedAt);
+        const publicKey = ctx.ledger.publicKey(m.userId, users.find((x) => x.id === m.userId)?.publicKey);
+        if (!publicKey) throw new VaultError('Corrupt', 'a member has no public key');
+        return sealForMember(groupId, m.userId, publicKey, pair.privateKey, m.addedAt);
       }),
     );
     const rewrapped = await Promise.all(
@@ -51,7 +53,8 @@ export async function prepareGroupRekey(ctx: SessionContext, groupId: string, re
         return wrapGrant(grantBase(g), keys, { publicKey: pair.publicKey });
       }),
     );
-    return { group: { ...group, publicKey: pair.publicKey }, members: sealed, removed: members.filter((m) => removed.includes(m.userId)).map((m) => m.userId), grants: rewrapped, at: now };
+    const dropped = members.filter((m) => !staying.includes(m)).map((m) => m.userId);
+    return { group: { ...group, publicKey: pair.publicKey }, members: sealed, removed: dropped, grants: rewrapped, at: now };
   });
 }
 

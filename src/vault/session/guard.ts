@@ -2,7 +2,7 @@
 // logged as access.denied, and a session whose user was removed or whose user key changed elsewhere locked.
 
 import { bytesEqual } from '../../crypto';
-import { DB, withTx, type GrantRow, type UserRow } from '../../storage';
+import { DB, withTx, type GrantRow, type LedgerRow, type UserRow } from '../../storage';
 import { denial, type Operation } from '../access';
 import { VaultError } from '../errors';
 import { guarded } from '../failures';
@@ -11,6 +11,8 @@ import { USER_KEY_CHANGED, type SessionContext } from './context';
 import type { Held } from './held';
 
 const S = DB.stores;
+/** Why everything is refused to a user the verified ledger does not hold (removed, or certified after a bad link). */
+const NOT_IN_LEDGER = 'your account is not in the verified list of users';
 
 export class Guard {
   readonly #ctx: SessionContext;
@@ -52,11 +54,15 @@ export class Guard {
       await ctx.lock();
       throw new VaultError('Locked', 'this user was removed');
     }
+    // Links another tab added: verified before the role is read from them (issue #14).
+    await ctx.ledger.absorb(stored.links);
     if (!bytesEqual(me.wrappedUserKey, ctx.wrappedUserKey)) {
       await ctx.lock('rekeyed');
       throw new VaultError('Locked', USER_KEY_CHANGED);
     }
     if (loadFailure) throw loadFailure.error;
+    // The role the signed ledger gives, never the row's plaintext one (a storage writer can set that: issue #14).
+    const role = ctx.ledger.role(me.id, me.role);
     if (ctx.mustChange) {
       why = 'choose your own password first';
       code = 'PasswordChangeRequired';
@@ -67,9 +73,9 @@ export class Guard {
         held = (await ctx.ring.load()).get(id);
       }
       if (!held && !stored.keyExists) throw new VaultError('NotFound', 'no such key');
-      why = denial(me.role, op, held?.permission ?? null);
+      why = role === null ? NOT_IN_LEDGER : denial(role, op, held?.permission ?? null);
     } else {
-      why = denial(me.role, op);
+      why = role === null ? NOT_IN_LEDGER : denial(role, op);
     }
     if (why !== null) {
       await ctx.writes.record({ action: 'access.denied', keyId: id ?? null, version: null, outcome: 'denied', details: { operation: op, why } }).catch(() => undefined);
@@ -82,16 +88,18 @@ export class Guard {
    * What the guard reads, in one readonly transaction: this user's row, the stored grant `grant` was
    * (principal and key), and — for a key operation — whether the key exists.
    */
-  #rows(id: KeyId | null, grant: GrantRow | null): Promise<{ user: UserRow | undefined; grant: GrantRow | undefined; keyExists: boolean }> {
+  #rows(id: KeyId | null, grant: GrantRow | null): Promise<{ user: UserRow | undefined; grant: GrantRow | undefined; keyExists: boolean; links: LedgerRow[] }> {
     const ctx = this.#ctx;
+    const from = ctx.ledger.nextSeq;
     return guarded(() =>
-      withTx(ctx.db, [S.users, S.grants, S.keys], 'readonly', async (tx) => {
-        const [user, stored, key] = await Promise.all([
+      withTx(ctx.db, [S.users, S.grants, S.keys, S.ledger], 'readonly', async (tx) => {
+        const [user, stored, key, links] = await Promise.all([
           tx.objectStore(S.users).get(ctx.user.id),
           grant ? tx.objectStore(S.grants).get([grant.keyId, grant.principalId]) : undefined,
           id != null ? tx.objectStore(S.keys).getKey(id) : undefined,
+          ctx.ledger.active ? tx.objectStore(S.ledger).getAll(IDBKeyRange.lowerBound(from)) : [],
         ]);
-        return { user, grant: stored, keyExists: key !== undefined };
+        return { user, grant: stored, keyExists: key !== undefined, links };
       }),
     );
   }

@@ -14,6 +14,7 @@ import { KeyAccess } from './key-access';
 import { KeyImports } from './key-import';
 import { KeyLifecycle } from './key-lifecycle';
 import { KeyRecords } from './key-records';
+import { setUpLedger, type LedgerReport } from './ledger-setup';
 import { Passkeys } from './passkeys';
 import { PlainExports } from './plain-export';
 import { SessionSettings } from './settings';
@@ -63,6 +64,7 @@ export class Session {
   /** This user's passkeys that unlock beside the password (issue #18). */
   readonly passkeys: Passkeys;
   readonly #ctx: SessionContext;
+  #ledgerReport: LedgerReport = { problem: null, mismatched: [] };
 
   constructor(init: SessionInit) {
     const ctx = new SessionContext(init);
@@ -94,6 +96,20 @@ export class Session {
     return this.#ctx.kdfIterations;
   }
 
+  /**
+   * What this unlock found wrong with the signed list of users and groups (issue #14): where it stopped verifying,
+   * and rows it does not back. Empty when all is well. Reported once in the log as integrity.failed.
+   */
+  get ledgerReport(): LedgerReport {
+    return this.#ledgerReport;
+  }
+
+  /** This user's first sign-in as the ledger records it (when, from what client); null if none is recorded. */
+  get firstSignIn(): { at: number; client: string } | null {
+    const first = this.#ctx.ledger.me?.firstSignIn;
+    return first ? { at: first.at, client: first.client } : null;
+  }
+
   /** Set when unlock raised the stored PBKDF2 iterations to the current default. */
   get kdfUpgrade(): { from: number; to: number } | null {
     return this.credentials.kdfUpgrade;
@@ -119,6 +135,9 @@ export class Session {
 
   async #starting(options: SessionStart): Promise<void> {
     const pending = options.pending ?? { accepted: [], refused: [], ids: [], dropped: 0 };
+    // The ledger first (issue #14): verified against this user's pin, which the unlock entry's write moves forward.
+    await this.#ctx.ledger.load();
+    const pin = options.created ? null : await this.#ctx.ledger.pinNow();
     if (!options.created) {
       const events: AuditEvent[] = [
         ...pending.accepted.map((p): AuditEvent => ({ action: p.action, at: p.at, actor: p.userId, outcome: p.action === 'unlock.failed' ? 'failed' : 'ok', details: { recordedWhileLocked: true, client: p.client } })),
@@ -126,8 +145,9 @@ export class Session {
         options.passkey ? { action: 'unlock', details: { method: 'passkey', passkey: options.passkey.name } } : { action: 'unlock' },
       ];
       const used = options.passkey ? { slotId: options.passkey.slotId, at: this.#ctx.clock.now(), userId: this.user.id } : null;
-      await this.#ctx.writes.write(used ? [S.auditPending, S.users] : [S.auditPending], events, async (tx) => {
+      await this.#ctx.writes.write(used || pin ? [S.auditPending, S.users] : [S.auditPending], events, async (tx) => {
         if (used) await markUsed(tx.objectStore(S.users), used);
+        if (pin) await movePin(tx.objectStore(S.users), this.user.id, pin);
         const store = tx.objectStore(S.auditPending);
         // A flood past the cap is dropped whole; otherwise exactly the rows read (another tab may add one meanwhile).
         if (pending.dropped > 0) await store.clear();
@@ -135,6 +155,7 @@ export class Session {
       });
     }
     await this.credentials.ensureKeyPair();
+    if (!options.created) this.#ledgerReport = await setUpLedger(this.#ctx);
     if (options.kdfUpgrade) await this.credentials.upgradeKdf(options.kdfUpgrade);
     this.audit.startCheck();
   }
@@ -167,6 +188,12 @@ async function markUsed(users: { get(id: string): Promise<UserRow | undefined>; 
   const row = await users.get(used.userId);
   if (!row?.passkeys?.some((s) => s.id === used.slotId)) return;
   await users.put({ ...row, passkeys: row.passkeys.map((s) => (s.id === used.slotId ? { ...s, lastUsedAt: used.at } : s)) });
+}
+
+/** Moves this user's pin on the ledger to what this unlock verified. */
+async function movePin(users: { get(id: string): Promise<UserRow | undefined>; put(row: UserRow): Promise<unknown> }, userId: string, pin: Uint8Array): Promise<void> {
+  const row = await users.get(userId);
+  if (row) await users.put({ ...row, pin });
 }
 
 /** The entry saying pending rows were refused or dropped: counts and the reasons, nothing copied from the rows. */

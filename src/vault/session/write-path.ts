@@ -8,6 +8,7 @@ import type { AuditAction } from '../audit-chain';
 import { VaultError } from '../errors';
 import { asVaultError, guarded } from '../failures';
 import { USER_KEY_CHANGED, type LockCause, type SessionContext } from './context';
+import { LedgerMoved, type PreparedLinks } from './principal-ledger';
 
 const S = DB.stores;
 
@@ -17,6 +18,11 @@ export interface WriteOptions {
    * session's user key is still the stored one (#userKeyStands).
    */
   grants?: boolean;
+  /**
+   * Ledger links the write makes (issue #14), signed under the write lock (so no other tab appends meanwhile): they
+   * are stored in the write's transaction, with this user's pin moved to them.
+   */
+  links?: () => Promise<PreparedLinks | null>;
 }
 
 /** Thrown inside a write's transaction by #userKeyStands; write() turns it into a lock and VaultError 'Locked'. */
@@ -46,23 +52,32 @@ export class WritePath {
       const log = ctx.log();
       for (let attempt = 0; ; attempt++) {
         const prepared = await guarded(() => log.prepare(events));
+        const links = options.links ? await options.links() : null;
         try {
           const result = await withTx(
             ctx.db,
-            [...new Set<StoreName>([...stores, S.meta, S.audit, ...(options.grants ? [S.users] : [])])],
+            [...new Set<StoreName>([...stores, S.meta, S.audit, ...(options.grants || links ? [S.users] : []), ...(links ? [S.ledger] : [])])],
             'readwrite',
             async (tx) => {
               if (options.grants) await this.#userKeyStands(tx);
               await log.write(tx, prepared);
-              return fn(tx);
+              const result = await fn(tx);
+              // After the change: the pin goes onto this user's row as the change left it.
+              if (links) await ctx.ledger.store(tx, links);
+              return result;
             },
             { lock },
           );
           log.commit(prepared);
+          if (links) ctx.ledger.adopt(links);
           return result;
         } catch (error) {
           if (error instanceof HeadMoved && attempt === 0) {
             await guarded(() => log.catchUp(ctx.db));
+            continue;
+          }
+          if (error instanceof LedgerMoved && attempt === 0) {
+            await ctx.ledger.catchUp();
             continue;
           }
           if (error instanceof UserKeyChanged) {
