@@ -1,4 +1,5 @@
-// Owns what one tab tells the others (BroadcastChannel): committed writes, "lock", activity, and changes that end sessions.
+// Owns what one tab tells the others (BroadcastChannel): committed writes, "lock", activity, changes that end sessions,
+// and what is on the clipboard (never the value).
 
 import { DB, onCommitted, type StoreName } from '../storage';
 
@@ -11,12 +12,22 @@ export type TabMessage =
   /** The person is active in another tab: push the auto-lock deadline back here too. */
   | { type: 'activity' }
   /** The vault's keys changed underneath every session (user key rotated, vault replaced from a backup): lock. */
-  | { type: 'rekeyed' };
+  | { type: 'rekeyed' }
+  /**
+   * What Keyward put on the clipboard, never the value: another tab `copied` a secret (and clears it on its timer),
+   * `cleared` it, or `needs-clear`: its copy may still be there and it cannot clear it (the browser refused, as it does
+   * to a page without focus, or the tab is closing), so a tab that can should clear it now.
+   */
+  | { type: 'clipboard'; state: ClipboardState };
+
+/** The states a `clipboard` message tells (ui/shared/clipboard.svelte.ts acts on them). */
+export type ClipboardState = 'copied' | 'cleared' | 'needs-clear';
 
 /** The channel's name: one per vault database. */
 export const TAB_CHANNEL = `keyward:${DB.name}`;
 
-const MESSAGE_TYPES = new Set(['changed', 'lock', 'activity', 'rekeyed']);
+const MESSAGE_TYPES = new Set(['changed', 'lock', 'activity', 'rekeyed', 'clipboard']);
+const CLIPBOARD_STATES = new Set<string>(['copied', 'cleared', 'needs-clear'] satisfies ClipboardState[]);
 const STORE_NAMES = new Set<string>(Object.values(DB.stores));
 
 interface ChannelLike {
@@ -86,6 +97,10 @@ function parseMessage(data: unknown): TabMessage | null {
   if (typeof data !== 'object' || data === null) return null;
   const type = (data as { type?: unknown }).type;
   if (typeof type !== 'string' || !MESSAGE_TYPES.has(type)) return null;
+  if (type === 'clipboard') {
+    const state = (data as { state?: unknown }).state;
+    return typeof state === 'string' && CLIPBOARD_STATES.has(state) ? { type, state: state as ClipboardState } : null;
+  }
   if (type !== 'changed') return { type } as TabMessage;
   const stores = (data as { stores?: unknown }).stores;
   if (!Array.isArray(stores) || !stores.every((s) => typeof s === 'string' && STORE_NAMES.has(s))) return null;

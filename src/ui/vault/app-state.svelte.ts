@@ -94,8 +94,9 @@ export class AppState {
     this.#loadVault = options.loadVault;
     this.#device = options.device;
     this.#clock = options.clock ?? systemClock;
-    this.#clipboard = new ClipboardGuard(options.device);
     this.#tabs = options.tabs !== undefined ? options.tabs : new TabSync();
+    // The tabs tell each other what is on the clipboard (never the value), so a lock or a closing tab clears it.
+    this.#clipboard = new ClipboardGuard(options.device, { peers: this.#tabs });
     this.storage = new StorageState(options.device);
     this.activity = new Activity({ clock: this.#clock, tabs: this.#tabs, clipboard: this.#clipboard });
     this.backups = new BackupActions({
