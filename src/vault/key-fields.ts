@@ -63,13 +63,16 @@ export function withVersions(before: readonly VersionFacts[], rows: readonly Ver
   return out;
 }
 
-/** The fields of `row` with the versions' facts: what a write seals beside the row. */
+/**
+ * The fields of `row` with the versions' facts: what a write seals beside the row. Checked as a reader will check them
+ * (a row with a field missing or out of shape is refused here, before it is sealed into a row no reader would open).
+ */
 export function fieldsOf(row: KeyRow, versions: readonly VersionFacts[]): KeyFields {
   const out: Record<string, unknown> = {};
   for (const f of BOUND_FIELDS) out[f] = row[f];
   if (versions.length !== row.currentVersion || versions.some((v) => v === undefined)) throw new TypeError('the version facts do not cover every version of the key');
   out.versions = versions;
-  return out as unknown as KeyFields;
+  return parseFields(out);
 }
 
 /** Facts from version rows as stored (a legacy key's, read once to upgrade it): sorted, one per version. */
