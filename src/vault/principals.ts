@@ -43,6 +43,21 @@ export async function openUserPrivate(userId: string, userKey: UserKey, sealedPr
   }
 }
 
+/**
+ * A principal as held in a session from its private key opened extractable: the public half is derived from the
+ * private key itself, never read from a row a storage writer can change (issue #14), and the private key kept is
+ * non-extractable.
+ */
+export async function ownPrincipal(id: string, extractablePrivate: CryptoKey): Promise<OpenPrincipal> {
+  const { kty, crv, x, y } = await crypto.subtle.exportKey('jwk', extractablePrivate);
+  const pkcs8 = await exportEcdhPrivate(extractablePrivate);
+  try {
+    return { id, publicKey: { kty, crv, x, y }, privateKey: await importEcdhPrivate(pkcs8) };
+  } finally {
+    pkcs8.fill(0);
+  }
+}
+
 /** The group's private key sealed for one member, through ECDH with the member's public key. */
 export async function sealForMember(groupId: string, userId: string, memberPublic: JsonWebKey, groupPrivate: CryptoKey, at: number): Promise<MemberRow> {
   const { epk, key } = await wrappingKeyFor(memberPublic);

@@ -26,7 +26,7 @@ import { aad } from './context';
 import { VaultError } from './errors';
 import { guarded } from './failures';
 import { checkNewPassword } from './validate';
-import { grantBase, newUserKeyPair, openAsMember, openGrant, openUserPrivate, sealForMember, wrapGrant } from './principals';
+import { grantBase, newUserKeyPair, openAsMember, openGrant, openUserPrivate, ownPrincipal, sealForMember, wrapGrant } from './principals';
 import { openUserKey, storedKdf } from './open-key';
 import { rewrapSlots, slotsOf } from './passkeys';
 
@@ -207,8 +207,8 @@ export async function prepareFirstSignIn(db: KeywardDb, userId: string, oneTime:
   const iterations = Math.max(storedKdf(user).iterations, DEFAULT_ITERATIONS);
   return guarded(async () => {
     const [grants, memberships] = await Promise.all([db.getAllFromIndex(S.grants, 'byPrincipal', userId), db.getAllFromIndex(S.members, 'byUser', userId)]);
-    const oldPrivate = user.sealedPrivateKey && user.publicKey ? await openUserPrivate(userId, oldKey, user.sealedPrivateKey) : null;
-    const oldSelf = oldPrivate ? { id: userId, publicKey: user.publicKey!, privateKey: oldPrivate } : undefined;
+    // The public half from the private key, not the row (issue #14): a swapped row key must not break the first sign-in.
+    const oldSelf = user.sealedPrivateKey ? await ownPrincipal(userId, await openUserPrivate(userId, oldKey, user.sealedPrivateKey, true)) : undefined;
     const newKey = await generateUserKey();
     const pair = await newUserKeyPair(userId, newKey);
     const rewrapped = await Promise.all(grants.map(async (g) => wrapGrant(grantBase(g), await openGrant(g, oldKey, oldSelf, true), { userKey: newKey })));

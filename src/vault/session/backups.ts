@@ -193,8 +193,15 @@ export class Backups {
       withTx(this.#ctx.db, [S.users, S.groups], 'readonly', async (tx) => ({ users: await tx.objectStore(S.users).getAll(), groups: await tx.objectStore(S.groups).getAll() })),
     );
     const out = new Map<string, JsonWebKey>();
-    for (const u of users) if (u.publicKey) out.set(u.id, u.publicKey);
-    for (const g of groups) out.set(g.id, g.publicKey);
+    // The ledger's public keys, never the rows' (issue #14).
+    for (const u of users) {
+      const key = this.#ctx.ledger.publicKey(u.id, u.publicKey);
+      if (key) out.set(u.id, key);
+    }
+    for (const g of groups) {
+      const key = this.#ctx.ledger.publicKey(g.id, g.publicKey);
+      if (key) out.set(g.id, key);
+    }
     return out;
   }
 }

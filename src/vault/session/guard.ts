@@ -11,8 +11,6 @@ import { USER_KEY_CHANGED, type SessionContext } from './context';
 import type { Held } from './held';
 
 const S = DB.stores;
-/** Why everything is refused to a user the verified ledger does not hold (removed, or certified after a bad link). */
-const NOT_IN_LEDGER = 'your account is not in the verified list of users';
 
 export class Guard {
   readonly #ctx: SessionContext;
@@ -62,7 +60,7 @@ export class Guard {
     }
     if (loadFailure) throw loadFailure.error;
     // The role the signed ledger gives, never the row's plaintext one (a storage writer can set that: issue #14).
-    const role = ctx.ledger.role(me.id, me.role);
+    const role = ctx.ledger.ownRole(me.role);
     if (ctx.mustChange) {
       why = 'choose your own password first';
       code = 'PasswordChangeRequired';
@@ -73,9 +71,9 @@ export class Guard {
         held = (await ctx.ring.load()).get(id);
       }
       if (!held && !stored.keyExists) throw new VaultError('NotFound', 'no such key');
-      why = role === null ? NOT_IN_LEDGER : denial(role, op, held?.permission ?? null);
+      why = denial(role, op, held?.permission ?? null);
     } else {
-      why = role === null ? NOT_IN_LEDGER : denial(role, op);
+      why = denial(role, op);
     }
     if (why !== null) {
       await ctx.writes.record({ action: 'access.denied', keyId: id ?? null, version: null, outcome: 'denied', details: { operation: op, why } }).catch(() => undefined);

@@ -94,7 +94,7 @@ export class KeyAccess {
       // Inside the write (issue #14): a re-key in another tab meanwhile would make this wrapping a stale data key's,
       // and an auditor who joined the group meanwhile must not receive one.
       await keyUnchanged(tx, held);
-      if (target.kind === 'group' && permission !== 'view' && (await auditorIn(tx, principalId))) {
+      if (target.kind === 'group' && permission !== 'view' && (await auditorIn(tx, principalId, ctx.ledger))) {
         throw new VaultError('InvalidInput', 'an auditor is in this group: it can be granted "view" only', { field: 'permission' });
       }
       if (prepared.split) await tx.objectStore(S.keys).put(prepared.split.row);
@@ -139,14 +139,22 @@ export class KeyAccess {
     return { rekeyed: true, rotated: false };
   }
 
+  /** The grantee's public key and role as the signed ledger states them (issue #14), never as their row says. */
   async #principalKey(principalId: string): Promise<{ kind: 'user' | 'group'; publicKey: JsonWebKey; role?: Role }> {
-    const db = this.#ctx.db;
+    const ctx = this.#ctx;
+    const db = ctx.db;
     const [user, group] = await guarded(() => Promise.all([db.get(S.users, principalId), db.get(S.groups, principalId)]));
     if (user) {
-      if (!user.publicKey) throw new VaultError('InvalidInput', 'this user has not signed in since the upgrade; ask them to unlock once', { field: 'principal' });
-      return { kind: 'user', publicKey: user.publicKey, role: user.role };
+      const publicKey = ctx.ledger.publicKey(principalId, user.publicKey);
+      const role = ctx.ledger.role(principalId, user.role);
+      if (!publicKey || role === null) throw new VaultError('InvalidInput', 'this user has not signed in since the upgrade, or is not in the verified list of users; ask them to unlock once', { field: 'principal' });
+      return { kind: 'user', publicKey, role };
     }
-    if (group) return { kind: 'group', publicKey: group.publicKey };
+    if (group) {
+      const publicKey = ctx.ledger.publicKey(principalId, group.publicKey);
+      if (!publicKey) throw new VaultError('InvalidInput', 'this group is not in the verified list of groups', { field: 'principal' });
+      return { kind: 'group', publicKey };
+    }
     throw new VaultError('NotFound', 'no such user or group');
   }
 }

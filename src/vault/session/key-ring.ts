@@ -11,7 +11,7 @@ import { readKeyRows, type KeyRowsRead } from '../key-rows';
 import { isKeyId } from '../validate';
 import { upgradedDestroyAt } from '../key-fields';
 import { FieldsMismatch, openKeyRow, openKeyRowAsViewer } from '../key-seal';
-import { openAsMember, openGrant, openUserPrivate, type OpenPrincipal } from '../principals';
+import { openAsMember, openGrant, openUserPrivate, ownPrincipal, type OpenPrincipal } from '../principals';
 import type { KeyId } from '../types';
 import type { SessionContext } from './context';
 import type { Held } from './held';
@@ -227,12 +227,13 @@ export class KeyRing {
   async #openPrincipals(self: UserRow | undefined, members: MemberRow[], groups: Map<string, GroupRow>): Promise<Map<string, OpenPrincipal>> {
     const userKey = this.#ctx.key();
     const out = new Map<string, OpenPrincipal>();
-    if (!self?.sealedPrivateKey || !self.publicKey) return out;
-    const me: OpenPrincipal = { id: self.id, publicKey: self.publicKey, privateKey: await openUserPrivate(self.id, userKey, self.sealedPrivateKey) };
+    if (!self?.sealedPrivateKey) return out;
+    // Public halves from the private keys, not from the rows (issue #14): a swapped row key cannot lock anyone out.
+    const me = await ownPrincipal(self.id, await openUserPrivate(self.id, userKey, self.sealedPrivateKey, true));
     out.set(self.id, me);
     for (const m of members) {
       const group = groups.get(m.groupId);
-      if (group) out.set(group.id, { id: group.id, publicKey: group.publicKey, privateKey: await openAsMember(m, me) });
+      if (group) out.set(group.id, await ownPrincipal(group.id, await openAsMember(m, me, true)));
     }
     return out;
   }

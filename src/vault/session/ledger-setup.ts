@@ -93,7 +93,12 @@ async function start(ctx: SessionContext, me: UserRow, rows: { users: UserRow[];
 /** The ledger must hold this user's own keys: the public halves of the private keys sealed under their user key. */
 async function selfCheck(ctx: SessionContext, me: UserRow, report: LedgerReport): Promise<void> {
   const mine = ctx.ledger.me;
-  if (!mine) return;
+  if (!mine) {
+    // Removed users have no row; a user with a row the ledger does not hold was never certified, or the ledger was
+    // started by someone else (a forged "owner" row in the upgrade's window): said, and nothing is signed.
+    if (!ctx.ledger.problem) report.problem = { seq: ctx.ledger.count, why: me.role === 'owner' ? 'the ledger was started by someone other than you, the owner' : 'you are not in the verified list of users' };
+    return;
+  }
   if (me.sealedPrivateKey) {
     const pkcs8 = await open(ctx.key(), me.sealedPrivateKey, aad.userPrivate(me.id));
     try {

@@ -124,9 +124,22 @@ export class PrincipalLedger {
     return this.#verified.state.users.get(userId)?.role ?? null;
   }
 
+  /**
+   * The signed-in user's own role for the guard. A user the verified ledger does not hold (a broken or hijacked ledger)
+   * keeps what their grants give — as a member, or an auditor if their row says so — and no admin power: the vault
+   * fails closed for the directory without locking them out of their keys.
+   */
+  ownRole(rowRole: Role): Role {
+    const role = this.role(this.#ctx.user.id, rowRole);
+    if (role !== null) return role;
+    return rowRole === 'auditor' ? 'auditor' : 'member';
+  }
+
   /** A principal's ECDH public key to wrap for: the ledger's, else (no ledger yet) the row's. Null: none to trust. */
   publicKey(principalId: string, rowKey: JsonWebKey | undefined): JsonWebKey | null {
     if (!this.#verified) return rowKey ?? null;
+    // A ledger that failed (forged, replaced or rolled back) may name someone removed since: wrap for no one until fixed.
+    if (this.#problem) return null;
     const s = this.#verified.state;
     const point = s.users.get(principalId)?.ecdh ?? s.groups.get(principalId)?.ecdh;
     return point ? jwkFromPoint(fromBase64Url(point)) : null;

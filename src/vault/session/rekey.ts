@@ -64,7 +64,8 @@ export async function prepareRekey(ctx: SessionContext, id: KeyId, held: Held, g
         if (!g.wrappedDek && !metaKey) throw new VaultError('Corrupt', 'a "view" grant needs a meta key');
         const keys = { dek: g.wrappedDek ? dek : null, metaKey: g.wrappedDek ? null : metaKey };
         if (g.principalId === ctx.user.id && !g.epk) return wrapGrant(base, keys, { userKey });
-        const publicKey = publicKeys.get(g.principalId) ?? users.get(g.principalId)?.publicKey ?? groups.get(g.principalId)?.publicKey;
+        // The ledger's public key, never the row's (issue #14: a swapped key would receive the new data key).
+        const publicKey = publicKeys.get(g.principalId) ?? ctx.ledger.publicKey(g.principalId, users.get(g.principalId)?.publicKey ?? groups.get(g.principalId)?.publicKey);
         if (!publicKey) throw new VaultError('Corrupt', 'a grantee has no public key');
         return wrapGrant(base, keys, { publicKey });
       }),
