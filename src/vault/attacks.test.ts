@@ -3,7 +3,7 @@
 // and the vault still opens.
 import { describe, expect, it } from 'vitest';
 import { createdVault, FakeClock, newVault, PASSWORD, rejectsWith, TEST_ITERATIONS } from '../../test/unit/helpers';
-import { open, type DataKey } from '../crypto';
+import { contextAad, open, seal, utf8Decode, utf8Encode, type DataKey } from '../crypto';
 import { DB, openKeywardDb, withTx } from '../storage';
 import { aad } from './context';
 import { openAsMember, openGrant, openUserPrivate } from './principals';
@@ -390,6 +390,39 @@ describe('authenticated key rows (issue #14, attacks 2 and 7a)', () => {
     await ann.session.lock();
     const annAgain = await vault.unlock({ userId: ann.id, password: OWN });
     expect((await annAgain.keys.list()).map((k) => k.name)).toEqual(['Shared']);
+  });
+});
+
+describe('authenticated key rows against a "view" holder (issue #14, attack 7a)', () => {
+  it('an auditor who re-seals the metadata under their meta key with "destroyAt: 1" destroys nothing: the DEK-bound copy wins', async () => {
+    const { vault, session, dbName } = await createdVault();
+    const key = await session.keys.create({ name: 'Shared', value: 'v-1', format: 'text', tags: [], notes: '' });
+    const ann = await addAndSignIn(vault, session, 'Ann', 'auditor');
+    await session.access.grant(key.id, ann.id, 'view');
+    await session.lock();
+    // Ann holds the meta key: she opens the metadata (whatever its context), sets every copy of destroyAt she can
+    // reach to 1, and seals it again under the same context.
+    const metaKey = (await stealViewKey(dbName, ann.id, OWN, key.id))!;
+    const row = (await rows(dbName, 'keys')).find((k) => k.id === key.id)!;
+    let context = aad.meta(key.id);
+    let plain = await open(metaKey, row.sealedMeta, context).catch(() => null);
+    if (plain === null) {
+      context = contextAad('key', key.id, 'meta', 1);
+      plain = await open(metaKey, row.sealedMeta, context);
+    }
+    const meta = JSON.parse(utf8Decode(plain)) as Record<string, unknown> & { fields?: Record<string, unknown> };
+    if (meta.fields) meta.fields = { ...meta.fields, destroyAt: 1 };
+    const sealedMeta = await seal(metaKey, utf8Encode(JSON.stringify(meta)), context);
+    const db = await openKeywardDb({ name: dbName });
+    await withTx(db, [S.keys], 'readwrite', async (tx) => {
+      await tx.objectStore(S.keys).put({ ...row, destroyAt: 1, sealedMeta });
+    });
+    db.close();
+
+    const s = await vault.unlock({ password: PASSWORD });
+    expect((await s.lifecycle.runDueWork()).destroyed).toEqual([]);
+    expect((await rows(dbName, 'versions')).filter((v) => v.keyId === key.id).every((v) => v.sealedValue !== null)).toBe(true);
+    expect(s.keys.unreadable().map((u) => u.id)).toEqual([key.id]);
   });
 });
 
