@@ -303,6 +303,12 @@ describe('the golden file of version 2', () => {
     expect(await s.keys.reveal(stripe.id)).toBe('sk_live_golden_v3');
     expect(await s.keys.reveal(stripe.id, 1)).toBe('sk_live_golden_v1');
     expect(await s.audit.verify()).toMatchObject({ ok: true });
+    // Made before the ledger (issue #14): the owner's first unlock starts it; the next unlock verifies it against the pin.
+    expect(s.ledgerReport).toEqual({ problem: null, mismatched: [] });
+    await s.lock();
+    const again = await vault.unlock({ password: 'correct horse battery staple' });
+    expect(again.ledgerReport).toEqual({ problem: null, mismatched: [] });
+    expect(await again.directory.users()).toHaveLength(1);
   });
 });
 

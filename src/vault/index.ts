@@ -21,7 +21,7 @@ export { describeAlgorithm, RSA_SIZES, type KeyAlgorithm, type KeyAlgorithmKind,
 export { BackupError, BACKUP_ERROR_WORDS, BACKUP_VERSION, MAX_BACKUP_BYTES, type BackupErrorCode } from './backup-errors';
 export { type BackupPreview } from './backup';
 export { type MergePlan, type MergeConflict, type Resolution, type KeySide } from './merge';
-export type { KeyDump } from './session/index';
+export type { KeyDump, LedgerReport } from './session/index';
 export { TabSync, TAB_CHANNEL, type TabMessage, type TabSyncOptions } from './tabs';
 export { IMPORT_MAX_KEYS, type ImportDuplicate, type ImportOptions, type ImportReplacement } from './session/index';
 export { planImport, type ImportPlan, type PlannedKey } from './import-plan';

@@ -38,11 +38,17 @@ export class Directory {
 
   /** Everyone a key can be granted to, by name: users (with their role) and groups. */
   async principals(): Promise<PrincipalInfo[]> {
-    await this.#ctx.guard.authorize('key.view', null);
-    const { users, groups } = await readDirectory(this.#ctx);
+    const ctx = this.#ctx;
+    await ctx.guard.authorize('key.view', null);
+    const { users, groups } = await readDirectory(ctx);
+    // Only principals the verified ledger holds can be granted to (issue #14), with the role it gives them.
+    const ledger = ctx.ledger;
     return [
-      ...users.map((u): PrincipalInfo => ({ id: u.id, kind: 'user', name: u.name, role: u.role })),
-      ...groups.map((g): PrincipalInfo => ({ id: g.id, kind: 'group', name: g.name })),
+      ...users.flatMap((u): PrincipalInfo[] => {
+        const role = ledger.role(u.id, u.role);
+        return role === null ? [] : [{ id: u.id, kind: 'user', name: u.name, role }];
+      }),
+      ...groups.filter((g) => ledger.publicKey(g.id, g.publicKey) !== null || !ledger.active).map((g): PrincipalInfo => ({ id: g.id, kind: 'group', name: g.name })),
     ];
   }
 
@@ -52,7 +58,8 @@ export class Directory {
     return users.map((u) => ({
       id: u.id as UserId,
       name: u.name,
-      role: u.role,
+      // The role the signed ledger gives (issue #14), not the row's.
+      role: this.#ctx.ledger.role(u.id, u.role) ?? u.role,
       createdAt: u.createdAt,
       mustChangePassword: u.mustChangePassword === true,
       groups: members.filter((m) => m.userId === u.id).map((m) => m.groupId),

@@ -12,3 +12,4 @@ export type { Unreadable } from './key-ring';
 export { IMPORT_MAX_KEYS, type ImportDuplicate, type ImportOptions, type ImportReplacement } from './key-import';
 export { exportFilename, type DotenvFile, type ExportPreview, type ExportScope, type KdbxFile, type LeftOut } from './plain-export';
 export type { PasskeyEnrolment } from './passkeys';
+export type { LedgerReport } from './ledger-setup';
