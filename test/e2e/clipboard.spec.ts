@@ -123,3 +123,13 @@ test('the timer of a tab behind another: the Keyward tab in front clears the val
   await expect.poll(() => clipboardFrom(tabB)).toBe('');
   expect(await hasFocus(page)).toBe(false);
 });
+
+test('navigating the tab away clears the value it copied', async ({ page, context }) => {
+  await page.goto('/');
+  await realFocus(context, page);
+  await copyInTabA(page);
+  expect(await clipboardFrom(page)).toBe(VALUE);
+  // The same tab leaves Keyward for another page (of the same origin, so it may read the clipboard there).
+  await page.goto('/favicon.svg');
+  expect(await clipboardFrom(page)).toBe('');
+});
