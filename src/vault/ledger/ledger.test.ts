@@ -203,3 +203,15 @@ async function forge(l: Awaited<ReturnType<typeof build>>, by: string, keys: Sig
   const unsigned = { seq: l.head().count, at: 9999, by, body, prev: l.head().head };
   return { ...unsigned, sig: await sign(keys.privateKey, signedBytes(VAULT, unsigned)) };
 }
+
+describe('the signed bytes (FORMAT.md §7.1)', () => {
+  it('are the JSON array of the format, vault, number, time, signer, previous hash and the statement with sorted keys', async () => {
+    const { signedBytes, linkHash } = await import('./codec');
+    const { utf8Decode, toHex } = await import('../../crypto');
+    const link = { seq: 3, at: 1765180800000, by: 'Ab1', body: { user: 'Us9', type: 'member.add', group: 'Gr7' } as LedgerBody, prev: new Uint8Array(32).fill(1) };
+    expect(utf8Decode(signedBytes('Zx3', link))).toBe('["keyward-ledger/v1","Zx3",3,1765180800000,"Ab1","AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE",{"group":"Gr7","type":"member.add","user":"Us9"}]');
+    // The hash is SHA-256 of exactly those bytes.
+    const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', signedBytes('Zx3', link)));
+    expect(toHex(await linkHash('Zx3', link))).toBe(toHex(digest));
+  });
+});
