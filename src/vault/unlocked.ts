@@ -6,4 +6,4 @@ export { Session } from './session/index';
 export { AuditLog } from './audit-log';
 export { createAuditKeys, openAuditKeys } from './audit-keys';
 export { newUserKeyPair } from './principals';
-export { ownerGenesis } from './ledger/genesis';
+export { ownerGenesis } from './ledger';

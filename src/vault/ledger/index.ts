@@ -6,3 +6,4 @@ export { apply, cloneState, emptyState, memberKey, Refused, signingKeyFor, type 
 export { checkPin, verifyLinks, type KeyCache, type LedgerProblem, type Pin, type Verified } from './verify';
 export { makeLinks, type Head, type Signer } from './append';
 export { openPin, sealPin } from './pin';
+export { ownerGenesis } from './genesis';
