@@ -232,3 +232,23 @@ describe('a vault from before the ledger (database version 2)', () => {
     expect(await owner.keys.reveal(key.id)).toBe('sk_live_1');
   });
 });
+
+describe('links from another tab', () => {
+  it('a session already open verifies the links another session adds, and grants to the user they add', async () => {
+    const { vault, session } = await createdVault();
+    const other = await vault.unlock({ password: PASSWORD });
+    const key = await session.keys.create({ name: 'Stripe', value: 'sk_live_1', format: 'text', tags: [], notes: '' });
+    const bob = await other.directory.addUser({ name: 'Bob', password: ONE_TIME, role: 'member' });
+    // The first session never saw Bob's link until now: its guard reads and verifies it before the grant.
+    await session.access.grant(key.id, bob.id, 'use');
+    expect((await session.directory.principals()).map((p) => p.name)).toContain('Bob');
+    const first = await vault.unlock({ userId: bob.id, password: ONE_TIME });
+    await first.credentials.changePassword(ONE_TIME, OWN);
+    expect(await first.keys.reveal(key.id)).toBe('sk_live_1');
+    // Bob's new keys (his first sign-in's link) reach the owner's open session too: a new grant wraps for them.
+    const second = await session.keys.create({ name: 'Deploy', value: 'deploy-token', format: 'text', tags: [], notes: '' });
+    await session.access.grant(second.id, bob.id, 'use');
+    first.forgetCached(); // what the tabs' "changed" message does in the app
+    expect(await first.keys.reveal(second.id)).toBe('deploy-token');
+  });
+});
