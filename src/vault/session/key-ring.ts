@@ -1,6 +1,6 @@
 // Owns the keys an unlocked session holds: every key this user has a grant for (directly or through a group),
-// opened once per unlock from the rows read beside the key derivation, with their data keys, meta keys and the
-// principals' private keys — all dropped on lock.
+// opened once per unlock from the rows read beside the key derivation — each row's plaintext fields checked against
+// their sealed copy (issue #14) — with their data keys and the principals' private keys, all dropped on lock.
 
 import type { DataKey } from '../../crypto';
 import type { GrantRow, GroupRow, MemberRow, UserRow } from '../../storage';
