@@ -14,7 +14,7 @@ describe('ledgerText', () => {
     expect(text).toContain('restored from a backup');
   });
   it('counts rows the ledger does not back, singular and plural', () => {
-    expect(ledgerText({ problem: null, mismatched: [{ store: 'users', id: 'a', why: 'x' }] })).toMatch(/^1 user or group record in this browser does not match/);
+    expect(ledgerText({ problem: null, mismatched: [{ store: 'users', id: 'a', why: 'x' }] })).toMatch(/^1 user or group record in this browser does not match .*: it was changed outside Keyward\. .*ignores it\.$/);
     expect(ledgerText({ problem: null, mismatched: [{ store: 'users', id: 'a', why: 'x' }, { store: 'groups', id: 'b', why: 'y' }] })).toMatch(/^2 user or group records in this browser do not match.*ignores them\.$/);
   });
 });

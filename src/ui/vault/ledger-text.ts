@@ -18,7 +18,7 @@ export function ledgerText(report: LedgerReport): string {
   const n = report.mismatched.length;
   if (n === 0) return '';
   const rows = n === 1 ? '1 user or group record in this browser does' : `${n} user or group records in this browser do`;
-  return `${rows} not match the signed list of users and groups: they were changed outside Keyward. Keyward follows the signed list and ignores ${n === 1 ? 'it' : 'them'}.`;
+  return `${rows} not match the signed list of users and groups: ${n === 1 ? 'it was' : 'they were'} changed outside Keyward. Keyward follows the signed list and ignores ${n === 1 ? 'it' : 'them'}.`;
 }
 
 /**

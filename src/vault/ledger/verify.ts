@@ -81,6 +81,8 @@ export async function verifyLinks(vaultId: string, rows: readonly unknown[], fro
  */
 export async function checkPin(vaultId: string, rows: readonly unknown[], verified: Verified, pin: Pin | null): Promise<Verified> {
   if (!pin) return verified;
+  // Link 0 itself did not verify: that reason is the more precise one.
+  if (!verified.root && verified.problem) return { ...verified, state: emptyState(vaultId) };
   if (!verified.root || !bytesEqual(verified.root, pin.root)) {
     return { state: emptyState(vaultId), count: 0, head: NO_PREV, root: null, problem: { seq: 0, why: 'the first link is not the one you verified before (the ledger was replaced)' } };
   }
