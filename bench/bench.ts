@@ -14,6 +14,7 @@ import { cryptoChains, describeSteps as describe, ENVELOPE_OVERHEAD, deleteDatab
 import { makeKeyInput, makeValue } from './data';
 import { IMPORT_OPERATIONS } from './import-ops';
 import { passkeyUnlockOperation } from './passkey-op';
+import { ledgerVerifyOperation } from './ledger-op';
 import { installXmlOnlyDomParser } from '../src/shell/xml-parser';
 
 // The page runs under the app's CSP (Trusted Types): the KDBX writer and reader parse XML as the app does.
@@ -369,6 +370,8 @@ const OPERATIONS: Operation[] = [
       ];
     },
   },
+  // Issue #14: checking a ledger of 1,000 signed links, as unlock does (bench/ledger-op.ts).
+  ledgerVerifyOperation(),
   // Issue #16: imports of 10,000 entries, each into a fresh vault of its own (bench/import-ops.ts).
   ...IMPORT_OPERATIONS.map((op) => ({ name: op.name, runs: op.runs, prepare: () => op.prepare(), after: () => op.after(), floor: () => op.floor() })),
 ];

@@ -1,7 +1,7 @@
 // Owns the benchmark's output: medians, ratios, the issue-#7 targets, a readable table and the JSON object.
 
 /** Report order of the issue-#7 operations; any other operation of bench/bench.ts follows them. */
-export const OPERATION_ORDER = ['unlock', 'unlock_passkey', 'list_render', 'search_keystroke', 'create_key', 'reveal_key', 'rotate_key', 'rotate_user_key', 'backup_export', 'backup_verify', 'backup_restore', 'audit_report', 'audit_verify', 'import_kdbx', 'import_bitwarden_json'];
+export const OPERATION_ORDER = ['unlock', 'unlock_passkey', 'list_render', 'search_keystroke', 'create_key', 'reveal_key', 'rotate_key', 'rotate_user_key', 'backup_export', 'backup_verify', 'backup_restore', 'audit_report', 'audit_verify', 'ledger_verify', 'import_kdbx', 'import_bitwarden_json'];
 
 /** Issue #7 targets. kB and MB are decimal (1 kB = 1,000 bytes). */
 export const TARGETS = {
