@@ -41,10 +41,16 @@ export async function setUpLedger(ctx: SessionContext): Promise<LedgerReport> {
     );
     const me = rows.users.find((u) => u.id === ctx.user.id);
     if (!me) return report;
-    if (!ctx.ledger.active) {
+    if (!ctx.ledger.active && me.role === 'owner' && me.publicKey) {
       // A vault from before version 3: its owner starts the ledger from the rows as they stand (trust on first use).
-      if (me.role === 'owner' && me.publicKey) await start(ctx, me, rows);
-    } else {
+      try {
+        await start(ctx, me, rows);
+      } catch (error) {
+        // Another tab of the owner's started it first (its write won the race): read theirs and go on with it.
+        await ctx.ledger.load();
+        if (!ctx.ledger.active) throw error;
+      }
+    } else if (ctx.ledger.active) {
       await selfCheck(ctx, me, report);
       if (!report.problem && ctx.ledger.me && (ctx.ledger.me.sign === null || ctx.ledger.signingPoint === null)) await bringSigningKey(ctx, me);
     }
