@@ -253,3 +253,44 @@ describe('links from another tab', () => {
     expect(await first.keys.reveal(second.id)).toBe('deploy-token');
   });
 });
+
+describe('every directory change keeps the ledger and the rows in step', () => {
+  it('after users, roles, groups and members change, a fresh unlock verifies the ledger and finds no row it does not back', async () => {
+    const { vault, session, dbName } = await createdVault();
+    const bob = await addAndSignIn(vault, session, 'Bob', 'member');
+    const carol = await addAndSignIn(vault, session, 'Carol', 'admin');
+    const dave = await session.directory.addUser({ name: 'Dave', password: ONE_TIME, role: 'auditor' });
+    const ops = await session.directory.createGroup('Ops', [bob.id]);
+    await session.directory.addMember(ops.id, carol.id);
+    const key = await session.keys.create({ name: 'Stripe', value: 'sk_live_1', format: 'text', tags: [], notes: '' });
+    await session.access.grant(key.id, ops.id, 'use');
+    await session.directory.removeMember(ops.id, bob.id);
+    await session.directory.setUserRole(carol.id, 'member');
+    await session.directory.setUserRole(dave.id, 'member');
+    const temp = await session.directory.createGroup('Temp');
+    await session.directory.deleteGroup(temp.id);
+    await session.directory.removeUser(bob.id);
+    await session.lock();
+    const types = (await withDb(dbName, (db) => db.getAll(S.ledger))).map((l) => l.body.type);
+    expect(types).toEqual([
+      'genesis',
+      'user.add', 'user.keys', // Bob, his first sign-in
+      'user.add', 'user.keys', // Carol
+      'user.add', // Dave
+      'group.add', 'member.add', 'member.add', // Ops with Ada and Bob
+      'member.add', // Carol
+      'member.remove', 'group.keys', // Bob leaves Ops
+      'user.role', 'user.role',
+      'group.add', 'member.add', 'group.remove', // Temp
+      'user.remove', // Bob
+    ]);
+    for (const who of [{ password: PASSWORD }, { userId: carol.id, password: OWN }]) {
+      const s = await vault.unlock(who);
+      expect(s.ledgerReport).toEqual({ problem: null, mismatched: [] });
+      await s.lock();
+    }
+    const owner = await vault.unlock({ password: PASSWORD });
+    expect((await owner.directory.users()).map((u) => [u.name, u.role]).sort()).toEqual([['Ada', 'owner'], ['Carol', 'member'], ['Dave', 'member']]);
+    expect(await owner.keys.reveal(key.id)).toBe('sk_live_1');
+  });
+});
