@@ -1,6 +1,6 @@
 // Tests the shell's device controls: the vault marker, persistent-storage answers and clipboard writes.
 import { describe, expect, it } from 'vitest';
-import { createDeviceControls, VAULT_MARKER_KEY } from './device';
+import { createDeviceControls, VAULT_MARKER_KEY, LAST_USER_KEY } from './device';
 
 class MemoryStorage implements Storage {
   readonly #items = new Map<string, string>();
@@ -40,6 +40,24 @@ describe('createDeviceControls', () => {
     device.vaultMarker.clear();
     expect(storage.getItem(VAULT_MARKER_KEY)).toBeNull();
     expect(device.vaultMarker.get()).toBe(false);
+  });
+
+  it('remembers the last signed-in user id under keyward.last-user, and nothing where storage is blocked', () => {
+    const storage = new MemoryStorage();
+    const device = createDeviceControls({ navigator: fakeNavigator({}), localStorage: () => storage });
+    expect(device.lastUser?.get()).toBeNull();
+    device.lastUser?.set('user-42');
+    expect(LAST_USER_KEY).toBe('keyward.last-user');
+    expect(storage.getItem(LAST_USER_KEY)).toBe('user-42');
+    expect(device.lastUser?.get()).toBe('user-42');
+    const blocked = createDeviceControls({
+      navigator: fakeNavigator({}),
+      localStorage: () => {
+        throw new DOMException('blocked', 'SecurityError');
+      },
+    });
+    expect(() => blocked.lastUser?.set('user-42')).not.toThrow();
+    expect(blocked.lastUser?.get()).toBeNull();
   });
 
   it('treats any other stored value as no marker', () => {

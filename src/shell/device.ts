@@ -4,6 +4,8 @@ import type { DeviceControls } from '../ui';
 
 /** localStorage key of the marker; its value is "1". Not secret: it only says a vault existed. */
 export const VAULT_MARKER_KEY = 'keyward.vault-created';
+/** localStorage key of the last signed-in user's id (the unlock screen's picker starts on them). Not secret. */
+export const LAST_USER_KEY = 'keyward.last-user';
 
 export interface DeviceEnvironment {
   navigator: Navigator;
@@ -59,6 +61,11 @@ export function createDeviceControls(env: DeviceEnvironment): DeviceControls {
       get: () => withStorage((storage) => storage.getItem(VAULT_MARKER_KEY) === '1', false),
       set: () => withStorage((storage) => storage.setItem(VAULT_MARKER_KEY, '1'), undefined),
       clear: () => withStorage((storage) => storage.removeItem(VAULT_MARKER_KEY), undefined),
+    },
+
+    lastUser: {
+      get: () => withStorage((storage) => storage.getItem(LAST_USER_KEY), null),
+      set: (userId: string) => withStorage((storage) => storage.setItem(LAST_USER_KEY, userId), undefined),
     },
   };
 }

@@ -30,4 +30,12 @@ export interface DeviceControls {
     set(): void;
     clear(): void;
   };
+  /**
+   * Who signed in last in this browser (a user id, not secret: names are plaintext in the vault's users store), so
+   * the unlock screen's picker starts on them. Absent: nobody is remembered.
+   */
+  lastUser?: {
+    get(): string | null;
+    set(userId: string): void;
+  };
 }

@@ -8,6 +8,7 @@ import {
   groupNamesOf,
   keyAbilities,
   principalLabel,
+  removalNote,
   removalRefusals,
   memberRemovedText,
   removedText,
@@ -82,6 +83,19 @@ describe('access text', () => {
     // Carol, the only admin in a vault whose owner is gone (restored from an old backup, say).
     expect(removalRefusals(carol, bob, [bob, carol])).toEqual(['The vault must keep at least one admin, and Carol is the only one.']);
     expect(removalRefusals(carol, carol, [ada, carol])).toEqual(['You cannot remove yourself: ask another admin.']);
+  });
+
+  it('offers Remove only where it would work, and otherwise says in one line who can (issue #17)', () => {
+    const ada = { id: id('a'), name: 'Ada', role: 'owner' as const };
+    const bob = { id: id('b'), name: 'Bob', role: 'member' as const };
+    const carol = { id: id('c'), name: 'Carol', role: 'admin' as const };
+    expect(removalNote(bob, ada, [ada, bob])).toBeNull();
+    expect(removalNote(carol, ada, [ada, bob, carol])).toBeNull();
+    expect(removalNote(ada, ada, [ada, bob])).toBe('The owner stays with the vault.');
+    expect(removalNote(ada, carol, [ada, carol])).toBe('The owner stays with the vault.');
+    expect(removalNote(carol, carol, [ada, carol])).toBe('Another admin can remove you.');
+    expect(removalNote(carol, carol, [bob, carol])).toMatch(/^You are the only admin/);
+    expect(removalNote(carol, bob, [bob, carol])).toMatch(/^The only admin/);
   });
 
   it('names groups and removals', () => {

@@ -123,6 +123,18 @@ export function removalRefusals(target: { id: UserId; role: Role; name: string }
   return reasons;
 }
 
+/**
+ * What the users table shows instead of "Remove" where the removal would be refused: one short line that says who
+ * can (issue #17: no button that is offered and then refused). null: "Remove" is offered.
+ */
+export function removalNote(target: { id: UserId; role: Role; name: string }, me: { id: UserId }, users: readonly { id: UserId; role: Role }[]): string | null {
+  const onlyAdmin = isAdmin(target.role) && users.filter((u) => isAdmin(u.role)).length <= 1;
+  if (target.role === 'owner') return 'The owner stays with the vault.';
+  if (target.id === me.id) return onlyAdmin ? 'You are the only admin: make another user an admin, who can then remove you.' : 'Another admin can remove you.';
+  if (onlyAdmin) return `The only admin: make another user an admin first.`;
+  return null;
+}
+
 /** Group names of a user, for the users table ("—" when none). */
 export function groupNamesOf(groupIds: readonly string[], groups: readonly { id: string; name: string }[]): string {
   const names = groupIds.map((id) => groups.find((g) => g.id === id)?.name).filter((n): n is string => n !== undefined);

@@ -91,3 +91,32 @@ export interface UsersOutcome {
   say(message: string): void;
   refuse(message: string): void;
 }
+
+/** The cards of "Users & groups"; each says the outcome of its own changes under its controls (issue #17). */
+export type UsersCard = 'users' | 'add-user' | 'groups' | 'add-group';
+
+/** The one outcome on screen and the card that caused it: a new one replaces it, wherever it shows. */
+export class UsersOutcomes {
+  #card = $state<UsersCard | null>(null);
+  #said = $state('');
+  #problem = $state('');
+
+  /** What a card reports through. */
+  for(card: UsersCard): UsersOutcome {
+    return {
+      say: (message) => this.#set(card, message, ''),
+      refuse: (message) => this.#set(card, '', message),
+    };
+  }
+  said(card: UsersCard): string {
+    return this.#card === card ? this.#said : '';
+  }
+  problem(card: UsersCard): string {
+    return this.#card === card ? this.#problem : '';
+  }
+  #set(card: UsersCard, said: string, problem: string): void {
+    this.#card = card;
+    this.#said = said;
+    this.#problem = problem;
+  }
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { allowedTransitions, KEY_STATES, type KeyEvent, type KeyId } from '../../vault';
-import { actorName, countByState, dueLabel, dueWorkSentence, eventAction, eventTransition, STATE_LABELS, transitionLabel, usageNote } from './lifecycle-text';
+import { actorName, compromisedAdvice, copyCompromisedQuestion, compromisedDone, compromisedTitle, countByState, destructionHint, dueLabel, dueWorkSentence, eventAction, eventTransition, STATE_LABELS, transitionLabel, usageNote } from './lifecycle-text';
 
 describe('lifecycle words', () => {
   it('names every state and every legal transition', () => {
@@ -41,7 +41,9 @@ describe('lifecycle words', () => {
 
   it('says why actions are off', () => {
     expect(usageNote({ state: 'active', destroyAt: null })).toBe('');
-    expect(usageNote({ state: 'active', destroyAt: 1 })).toMatch(/^Destruction is scheduled/);
+    // The page's banners say these once; the note does not repeat them (issue #17).
+    expect(usageNote({ state: 'active', destroyAt: 1 })).toBe('');
+    expect(usageNote({ state: 'destroyed', destroyAt: null })).toBe('');
     expect(usageNote({ state: 'suspended', destroyAt: null })).toMatch(/^Suspended/);
   });
 
@@ -52,5 +54,25 @@ describe('lifecycle words', () => {
     expect(dueWorkSentence({ activated: [], rotated: ['a' as KeyId], destroyed: ['b' as KeyId, 'c' as KeyId] }, nameOf)).toBe(
       'Rotated automatically: deploy key. Destroyed as scheduled: old token, a key.',
     );
+  });
+
+  it('words a compromised key once: the reason without a doubled stop, advice only for who can act', () => {
+    expect(compromisedTitle('Leaked in a CI log (alert).')).toBe('Compromised: Leaked in a CI log (alert).');
+    expect(compromisedTitle('pasted into a public chat')).toBe('Compromised: pasted into a public chat.');
+    expect(compromisedTitle(null)).toBe('Compromised.');
+    expect(compromisedAdvice({ rotate: true, rotateNow: true })).toMatch(/^Rotate it/);
+    expect(compromisedAdvice({ rotate: true, rotateNow: false })).not.toMatch(/^Rotate/);
+    expect(compromisedAdvice({ rotate: false, rotateNow: true })).toMatch(/^Someone who may rotate/);
+    expect(usageNote({ state: 'compromised', destroyAt: null })).toBe('');
+    expect(compromisedDone(null)).toBe('Marked compromised.');
+    expect(copyCompromisedQuestion('Deploy token', 'leaked in CI.')).toBe(
+      'Deploy token is compromised (leaked in CI). Copy its value anyway? Whatever you paste it into trusts a value others may know; rotate it first if you can.',
+    );
+    expect(compromisedDone(3)).toBe('Marked compromised and rotated: version 3 is current.');
+  });
+
+  it('says the destruction range and date in whole sentences', () => {
+    expect(destructionHint({ minDays: 7, maxDays: 30 }, null)).toBe('Choose 7 to 30 days.');
+    expect(destructionHint({ minDays: 7, maxDays: 30 }, '1/7/2027, 3:59 PM')).toBe('The key would be destroyed on 1/7/2027, 3:59 PM. Choose 7 to 30 days.');
   });
 });

@@ -97,10 +97,10 @@ export function countByState(keys: readonly Pick<KeySummary, 'state'>[], states:
   return states.map((state) => ({ state, label: STATE_LABELS[state], count: keys.filter((key) => key.state === state).length }));
 }
 
-/** Why some actions are off for this key right now; '' when the key is fully usable. */
+/** Why some actions are off for this key right now, where no banner says it; '' when there is nothing to add. */
 export function usageNote(key: Pick<KeySummary, 'state' | 'destroyAt'>): string {
-  if (key.state === 'destroyed') return 'This key was destroyed: the material of every version is erased. Only its record remains.';
-  if (key.destroyAt !== null) return 'Destruction is scheduled: the key cannot be revealed, copied or rotated until you cancel it.';
+  // Destroyed, destruction scheduled and compromised keys have a banner at the top of the page that says it once.
+  if (key.state === 'destroyed' || key.destroyAt !== null) return '';
   switch (key.state) {
     case 'pre-activation':
       return 'Pre-active: the key is not to be used until it is activated.';
@@ -109,10 +109,45 @@ export function usageNote(key: Pick<KeySummary, 'state' | 'destroyAt'>): string 
     case 'deactivated':
       return 'Deactivated: the key can still be revealed to process old data, but it is no longer rotated.';
     case 'compromised':
-      return 'Compromised: rotate the key to a new version to use it again. Older versions stay readable for old data.';
+      // The banner says it (compromisedAdvice), once.
+      return '';
     case 'active':
       return '';
   }
+}
+
+/** The compromised banner's first line: "Compromised: <reason>" with no doubled stop after a reason that ends in one. */
+export function compromisedTitle(reason: string | null | undefined): string {
+  const said = reason?.trim() ?? '';
+  if (said === '') return 'Compromised.';
+  return /[.!?…]$/.test(said) ? `Compromised: ${said}` : `Compromised: ${said}.`;
+}
+
+/**
+ * What to do about a compromised key, said once (the banner), and only what this person can do: rotate it when they
+ * may and its state allows, otherwise who can.
+ */
+export function compromisedAdvice(can: { rotate: boolean; rotateNow: boolean }): string {
+  if (can.rotate && can.rotateNow) return 'Rotate it to a new version to use it again; older versions stay readable for old data.';
+  if (can.rotate) return 'It can be rotated again once destruction is cancelled.';
+  return 'Someone who may rotate this key has to give it a new version before it is used again.';
+}
+
+/** The destruction dialog's hint: the allowed range, and the date a valid waiting period would destroy on. */
+export function destructionHint(range: { minDays: number; maxDays: number }, destroysOn: string | null): string {
+  const allowed = `Choose ${range.minDays} to ${range.maxDays} days.`;
+  return destroysOn === null ? allowed : `The key would be destroyed on ${destroysOn}. ${allowed}`;
+}
+
+/** The question before copying a compromised key's value. */
+export function copyCompromisedQuestion(name: string, reason: string | null | undefined): string {
+  const why = reason?.trim() ? ` (${reason.trim().replace(/[.!?…]+$/, '')})` : '';
+  return `${name} is compromised${why}. Copy its value anyway? Whatever you paste it into trusts a value others may know; rotate it first if you can.`;
+}
+
+/** The line under the actions after "Mark compromised": what happened, no advice (the banner has it). */
+export function compromisedDone(rotatedTo: number | null): string {
+  return rotatedTo === null ? 'Marked compromised.' : `Marked compromised and rotated: version ${rotatedTo} is current.`;
 }
 
 /** "Rotated automatically: deploy key. Destroyed as scheduled: old token." — '' when nothing happened. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { generateSecret, SECRET_FORMATS } from '../../vault';
-import { encodedLength, formatCount, kdfDescription, kdfUpgradeText, parseLocalDateTime, parseTags } from './format';
+import { encodedLength, formatCount, formatDate, formatDateTime, formatExactDateTime, kdfDescription, kdfUpgradeText, parseLocalDateTime, parseTags } from './format';
 
 describe('format', () => {
   it('parses comma-separated tags: trimmed, no empties, no case-insensitive duplicates', () => {
@@ -33,5 +33,14 @@ describe('format', () => {
     for (const bad of ['2030-02-31T09:30', '2030-13-01T00:00', '2030-01-01T24:00', '2030-01-01', 'tomorrow', '2030-01-01T09:60']) {
       expect(parseLocalDateTime(bad), bad).toBe('invalid');
     }
+  });
+
+  it('writes dates to the minute, and the exact time with seconds only where asked', () => {
+    const at = new Date(2027, 0, 7, 15, 59, 3).getTime();
+    const shown = formatDateTime(at);
+    expect(shown).toContain(formatDate(at));
+    expect(shown).toMatch(/59/);
+    expect(shown).not.toMatch(/:03/);
+    expect(formatExactDateTime(at)).toMatch(/59:03/);
   });
 });

@@ -7,9 +7,14 @@ export function formatCount(n: number): string {
   return grouped.format(n);
 }
 
-/** Epoch milliseconds as the person's local date and time. */
+/** Epoch milliseconds as the person's local date and time, to the minute ("1/7/2027, 3:59 PM"): no seconds. */
 export function formatDateTime(ms: number): string {
-  return new Date(ms).toLocaleString();
+  return new Date(ms).toLocaleString(undefined, { year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: '2-digit' });
+}
+
+/** The exact time, with seconds, for a `title` where it matters (the history, the audit log). */
+export function formatExactDateTime(ms: number): string {
+  return new Date(ms).toLocaleString(undefined, { year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: '2-digit', second: '2-digit' });
 }
 
 /** Epoch milliseconds as the person's local date. */

@@ -20,3 +20,4 @@ export { default as DialogForm } from './DialogForm.svelte';
 export { default as ControlField, type FieldAttrs } from './ControlField.svelte';
 export { default as ScreenHeader } from './ScreenHeader.svelte';
 export { default as NewPasswordFields } from './NewPasswordFields.svelte';
+export { default as Outcome } from './Outcome.svelte';

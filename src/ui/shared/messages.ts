@@ -188,6 +188,12 @@ export const LOAD_MESSAGES = Object.freeze({
   title: 'Part of Keyward did not load',
   failed: 'A part of Keyward could not be loaded, perhaps because the connection dropped before the app was saved for offline use. Nothing was changed. Reload the page to try again.',
   reload: 'Reload',
+  /** While the app looks for a vault: there may be none yet (first run), so it does not say "your vault". */
+  starting: 'Starting Keyward…',
+  /** While the vault screen's code loads after an unlock (or after a new vault's first sign-in). */
+  opening: 'Opening your vault…',
+  /** While a new user's "choose your own password" screen loads. */
+  openingPassword: 'One moment…',
 });
 
 /** Sentences for checks the UI makes itself before it calls the vault. */

@@ -200,6 +200,9 @@ export class AppState {
       this.#vault ??= await this.#loadVault({ onVersionChange: (newVersion) => this.#mustReload(newVersion === null ? TAB_MESSAGES.databaseDeleted : TAB_MESSAGES.newerVersion), onTerminated: () => this.#mustReload(TAB_MESSAGES.connectionLost) });
       if (await this.#vault.exists()) {
         this.#users = await this.#vault.users();
+        // Issue #17: the picker starts on whoever signed in last in this browser (if they can still unlock).
+        const last = this.#device.lastUser?.get() ?? null;
+        this.#lastUserId = this.#users.find((user) => user.id === last)?.id ?? null;
         this.#screen = 'unlock';
       } else if (this.#device.vaultMarker.get()) {
         // The marker outlives IndexedDB: a vault was here and the browser removed it (ARCHITECTURE §3).
@@ -362,6 +365,7 @@ export class AppState {
     this.#session = session;
     this.#settings = settings;
     this.#lastUserId = session.user.id;
+    this.#device.lastUser?.set(session.user.id);
     this.notices.sayLocked('');
     this.account.noteSession(session);
     this.notices.clearVault();
