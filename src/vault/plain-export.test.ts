@@ -211,6 +211,22 @@ describe('session.plainExport.kdbx', () => {
     expect((await exportEntries(session))[0]!.details).toMatchObject({ format: 'kdbx', count: 2, versions: 4, leftOut: 0 });
   });
 
+  it('dates the history from the facts sealed with the key, not from a version row changed in storage (issue #14)', async () => {
+    const { session, clock, dbName } = await createdVault();
+    const a = await session.keys.create(secret('Stripe', 'sk_1'));
+    const sealedAt = clock.now();
+    clock.advance(60_000);
+    await session.lifecycle.rotate(a.id, { value: 'sk_2' });
+    const db = await openKeywardDb({ name: dbName });
+    const v1 = (await db.get(DB.stores.versions, [a.id, 1]))!;
+    await db.put(DB.stores.versions, { ...v1, createdAt: 1 });
+    db.close();
+    session.forgetCached();
+    const file = await session.plainExport.kdbx(FILE_PW);
+    const stripe = (await readKdbx(file.bytes, FILE_PW)).entries.find((e) => e.title === 'Stripe')!;
+    expect(stripe.history).toEqual([{ password: 'sk_1', modified: sealedAt }]);
+  });
+
   it('leaves retired versions out of the history, and a key the person only views out of the file', async () => {
     const { session, vault } = await createdVault();
     const a = await session.keys.create(secret('A', 'v1'));

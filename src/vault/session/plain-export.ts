@@ -164,9 +164,12 @@ export class PlainExports {
         const versions: ExportKey['versions'] = [];
         for (const row of rows.sort((a, b) => a.version - b.version)) {
           const sealed = row.sealedValue;
-          if (sealed === null) continue;
+          // The version's facts as sealed with the key (issue #14), not the row's plaintext: its date, and whether it
+          // was destroyed (a sealed value put back under a destroyed version is not exported).
+          const facts = h.fields?.versions[row.version - 1];
+          if (sealed === null || (facts && facts[2] !== null)) continue;
           const material = utf8Decode(await guarded(() => open(dek, sealed, aad.value(id, row.version))));
-          versions.push({ value: await asText(h, material), created: row.createdAt });
+          versions.push({ value: await asText(h, material), created: facts ? facts[0] : row.createdAt });
         }
         out.push({ name: h.meta.name, tags: [...h.meta.tags], notes: h.meta.notes, created: h.row.createdAt, updated: h.row.updatedAt, versions });
       } catch (error) {
