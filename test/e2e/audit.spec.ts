@@ -1,10 +1,12 @@
 // The Audit screen, as a person uses it: what happened is counted and listed, filters narrow it, "Verify log" checks
 // the chain, and the JSON export verifies offline (with the same code `npm run verify-audit` runs) under the
-// fingerprint the page shows. A log changed behind Keyward's back is reported at the next unlock.
+// fingerprint the page's help note shows. A log changed behind Keyward's back is reported at the next unlock. People
+// read it (issue #17): names instead of ids (for an auditor too), actions in words, the client said once, and figures
+// that do not count the reading itself while it goes on.
 import { readFile } from 'node:fs/promises';
 import type { Page } from '@playwright/test';
 import { verifyExport } from '../../src/vault/audit-export';
-import { addKey, createVault, expect, KDF_TIMEOUT, keyDetail, keyInList, revealValue, test, unlock, unlockAndWait } from './fixtures';
+import { addKey, createVault, expect, KDF_TIMEOUT, keyDetail, keyInList, OWNER, revealValue, test, unlock, unlockAndWait } from './fixtures';
 
 /** A figure of the report's summary, by its label ("Total entries", "Failed"…). */
 function figure(page: Page, label: string) {
@@ -14,11 +16,28 @@ function figure(page: Page, label: string) {
     .locator('xpath=following-sibling::dd[1]');
 }
 
+async function signInAs(page: Page, name: string, password: string): Promise<void> {
+  await page.getByRole('button', { name: 'Switch user', exact: true }).click();
+  await expect(page.getByRole('button', { name: 'Unlock', exact: true })).toBeVisible();
+  await page.getByLabel('User', { exact: true }).selectOption({ label: name });
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Unlock', exact: true }).click();
+}
+
 function entryRows(page: Page) {
   return page.getByRole('table', { name: 'Matching entries' }).locator('tbody').getByRole('row');
 }
 
 const FINGERPRINT = /^Export signing key fingerprint: ((?:[0-9a-f]{4} ){15}[0-9a-f]{4})$/;
+
+/** Opens the help note on checking an export (closed at first) and returns its fingerprint line. */
+async function openHelp(page: Page) {
+  const line = page.getByText(/^Export signing key fingerprint:/);
+  await expect(line).toBeHidden();
+  await page.getByText('How to check an export outside the app', { exact: true }).click();
+  await expect(line).toBeVisible();
+  return line;
+}
 
 test('counts, filters, verifies and exports the log', async ({ page }, testInfo) => {
   test.setTimeout(120_000);
@@ -45,16 +64,16 @@ test('counts, filters, verifies and exports the log', async ({ page }, testInfo)
   await expect(figure(page, 'Failed')).toHaveText('1');
   await expect(figure(page, 'Denied')).toHaveText('0');
   await expect(figure(page, 'Unique users')).toHaveText('1');
-  await expect(page.getByRole('table', { name: 'Entries per action' }).getByRole('row', { name: 'key.reveal 2' })).toBeVisible();
+  await expect(page.getByRole('table', { name: 'Entries per action' }).getByRole('row', { name: 'Value revealed 2', exact: true })).toBeVisible();
   await expect(page.getByRole('region', { name: 'Most-used keys' }).getByRole('listitem')).toHaveText([new RegExp(`^${name}\\s+3$`)]);
   await expect(page.getByRole('img', { name: /^Activity per day \(UTC\): \d+ entries on / })).toBeVisible();
-  await expect(entryRows(page).filter({ hasText: 'unlock.failed' })).toContainText('Failed');
+  await expect(entryRows(page).filter({ hasText: 'Unlock failed' })).toContainText('Failed');
 
   await page.getByLabel('Action', { exact: true }).selectOption('key.reveal');
   await expect(figure(page, 'Total entries')).toHaveText('2');
   await expect(entryRows(page)).toHaveCount(2);
   for (const row of await entryRows(page).all()) {
-    await expect(row).toContainText('key.reveal');
+    await expect(row).toContainText('Value revealed');
     await expect(row).toContainText(name);
     await expect(row).toContainText('OK');
   }
@@ -65,7 +84,7 @@ test('counts, filters, verifies and exports the log', async ({ page }, testInfo)
   // The check is logged, but the filter still shows the reveals only.
   await expect(entryRows(page)).toHaveCount(2);
 
-  const fingerprintLine = page.getByText(/^Export signing key fingerprint:/);
+  const fingerprintLine = await openHelp(page);
   await expect(fingerprintLine).toHaveText(FINGERPRINT);
   const shownFingerprint = FINGERPRINT.exec((await fingerprintLine.textContent()) ?? '')![1];
 
@@ -107,6 +126,103 @@ test('counts, filters, verifies and exports the log', async ({ page }, testInfo)
   await page.getByLabel('Action', { exact: true }).selectOption('audit.export');
   await expect(entryRows(page)).toHaveCount(2);
   await expect(entryRows(page).first()).toContainText('format: csv');
+});
+
+test('people read it: names not ids, actions in words, the client once, a help note, figures that hold still', async ({ page }, testInfo) => {
+  // Five password derivations (create, add user, the auditor's unlock and password change, and more on a busy machine).
+  test.setTimeout(4 * KDF_TIMEOUT);
+  const KEY = 'payments-api-token';
+  const AUDITOR = 'Ivy Auditor';
+  const ONE_TIME = 'Temp-Pass-4471-harbor';
+  const OWN = 'Ivy-Own-Pass-9924-meadow';
+  await page.goto('/');
+  await createVault(page);
+  await addKey(page, KEY, 'tok_live_9QxV2mRr7Lk3');
+  const nav = page.getByRole('navigation', { name: 'Vault' });
+  await nav.getByRole('button', { name: 'Users & groups', exact: true }).click();
+  await page.getByLabel('Name', { exact: true }).fill(AUDITOR);
+  await page.getByLabel('One-time password', { exact: true }).fill(ONE_TIME);
+  await page.getByLabel('Role', { exact: true }).selectOption({ label: 'Auditor' });
+  await page.getByRole('button', { name: 'Add user', exact: true }).click();
+  await expect(page.getByRole('status').filter({ hasText: `${AUDITOR} was added as auditor` })).toBeVisible({ timeout: KDF_TIMEOUT });
+  await page.getByRole('button', { name: 'Back to keys', exact: true }).click();
+  await keyInList(page, KEY).click();
+  const access = keyDetail(page, KEY).getByRole('region', { name: 'Access', exact: true });
+  await access.getByLabel('User or group', { exact: true }).selectOption({ label: `${AUDITOR} (Auditor)` });
+  await access.getByRole('button', { name: 'Grant access', exact: true }).click();
+  await expect(access.getByRole('status')).toContainText(AUDITOR);
+
+  await nav.getByRole('button', { name: 'Audit', exact: true }).click();
+  const table = page.getByRole('table', { name: 'Matching entries' });
+  const grantRow = entryRows(page).filter({ hasText: 'Access granted' });
+  // Who was granted and who was added, by name; who did it, by name.
+  await expect(grantRow).toContainText(`to: ${AUDITOR}`);
+  await expect(grantRow).toContainText(OWNER);
+  await expect(entryRows(page).filter({ hasText: 'User added' })).toContainText(`user: ${AUDITOR}`);
+  // No action code and no id anywhere a person reads: not in the entries, not in the counts per action.
+  for (const shown of [await table.innerText(), await page.getByRole('table', { name: 'Entries per action' }).innerText()]) {
+    expect(shown).not.toMatch(/\b[a-z]+\.[a-z.]+\b/);
+    expect(shown).not.toMatch(/[A-Za-z0-9_-]{20,}/);
+  }
+  await expect(page.getByRole('table', { name: 'Entries per action' }).getByRole('row', { name: 'Access granted 1', exact: true })).toBeVisible();
+  // The client is said once for the page, not on every row; a row's "More" has it, with the action's code and the ids.
+  const clientNote = page.getByText(/^All entries on this page were made in .+\.$/);
+  await expect(clientNote).toBeVisible();
+  const client = /made in (.+)\.$/.exec((await clientNote.textContent()) ?? '')![1]!;
+  expect(await table.innerText()).not.toContain(client);
+  await grantRow.getByText('More', { exact: true }).click();
+  await expect(grantRow.getByRole('definition').filter({ hasText: client })).toBeVisible();
+  await expect(grantRow.getByText('key.grant', { exact: true })).toBeVisible();
+  // The command line is in a help note, closed at first.
+  await expect(page.getByText(/npm run verify-audit/)).toBeHidden();
+  const fingerprintLine = await openHelp(page);
+  await expect(page.getByText('npm run verify-audit -- FILE', { exact: true })).toBeVisible();
+  const shownFingerprint = FINGERPRINT.exec((await fingerprintLine.textContent()) ?? '')![1];
+
+  // Reading does not move the figures: the check and the export are logged, counted when the person asks.
+  const total = Number(await figure(page, 'Total entries').textContent());
+  expect(total).toBeGreaterThanOrEqual(4);
+  const showing = page.getByText(`Showing 1–${total} of ${total}, newest first`, { exact: true });
+  await expect(showing).toBeVisible();
+  await page.getByRole('button', { name: 'Verify log', exact: true }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Log intact' })).toHaveText(`Log intact: ${total} entries verified`);
+  await expect(page.getByText(/^Not counted above: 1 entry your own “Verify log” and exports wrote/)).toBeVisible();
+  await expect(figure(page, 'Total entries')).toHaveText(String(total));
+  await expect(showing).toBeVisible();
+  await expect(entryRows(page)).toHaveCount(total);
+  await expect(page.getByRole('table', { name: 'Entries per action' }).getByRole('row', { name: /^Audit log verified/ })).toHaveCount(0);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export JSON', exact: true }).click()]);
+  const path = testInfo.outputPath('people.json');
+  await download.saveAs(path);
+  // The export holds everything that matched, this visit's check included; the screen still holds still.
+  expect(await verifyExport(JSON.parse(await readFile(path, 'utf8')))).toEqual({ ok: true, count: total + 1, fingerprint: shownFingerprint });
+  await expect(page.getByText(/^Not counted above: 2 entries your own “Verify log” and exports wrote/)).toBeVisible();
+  await expect(figure(page, 'Total entries')).toHaveText(String(total));
+  await page.getByRole('button', { name: 'Count them', exact: true }).click();
+  await expect(figure(page, 'Total entries')).toHaveText(String(total + 2));
+  await expect(page.getByText(/^Not counted above/)).toHaveCount(0);
+  await expect(entryRows(page).first()).toContainText('Audit log exported');
+  await expect(entryRows(page).nth(1)).toContainText('Audit log verified');
+
+  // An auditor (who may not list users) reads the same names, and reading writes no refusal.
+  await signInAs(page, AUDITOR, ONE_TIME);
+  await page.getByLabel('One-time password', { exact: true }).fill(ONE_TIME, { timeout: KDF_TIMEOUT });
+  await page.getByLabel('New password', { exact: true }).fill(OWN);
+  await page.getByLabel('Confirm new password', { exact: true }).fill(OWN);
+  await page.getByRole('button', { name: 'Set password', exact: true }).click();
+  await expect(page.getByText(`Signed in as ${AUDITOR} (Auditor)`)).toBeVisible({ timeout: KDF_TIMEOUT });
+  await nav.getByRole('button', { name: 'Audit', exact: true }).click();
+  await expect(grantRow).toContainText(`to: ${AUDITOR}`);
+  await expect(grantRow).toContainText(OWNER);
+  await expect(entryRows(page).filter({ hasText: 'User added' })).toContainText(`user: ${AUDITOR}`);
+  await expect(entryRows(page).filter({ hasText: 'Password changed' })).toContainText(AUDITOR);
+  await expect(figure(page, 'Denied')).toHaveText('0');
+  await page.getByLabel('User', { exact: true }).selectOption({ label: OWNER });
+  await expect(grantRow).toBeVisible();
+  await page.getByLabel('User', { exact: true }).selectOption({ label: AUDITOR });
+  await expect(entryRows(page).filter({ hasText: 'Password changed' })).toHaveCount(1);
+  await expect(grantRow).toHaveCount(0);
+  expect(await table.innerText()).not.toMatch(/[A-Za-z0-9_-]{20,}/);
 });
 
 test('date range, outcome and paging narrow the list', async ({ page }) => {
@@ -177,7 +293,7 @@ test('archive and trim: the signed archive is downloaded first, then trimmed on 
   await expect(figure(page, 'Total entries')).toHaveText(/^\d+$/);
   const before = Number(await figure(page, 'Total entries').textContent());
   expect(before).toBeGreaterThanOrEqual(4);
-  const fingerprintLine = page.getByText(/^Export signing key fingerprint:/);
+  const fingerprintLine = await openHelp(page);
   await expect(fingerprintLine).toHaveText(FINGERPRINT);
   const shownFingerprint = FINGERPRINT.exec((await fingerprintLine.textContent()) ?? '')![1];
   // Every entry so far was made today: "before tomorrow" takes all of them but the newest, which always stays.
@@ -235,7 +351,7 @@ test('archive and trim: the signed archive is downloaded first, then trimmed on 
   // The list shrank to the newest entry and the checkpoint, and the log verifies from the checkpoint.
   await expect(figure(page, 'Total entries')).toHaveText('2');
   await expect(entryRows(page)).toHaveCount(2);
-  await expect(entryRows(page).first()).toContainText('audit.checkpoint');
+  await expect(entryRows(page).first()).toContainText('Audit log archived and trimmed');
   await page.getByRole('button', { name: 'Verify log', exact: true }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Log intact' })).toHaveText('Log intact: 2 entries verified');
   await expect(page.getByRole('alert')).toHaveCount(0);

@@ -142,6 +142,6 @@ test.describe.serial('plaintext exports', () => {
 
     // ── The three exports are in the audit log, as one entry each.
     await page.getByRole('button', { name: 'Audit', exact: true }).click();
-    await expect(page.getByRole('table', { name: 'Entries per action' }).getByRole('row', { name: 'key.export.plain 3' })).toBeVisible({ timeout: KDF_TIMEOUT });
+    await expect(page.getByRole('table', { name: 'Entries per action' }).getByRole('row', { name: 'Keys exported in plain text 3', exact: true })).toBeVisible({ timeout: KDF_TIMEOUT });
   });
 });

@@ -1,5 +1,6 @@
 // Owns the Audit screen's state: the filter controls, the debounced report (totals, per-day activity, one page of
-// entries), paging, the log check on demand, exports and the signing key's fingerprint.
+// entries) without the entries this visit's own reading wrote (own-reads.ts), paging, the names of people and groups
+// (audit-names.ts), the log check on demand, exports and the signing key's fingerprint.
 
 import {
   VaultError,
@@ -12,6 +13,8 @@ import {
   type Session,
 } from '../../vault';
 import { EMPTY_CONTROLS, filterOf, type AuditControls } from './audit-filter';
+import { EMPTY_BOOK, nameBook, namesInDetails, NAMING_ACTIONS, type NameBook, type PrincipalKind } from './audit-names';
+import { visiblePage, withoutOwnReading, type ReadingMark } from './own-reads';
 import { errorMessage } from '../shared';
 
 export type { AuditControls, OutcomeChoice } from './audit-filter';
@@ -41,6 +44,11 @@ export class AuditState {
   #fingerprint = $state('');
   #check = $state.raw<ChainResult | null>(null);
   #checking = $state(false);
+  /** Since when this person's own reading of the log is left out of the figures (set when the screen opens). */
+  #mark = $state.raw<ReadingMark | null>(null);
+  /** How many matching entries the figures leave out: this visit's own checks and exports. */
+  #hidden = $state(0);
+  #book = $state.raw<NameBook>(EMPTY_BOOK);
 
   #pageCount = $derived(Math.max(1, Math.ceil((this.#result?.total ?? 0) / AUDIT_PAGE_SIZE)));
 
@@ -87,6 +95,14 @@ export class AuditState {
   get checking(): boolean {
     return this.#checking;
   }
+  /** Entries matching the filter that this visit's own "Verify log" and exports wrote: logged, not counted. */
+  get hiddenOwnReading(): number {
+    return this.#hidden;
+  }
+  /** Names of people and groups this person may see, current and (from the log) removed. */
+  get names(): NameBook {
+    return this.#book;
+  }
 
   /** The filter the controls describe, or null while a date is wrong. */
   get filter(): AuditFilter | null {
@@ -94,9 +110,15 @@ export class AuditState {
     return f.ok ? f.filter : null;
   }
 
-  /** The screen opened: first report, and the fingerprint (once). */
+  /**
+   * The screen opened: from now on this person's own reading of the log is left out of the figures (it is still
+   * logged); first report, the names, and the fingerprint (once).
+   */
   open(): void {
+    this.#mark = { actor: this.#session.user.id, since: Date.now() };
+    this.#hidden = 0;
     void this.load();
+    void this.#loadNames();
     if (this.#fingerprint === '') {
       this.#session.audit.fingerprint().then(
         (fp) => {
@@ -127,6 +149,12 @@ export class AuditState {
     this.setControls(EMPTY_CONTROLS);
   }
 
+  /** "Count them": the figures count the own checks and exports made so far; later ones are left out again. */
+  countOwnReading(): void {
+    if (this.#mark !== null) this.#mark = { ...this.#mark, since: Date.now() };
+    void this.load();
+  }
+
   goToPage(page: number): void {
     const next = Math.min(Math.max(0, Math.floor(page)), this.#pageCount - 1);
     if (next === this.#page) return;
@@ -142,13 +170,14 @@ export class AuditState {
     const seq = ++this.#seq;
     this.#loading = true;
     try {
-      const result = await this.#session.audit.report(filter, { offset: this.#page * AUDIT_PAGE_SIZE, limit: AUDIT_PAGE_SIZE });
+      const result = await this.#read(filter);
       if (this.#disposed || seq !== this.#seq) return;
-      this.#result = result;
+      this.#result = result.result;
+      this.#hidden = result.hidden;
       this.#error = '';
-      this.#noteActors(result);
+      this.#noteActors(result.result);
       // The log shrank under us (a restore in another tab): stay on a page that exists.
-      const last = Math.max(0, Math.ceil(result.total / AUDIT_PAGE_SIZE) - 1);
+      const last = Math.max(0, Math.ceil(result.result.total / AUDIT_PAGE_SIZE) - 1);
       if (this.#page > last) {
         this.#page = last;
         void this.load();
@@ -211,6 +240,49 @@ export class AuditState {
     this.#disposed = true;
     this.#clearTimer();
     this.#result = null;
+  }
+
+  /**
+   * One page of the report without this visit's own reading. Those entries are among the newest, so the page is read
+   * a little wider than a page (by as many as were left out last time); read again only if more appeared meanwhile.
+   */
+  async #read(filter: AuditFilter): Promise<{ result: AuditResult; hidden: number }> {
+    const mark = this.#mark;
+    const offset = this.#page * AUDIT_PAGE_SIZE;
+    let limit = Math.min(500, AUDIT_PAGE_SIZE + this.#hidden);
+    let from = offset;
+    let raw = await this.#session.audit.report(filter, { offset: from, limit });
+    let span = visiblePage(raw.matches, mark, offset, AUDIT_PAGE_SIZE);
+    if (span.seqs.length > 0 && (span.start < from || span.end > from + limit)) {
+      from = span.start;
+      limit = Math.min(500, span.end - span.start);
+      raw = await this.#session.audit.report(filter, { offset: from, limit });
+      span = visiblePage(raw.matches, mark, offset, AUDIT_PAGE_SIZE);
+    }
+    const wanted = new Set(span.seqs);
+    const { report, hidden } = withoutOwnReading(raw, mark);
+    return { result: { ...report, page: raw.page.filter((entry) => wanted.has(entry.seq)) }, hidden };
+  }
+
+  /** Names from the directory (what this role may list) and from the log's own user and group entries. */
+  async #loadNames(): Promise<void> {
+    const current: { id: string; name: string; kind: PrincipalKind }[] = [];
+    const fromLog: { id: string; name: string; kind: PrincipalKind }[] = [];
+    try {
+      // Every role that reads the log may list principals (users.manage, which an auditor lacks, is not asked for:
+      // a refusal would be logged as access.denied).
+      for (const p of await this.#session.directory.principals()) current.push({ id: p.id, name: p.name, kind: p.kind });
+    } catch {
+      // Names then come from the log and the sign-in list only.
+    }
+    try {
+      const named = await this.#session.audit.report({ actions: NAMING_ACTIONS }, { limit: 500 });
+      // Newest first: the oldest name goes in first, so the newest wins.
+      for (const entry of [...named.page].reverse()) fromLog.push(...namesInDetails(entry.action, entry.details));
+    } catch {
+      // A short id stands in.
+    }
+    if (!this.#disposed) this.#book = nameBook({ current, fromLog });
   }
 
   #noteActors(result: AuditResult): void {

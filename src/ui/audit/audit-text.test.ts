@@ -3,6 +3,8 @@ import { AUDIT_ACTIONS, DAY_MS } from '../../vault';
 import {
   ACTION_LABELS,
   actionLabel,
+  actionName,
+  hiddenReadingText,
   actionWords,
   actorLabel,
   backupReminderText,
@@ -90,5 +92,20 @@ describe('unreadable keys', () => {
       "1 key could not be read and is left out of the list: its rows in this browser's storage were changed or damaged outside Keyward. Restore it from a backup.",
     );
     expect(unreadableText(3)).toMatch(/^3 keys could not be read and are left out of the list: their rows .* Restore them from a backup\.$/);
+  });
+});
+
+describe('actions in words and figures that hold still', () => {
+  it('names every action in words, an unknown one by its id', () => {
+    expect(actionName('key.export.plain')).toBe('Keys exported in plain text');
+    expect(actionName('audit.verify')).toBe('Audit log verified');
+    expect(actionName('future.thing')).toBe('future.thing');
+  });
+
+  it('says why own checks and exports are not counted, in one and many', () => {
+    expect(hiddenReadingText(1)).toBe(
+      'Not counted above: 1 entry your own “Verify log” and exports wrote since you opened this screen. It is in the log; the figures hold still while you read.',
+    );
+    expect(hiddenReadingText(1200)).toMatch(/^Not counted above: 1,200 entries .* They are in the log;/);
   });
 });

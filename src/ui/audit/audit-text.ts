@@ -73,6 +73,17 @@ export function actionLabel(action: string): string {
   return words === '' ? action : `${words} (${action})`;
 }
 
+/** The label of one row of "Entries per action": the action's words, or its id when this version does not know it. */
+export function actionName(action: string): string {
+  return actionWords(action) || action;
+}
+
+/** Why the figures leave some entries out: this visit's own "Verify log" and exports, logged but not counted. */
+export function hiddenReadingText(count: number): string {
+  const entries = count === 1 ? '1 entry' : `${formatCount(count)} entries`;
+  return `Not counted above: ${entries} your own “Verify log” and exports wrote since you opened this screen. ${count === 1 ? 'It is' : 'They are'} in the log; the figures hold still while you read.`;
+}
+
 /** One value of an entry's details as text: arrays joined, objects as compact JSON, nothing else special. */
 function valueText(value: unknown): string {
   if (value === null || value === undefined) return '—';
