@@ -424,6 +424,27 @@ describe('authenticated key rows against a "view" holder (issue #14, attack 7a)'
     expect((await rows(dbName, 'versions')).filter((v) => v.keyId === key.id).every((v) => v.sealedValue !== null)).toBe(true);
     expect(s.keys.unreadable().map((u) => u.id)).toEqual([key.id]);
   });
+  it('an auditor who re-seals the metadata under their meta key with another name is refused: its hash is bound with the DEK', async () => {
+    const { vault, session, dbName } = await createdVault();
+    const key = await session.keys.create({ name: 'Payroll API', value: 'v-1', format: 'text', tags: [], notes: '' });
+    const ann = await addAndSignIn(vault, session, 'Ann', 'auditor');
+    await session.access.grant(key.id, ann.id, 'view');
+    await session.lock();
+    const metaKey = (await stealViewKey(dbName, ann.id, OWN, key.id))!;
+    const row = (await rows(dbName, 'keys')).find((k) => k.id === key.id)!;
+    const context = contextAad('key', key.id, 'meta', 1);
+    const meta = JSON.parse(utf8Decode(await open(metaKey, row.sealedMeta, context))) as Record<string, unknown>;
+    // Everything the owner reads about the key stays as it was, but its name now points somewhere else.
+    const sealedMeta = await seal(metaKey, utf8Encode(JSON.stringify({ ...meta, name: 'Old test key, safe to delete' })), context);
+    const db = await openKeywardDb({ name: dbName });
+    await withTx(db, [S.keys], 'readwrite', async (tx) => {
+      await tx.objectStore(S.keys).put({ ...row, sealedMeta });
+    });
+    db.close();
+    const s = await vault.unlock({ password: PASSWORD });
+    expect((await s.keys.list()).map((k) => k.name)).not.toContain('Old test key, safe to delete');
+    expect(s.keys.unreadable().map((u) => u.id)).toEqual([key.id]);
+  });
 });
 
 describe('authenticated version facts (issue #14, attack 7a)', () => {

@@ -68,7 +68,7 @@ describe('key fields (FORMAT.md §2.1)', () => {
     expect(upgradedDestroyAt({ ...ROW, destroyAt: null }, scheduled, now)).toBeNull();
   });
 
-  it('are stored as the bytes FORMAT.md §2.1 says: in the metadata, and after the 32-byte meta key in wrappedMetaKey', async () => {
+  it('are stored as the bytes FORMAT.md §2.1 says: in the metadata, and after the 32-byte meta key and the metadata\'s hash in wrappedMetaKey', async () => {
     const { vault, session, dbName } = await createdVault();
     const key = await session.keys.create({ name: 'K', value: 'k-1', format: 'text', tags: [], notes: '' });
     const ann = await session.directory.addUser({ name: 'Ann', password: 'one-time password 1', role: 'auditor' });
@@ -88,7 +88,9 @@ describe('key fields (FORMAT.md §2.1)', () => {
       row = (await db.get(S.keys, key.id))!;
       const plain = await open(dek!, row.wrappedMetaKey!, contextAad('key', key.id, 'metaKey', 1));
       const metaKey = await crypto.subtle.importKey('raw', plain.slice(0, 32), 'AES-GCM', false, ['decrypt']);
-      expect(fieldsMatch(row, parseFields(parseJson(utf8Decode(plain.subarray(32)))))).toBe(true);
+      // Then SHA-256 of sealedMeta (the metadata sealed under the meta key), then the fields' JSON.
+      expect(plain.slice(32, 64)).toEqual(new Uint8Array(await crypto.subtle.digest('SHA-256', row.sealedMeta as Uint8Array<ArrayBuffer>)));
+      expect(fieldsMatch(row, parseFields(parseJson(utf8Decode(plain.subarray(64)))))).toBe(true);
       const copy = parseJson(utf8Decode(await open(metaKey as never, row.sealedMeta, contextAad('key', key.id, 'meta', 1)))) as { fields: unknown };
       expect(fieldsMatch(row, parseFields(copy.fields))).toBe(true);
     } finally {

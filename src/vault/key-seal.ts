@@ -2,7 +2,7 @@
 // data key — or, for a key with a meta key, the metadata under the meta key and the meta key with the fields under the
 // data key — and opening them again with the fields checked against the row, legacy envelopes (no fields) included.
 
-import { concatBytes, open, parseJson, randomBytes, seal, utf8Decode, utf8Encode, type DataKey } from '../crypto';
+import { bytesEqual, concatBytes, open, parseJson, randomBytes, seal, sha256, utf8Decode, utf8Encode, type DataKey } from '../crypto';
 import type { KeyRow } from '../storage';
 import { aad } from './context';
 import { fieldsMatch, parseFields, type KeyFields } from './key-fields';
@@ -10,6 +10,8 @@ import { parseMetaValue, type SealedMeta } from './records';
 
 /** A meta key is an AES-256 key: 32 raw bytes. */
 export const META_KEY_BYTES = 32;
+/** SHA-256 of `sealedMeta`, bound beside the meta key under the DEK: a "view" holder cannot re-seal the metadata. */
+const META_HASH_BYTES = 32;
 
 /** A key row whose plaintext fields differ from their sealed copy: changed outside Keyward (issue #14). */
 export class FieldsMismatch extends Error {
@@ -49,16 +51,20 @@ async function openEither(key: DataKey, sealed: Uint8Array, current: Uint8Array,
   }
 }
 
-/** The meta key's raw bytes and the fields bound with them, from KeyRow.wrappedMetaKey (fields null: legacy). */
-export async function openWrappedMetaKey(id: string, dek: DataKey, wrapped: Uint8Array): Promise<{ raw: Uint8Array; fields: KeyFields | null }> {
+/**
+ * The meta key's raw bytes, the hash of the metadata sealed under it and the fields bound with them, from
+ * KeyRow.wrappedMetaKey (fields and hash null: legacy).
+ */
+export async function openWrappedMetaKey(id: string, dek: DataKey, wrapped: Uint8Array): Promise<{ raw: Uint8Array; metaHash: Uint8Array | null; fields: KeyFields | null }> {
   const { plain, legacy } = await openEither(dek, wrapped, aad.metaKeyFields(id), aad.metaKey(id));
   try {
     if (legacy) {
       if (plain.length !== META_KEY_BYTES) throw new TypeError('a legacy meta key is 32 bytes');
-      return { raw: plain.slice(), fields: null };
+      return { raw: plain.slice(), metaHash: null, fields: null };
     }
-    if (plain.length <= META_KEY_BYTES) throw new TypeError('the meta key carries no fields');
-    return { raw: plain.slice(0, META_KEY_BYTES), fields: parseFields(parseJson(utf8Decode(plain.subarray(META_KEY_BYTES)))) };
+    const start = META_KEY_BYTES + META_HASH_BYTES;
+    if (plain.length <= start) throw new TypeError('the meta key carries no fields');
+    return { raw: plain.slice(0, META_KEY_BYTES), metaHash: plain.slice(META_KEY_BYTES, start), fields: parseFields(parseJson(utf8Decode(plain.subarray(start)))) };
   } finally {
     plain.fill(0);
   }
@@ -85,7 +91,12 @@ function checked(row: KeyRow, opened: OpenedRow): OpenedRow {
 export async function openKeyRow(row: KeyRow, dek: DataKey): Promise<OpenedRow> {
   const id = row.id;
   if (!row.wrappedMetaKey) return checked(row, await openMeta(id, dek, row.sealedMeta));
-  const { raw, fields } = await openWrappedMetaKey(id, dek, row.wrappedMetaKey);
+  const { raw, metaHash, fields } = await openWrappedMetaKey(id, dek, row.wrappedMetaKey);
+  // The metadata must be the one sealed with the fields: a "view" holder re-sealing it (a name, notes) is refused.
+  if (metaHash && !bytesEqual(metaHash, await sha256(row.sealedMeta))) {
+    raw.fill(0);
+    throw new FieldsMismatch();
+  }
   let metaKey: DataKey;
   try {
     metaKey = await importMetaKey(raw, false);
@@ -109,10 +120,10 @@ export async function sealKeyRow(id: string, dek: DataKey, meta: SealedMeta, fie
   const metaJson = utf8Encode(JSON.stringify({ ...meta, fields }));
   if (metaRaw === null) return { sealedMeta: await seal(dek, metaJson, aad.metaFields(id)) };
   const metaKey = await importMetaKey(metaRaw, false);
-  const plain = concatBytes(metaRaw, utf8Encode(JSON.stringify(fields)));
+  const sealedMeta = await seal(metaKey, metaJson, aad.metaFields(id));
+  const plain = concatBytes(metaRaw, await sha256(sealedMeta), utf8Encode(JSON.stringify(fields)));
   try {
-    const [sealedMeta, wrappedMetaKey] = await Promise.all([seal(metaKey, metaJson, aad.metaFields(id)), seal(dek, plain, aad.metaKeyFields(id))]);
-    return { sealedMeta, wrappedMetaKey };
+    return { sealedMeta, wrappedMetaKey: await seal(dek, plain, aad.metaKeyFields(id)) };
   } finally {
     plain.fill(0);
   }
