@@ -294,3 +294,23 @@ describe('every directory change keeps the ledger and the rows in step', () => {
     expect(await owner.keys.reveal(key.id)).toBe('sk_live_1');
   });
 });
+
+describe('two sessions changing the directory at once', () => {
+  it('the second write finds the ledger moved, reads the new link and signs after it: both links stand', async () => {
+    const { vault, session, dbName } = await createdVault();
+    const other = await vault.unlock({ password: PASSWORD });
+    await Promise.all([
+      session.directory.addUser({ name: 'Bob', password: ONE_TIME, role: 'member' }),
+      other.directory.addUser({ name: 'Carol', password: ONE_TIME, role: 'member' }),
+    ]);
+    const links = await withDb(dbName, (db) => db.getAll(S.ledger));
+    expect(links.map((l) => [l.seq, l.body.type])).toEqual([
+      [0, 'genesis'],
+      [1, 'user.add'],
+      [2, 'user.add'],
+    ]);
+    const fresh = await vault.unlock({ password: PASSWORD });
+    expect(fresh.ledgerReport).toEqual({ problem: null, mismatched: [] });
+    expect((await fresh.directory.users()).map((u) => u.name).sort()).toEqual(['Ada', 'Bob', 'Carol']);
+  });
+});

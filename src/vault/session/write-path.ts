@@ -72,14 +72,14 @@ export class WritePath {
           if (links) ctx.ledger.adopt(links);
           return result;
         } catch (error) {
-          if (error instanceof HeadMoved && attempt === 0) {
+          // Another tab appended to the audit log or the ledger (often both: a directory change writes to each):
+          // catch up with both and prepare again, at most twice.
+          if ((error instanceof HeadMoved || error instanceof LedgerMoved) && attempt < 2) {
             await guarded(() => log.catchUp(ctx.db));
-            continue;
-          }
-          if (error instanceof LedgerMoved && attempt === 0) {
             await ctx.ledger.catchUp();
             continue;
           }
+          if (error instanceof LedgerMoved) throw new VaultError('ChangedElsewhere', 'users or groups were changed elsewhere meanwhile (another tab?); try again');
           if (error instanceof UserKeyChanged) {
             // Nothing was written. This session's user key is stale (or its user gone): it locks, as a "rekeyed"
             // message from the other tab would lock it (not awaited: the lock entry queues behind this write).
