@@ -223,6 +223,20 @@ test('people read it: names not ids, actions in words, the client once, a help n
   await expect(entryRows(page).filter({ hasText: 'Password changed' })).toHaveCount(1);
   await expect(grantRow).toHaveCount(0);
   expect(await table.innerText()).not.toMatch(/[A-Za-z0-9_-]{20,}/);
+
+  // In a narrow window each entry is a block inside the window: nothing scrolls sideways, rows are still rows.
+  await page.getByLabel('User', { exact: true }).selectOption('');
+  await expect(entryRows(page).first()).toBeVisible();
+  await page.setViewportSize({ width: 390, height: 844 });
+  expect(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)).toBe(true);
+  const box = await table.boundingBox();
+  expect(box!.x).toBeGreaterThanOrEqual(0);
+  expect(box!.x + box!.width).toBeLessThanOrEqual(390);
+  for (const row of await entryRows(page).all()) {
+    const rowBox = (await row.boundingBox())!;
+    expect(rowBox.x + rowBox.width).toBeLessThanOrEqual(390);
+  }
+  await expect(grantRow.getByRole('cell')).toHaveCount(7);
 });
 
 test('date range, outcome and paging narrow the list', async ({ page }) => {
