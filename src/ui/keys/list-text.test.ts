@@ -49,6 +49,8 @@ describe('rowTags', () => {
   it('words "+N" with the hidden tags', () => {
     expect(moreTagsText(['offline'])).toEqual({ short: '+1', long: '1 more tag: offline' });
     expect(moreTagsText(['production', 'eu-west-1'])).toEqual({ short: '+2', long: '2 more tags: production, eu-west-1' });
+    expect(moreTagsText(['aws', 'analytics'], 'tag')).toEqual({ short: '+2', long: '2 tags: aws, analytics' });
+    expect(moreTagsText(['db'], 'tag')).toEqual({ short: '+1', long: '1 tag: db' });
   });
 });
 

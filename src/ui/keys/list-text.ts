@@ -47,9 +47,14 @@ export function rowTags(tags: readonly string[], labels: readonly string[] = [],
   return { shown, more: tags.length - shown.length };
 }
 
-/** The "+N" after a row's tags, and the words it stands for (its accessible name and tooltip). */
-export function moreTagsText(hidden: readonly string[]): { short: string; long: string } {
-  return { short: `+${hidden.length}`, long: `${hidden.length} more ${hidden.length === 1 ? 'tag' : 'tags'}: ${hidden.join(', ')}` };
+/**
+ * The "+N" after a row's tags and the words it stands for (its accessible name and tooltip): "more" after the tags
+ * shown, "tag" when it stands for all of them (a narrow row shows no tag itself).
+ */
+export function moreTagsText(hidden: readonly string[], kind: 'more' | 'tag' = 'more'): { short: string; long: string } {
+  const n = hidden.length;
+  const noun = n === 1 ? 'tag' : 'tags';
+  return { short: `+${n}`, long: `${kind === 'more' ? `${n} more ${noun}` : `${n} ${noun}`}: ${hidden.join(', ')}` };
 }
 
 export const SORT_LABELS: Readonly<Record<KeySort, string>> = Object.freeze({ name: 'Name', createdAt: 'Created', updatedAt: 'Updated' });
@@ -61,6 +66,8 @@ export function orderLabels(sortBy: KeySort): Readonly<Record<SortDirection, str
 
 /** What the search field says while empty: what it searches, and the keys that reach it. */
 export const SEARCH_PLACEHOLDER = 'Search  (/ or Ctrl+K)';
+/** The same where the field is too narrow for the hint. */
+export const SEARCH_PLACEHOLDER_SHORT = 'Search';
 
 /** The parts of a key press the shortcut needs, and where it was pressed. */
 export interface ShortcutPress {
