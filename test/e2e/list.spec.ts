@@ -4,7 +4,7 @@
 // totals without zeros; and the keyboard: "/" and Ctrl+K reach the search (not while typing in a field), Enter opens
 // the first or the focused key, arrow keys move between rows scrolling only the list, never the page.
 import type { Page } from '@playwright/test';
-import { expect, keyDetail, test } from './fixtures';
+import { addKey, createVault, expect, keyDetail, test } from './fixtures';
 import { LIST_KEYS, makeListBackup, restoreAndUnlock } from './list-data';
 
 test.describe.configure({ timeout: 180_000 });
@@ -195,4 +195,22 @@ test('"/" and Ctrl+K reach the search, Enter opens a key, arrow keys move throug
   await page.keyboard.press('ArrowUp');
   expect(await focusedIndex()).toBe(0);
   expect(await page.evaluate(() => window.scrollY)).toBe(0);
+});
+
+test('the backup reminder is one line over the key page: the list still starts within 200 px', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto('/');
+  await createVault(page);
+  await addKey(page, 'first key', 'value-1');
+  const reminder = page.getByText('You have no backup yet.', { exact: true });
+  await expect(reminder).toBeVisible();
+  const note = (await reminder.locator('xpath=ancestor::div[contains(@class, "notice")][1]').boundingBox())!;
+  const row = (await page.getByRole('list', { name: 'Keys found' }).getByRole('listitem').first().boundingBox())!;
+  const detail = (await keyDetail(page, 'first key').boundingBox())!;
+  expect(note.height, 'one line').toBeLessThanOrEqual(48);
+  expect(row.y, 'the first row from the window top (px)').toBeLessThanOrEqual(200);
+  expect(note.y + note.height, 'the reminder sits above the key page').toBeLessThanOrEqual(detail.y);
+  expect(note.x, 'beside the list, not over it').toBeGreaterThanOrEqual(row.x + row.width);
+  await page.getByRole('button', { name: 'Later (hide the backup reminder)' }).click();
+  await expect(reminder).toHaveCount(0);
 });
