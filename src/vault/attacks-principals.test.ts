@@ -3,6 +3,7 @@
 // nothing, be reported, and leave the vault opening for everyone else. Also: a vault from before the ledger is upgraded.
 
 import { describe, expect, it } from 'vitest';
+import { addAndSignIn, ONE_TIME, OWN } from '../../test/unit/sign-in';
 import { createdVault, PASSWORD, rejectsWith } from '../../test/unit/helpers';
 import { importSigningPrivate, open, sign, toBase64Url } from '../crypto';
 import { DB, openKeywardDb, type LedgerBody, type UserRow } from '../storage';
@@ -14,15 +15,6 @@ import type { Role, UserId } from './types';
 import type { Session, Vault } from '.';
 
 const S = DB.stores;
-const ONE_TIME = 'one-time password 1';
-const OWN = 'my very own passphrase';
-
-async function addAndSignIn(vault: Vault, admin: Session, name: string, role: Role): Promise<{ id: UserId; session: Session }> {
-  const user = await admin.directory.addUser({ name, password: ONE_TIME, role });
-  const first = await vault.unlock({ userId: user.id, password: ONE_TIME });
-  await first.credentials.changePassword(ONE_TIME, OWN);
-  return { id: user.id, session: first };
-}
 
 /** Storage as an attacker reaches it: the database, opened beside the app. */
 async function withDb<T>(dbName: string, fn: (db: Awaited<ReturnType<typeof openKeywardDb>>) => Promise<T>): Promise<T> {

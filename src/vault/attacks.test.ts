@@ -2,6 +2,7 @@
 // through the storage layer and the crypto functions anyone with devtools has, then shows the attack yields nothing
 // and the vault still opens.
 import { describe, expect, it } from 'vitest';
+import { addAndSignIn, ONE_TIME, OWN } from '../../test/unit/sign-in';
 import { createdVault, FakeClock, newVault, PASSWORD, rejectsWith, TEST_ITERATIONS } from '../../test/unit/helpers';
 import { contextAad, open, seal, utf8Decode, utf8Encode, type DataKey } from '../crypto';
 import { DB, openKeywardDb, withTx } from '../storage';
@@ -12,16 +13,7 @@ import type { KeyId, Role, UserId } from './types';
 import type { Session, Vault } from '.';
 
 const S = DB.stores;
-const ONE_TIME = 'one-time password 1';
-const OWN = 'my very own passphrase';
 const BACKUP_PW = 'backup passphrase 42';
-
-async function addAndSignIn(vault: Vault, admin: Session, name: string, role: Role): Promise<{ id: UserId; session: Session }> {
-  const user = await admin.directory.addUser({ name, password: ONE_TIME, role });
-  const first = await vault.unlock({ userId: user.id, password: ONE_TIME });
-  await first.credentials.changePassword(ONE_TIME, OWN);
-  return { id: user.id, session: first };
-}
 
 async function rows<N extends 'grants' | 'users' | 'keys' | 'versions' | 'members' | 'auditPending'>(dbName: string, store: N) {
   const db = await openKeywardDb({ name: dbName });
