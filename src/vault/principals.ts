@@ -4,10 +4,14 @@
 
 import {
   exportEcdhPrivate,
+  exportSigningPrivate,
   generateEcdhKeyPair,
+  generateSigningKeyPair,
   importEcdhPrivate,
+  importSigningPrivate,
   open,
   seal,
+  toBase64Url,
   unwrapDataKey,
   wrapKey,
   wrappingKeyFor,
@@ -23,6 +27,39 @@ export interface OpenPrincipal {
   id: string;
   publicKey: JsonWebKey;
   privateKey: CryptoKey;
+}
+
+/** A user's ECDSA signing key as a session holds it (issue #14): non-extractable, with its public point in base64url. */
+export interface UserSigningKey {
+  key: CryptoKey;
+  point: string;
+}
+
+/** A new signing key for a user: the private key sealed under their user key (UserRow.sealedSigningKey), and held. */
+export async function newUserSigningKey(userId: string, userKey: UserKey): Promise<UserSigningKey & { sealed: Uint8Array }> {
+  const pair = await generateSigningKeyPair();
+  const pkcs8 = await exportSigningPrivate(pair.privateKey);
+  try {
+    const sealed = await seal(userKey, pkcs8, aad.userSigning(userId));
+    return { sealed, key: (await importSigningPrivate(pkcs8)).privateKey, point: toBase64Url(pair.publicKey) };
+  } finally {
+    pkcs8.fill(0);
+  }
+}
+
+/** A user's signing key from their row, its point taken from the key itself; null when there is none or it does not open. */
+export async function openUserSigning(userId: string, userKey: UserKey, sealed: Uint8Array | undefined): Promise<UserSigningKey | null> {
+  if (!sealed) return null;
+  const pkcs8 = await open(userKey, sealed, aad.userSigning(userId)).catch(() => null);
+  if (!pkcs8) return null;
+  try {
+    const pair = await importSigningPrivate(pkcs8);
+    return { key: pair.privateKey, point: toBase64Url(pair.publicKey) };
+  } catch {
+    return null;
+  } finally {
+    pkcs8.fill(0);
+  }
 }
 
 /** A new ECDH key pair for a user: the public JWK, and the private key sealed under their user key. */

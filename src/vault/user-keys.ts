@@ -5,10 +5,6 @@
 import {
   bytesEqual,
   DEFAULT_ITERATIONS,
-  exportSigningPrivate,
-  generateSigningKeyPair,
-  importSigningPrivate,
-  toBase64Url,
   deriveKek,
   generateUserKey,
   newKdfParams,
@@ -26,7 +22,7 @@ import { aad } from './context';
 import { VaultError } from './errors';
 import { guarded } from './failures';
 import { checkNewPassword } from './validate';
-import { grantBase, newUserKeyPair, openAsMember, openGrant, openUserPrivate, ownPrincipal, sealForMember, wrapGrant } from './principals';
+import { grantBase, newUserKeyPair, newUserSigningKey, openAsMember, openGrant, openUserPrivate, openUserSigning, ownPrincipal, sealForMember, wrapGrant } from './principals';
 import { openUserKey, storedKdf } from './open-key';
 import { rewrapSlots, slotsOf } from './passkeys';
 
@@ -120,18 +116,6 @@ async function wrapUnderPassword(user: UserRow, userKey: UserKey, password: stri
   return { kdf, kek, wrappedUserKey: await guarded(() => wrapKey(kek, userKey, aad.userKey(user.id))) };
 }
 
-async function openSigningKey(userId: string, sealed: Uint8Array | undefined, userKey: UserKey): Promise<{ key: CryptoKey; point: string } | null> {
-  if (!sealed) return null;
-  const pkcs8 = await open(userKey, sealed, aad.userSigning(userId)).catch(() => null);
-  if (!pkcs8) return null;
-  try {
-    const pair = await importSigningPrivate(pkcs8);
-    return { key: pair.privateKey, point: toBase64Url(pair.publicKey) };
-  } finally {
-    pkcs8.fill(0);
-  }
-}
-
 /** A new password: the user key is re-wrapped under a KEK from it (fresh salt); every record stays byte-identical. */
 export async function preparePasswordChange(db: KeywardDb, userId: string, current: string, next: string): Promise<UserKeyChange> {
   const fresh = checkNewPassword(next);
@@ -222,12 +206,8 @@ export async function prepareFirstSignIn(db: KeywardDb, userId: string, oneTime:
     const wrappedAuditKey = await wrapKey(newKey, auditKey, aad.auditKey(userId));
     const passkeys = await rewrapSlots(userId, slotsOf(user), oldKey, newKey);
     // A new signing key as well (issue #14); the admin's one signs the link that replaces it, then opens nothing.
-    const previous = await openSigningKey(userId, user.sealedSigningKey, oldKey);
-    const signing = await generateSigningKeyPair();
-    const pkcs8 = await exportSigningPrivate(signing.privateKey);
-    const sealedSigningKey = await seal(newKey, pkcs8, aad.userSigning(userId));
-    const next = { key: (await importSigningPrivate(pkcs8)).privateKey, point: toBase64Url(signing.publicKey) };
-    pkcs8.fill(0);
+    const previous = await openUserSigning(userId, oldKey, user.sealedSigningKey);
+    const { sealed: sealedSigningKey, ...next } = await newUserSigningKey(userId, newKey);
     const pin = await resealPin(userId, user.pin, oldKey, newKey);
     const { kdf, kek, wrappedUserKey } = await wrapUnderPassword(user, newKey, fresh, iterations);
     const kept = await unwrapUserKey(kek, wrappedUserKey, aad.userKey(userId));

@@ -1,7 +1,7 @@
 // Owns the signed-in user's own keys: the password that wraps their user key (change, KDF upgrade at unlock), the
 // user key itself (rotation), and the ECDH key pair a user from schema version 1 gets at their next unlock.
 
-import { fromBase64Url, type UserKey } from '../../crypto';
+import type { UserKey } from '../../crypto';
 import { DB, type LedgerBody, type UserRow } from '../../storage';
 import type { AuditAction } from '../audit-chain';
 import { VaultError } from '../errors';
@@ -42,7 +42,7 @@ export class Credentials {
     const first = ctx.mustChange;
     const change = first ? await prepareFirstSignIn(ctx.db, ctx.user.id, current, next) : await preparePasswordChange(ctx.db, ctx.user.id, current, next);
     await this.#apply(change, 'password.change', first ? { firstSignIn: true } : {}, change.signing ? () => this.#firstSignInLink(change) : undefined);
-    if (change.signing && ctx.ledger.active) ctx.ledger.useSigningKey(change.signing.next.key, fromBase64Url(change.signing.next.point));
+    if (change.signing && ctx.ledger.active) ctx.ledger.useSigningKey(change.signing.next);
     ctx.passwordChosen();
     // The private key and the grants were replaced: open them again from storage.
     if (first) ctx.ring.forgetCached();

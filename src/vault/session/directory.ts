@@ -1,13 +1,13 @@
 // Owns the vault's directory as an admin changes it: users (add, role, remove) and groups (create, members, delete),
 // with the refusals that keep the vault whole (the owner, the last admin, the only manager of a key, auditors).
 
-import { deriveKek, exportSigningPrivate, generateEcdhKeyPair, generateSigningKeyPair, generateUserKey, newKdfParams, randomId, seal, toBase64Url, unwrapDataKey, utf8Encode, wrapKey } from '../../crypto';
+import { deriveKek, generateEcdhKeyPair, generateUserKey, newKdfParams, randomId, seal, unwrapDataKey, utf8Encode, wrapKey } from '../../crypto';
 import { allRequests, DB, withTx, type GroupRow, type LedgerBody, type MemberRow, type UserRow } from '../../storage';
 import { ASSIGNABLE_ROLES, atLeast, isAdmin } from '../access';
 import { aad } from '../context';
 import { VaultError } from '../errors';
 import { guarded } from '../failures';
-import { newUserKeyPair, openAsMember, sealForMember, type OpenPrincipal } from '../principals';
+import { newUserKeyPair, newUserSigningKey, openAsMember, sealForMember, type OpenPrincipal } from '../principals';
 import type { GroupInfo, PrincipalInfo, Role, UserId, UserInfo } from '../types';
 import { readUser } from '../user-keys';
 import { checkGroupName, checkNewPassword, checkUserName } from '../validate';
@@ -98,10 +98,7 @@ export class Directory {
       const auditKey = await unwrapDataKey(userKey, me.wrappedAuditKey, aad.auditKey(me.id), { extractable: true });
       const pair = await newUserKeyPair(id, theirs);
       // Their signing key too (issue #14), replaced with the rest at their first sign-in.
-      const signing = await generateSigningKeyPair();
-      const pkcs8 = await exportSigningPrivate(signing.privateKey);
-      const sealedSigningKey = await seal(theirs, pkcs8, aad.userSigning(id));
-      pkcs8.fill(0);
+      const signing = await newUserSigningKey(id, theirs);
       const row: UserRow = {
         id,
         name,
@@ -113,9 +110,9 @@ export class Directory {
         publicKey: pair.publicKey,
         sealedPrivateKey: pair.sealedPrivateKey,
         mustChangePassword: true,
-        sealedSigningKey,
+        sealedSigningKey: signing.sealed,
       };
-      return { row, sign: toBase64Url(signing.publicKey) };
+      return { row, sign: signing.point };
     });
     const link: LedgerBody = { type: 'user.add', user: { id, name, role: input.role, ecdh: PrincipalLedger.point(row.publicKey!), sign } };
     await ctx.writes.write(

@@ -2,11 +2,12 @@
 // before version 3; each user brings their own signing key; everyone checks that the ledger holds their own keys and
 // that the stored rows say what the ledger says, and reports what does not (once per unlock, ids only).
 
-import { exportSigningPrivate, generateSigningKeyPair, importEcdhPrivate, importSigningPrivate, open, pointFromJwk, seal, toBase64Url, type SigningKeyPair } from '../../crypto';
+import { importEcdhPrivate, open, pointFromJwk, toBase64Url } from '../../crypto';
 import { DB, withTx, type LedgerBody, type UserRow } from '../../storage';
 import { aad } from '../context';
 import { guarded } from '../failures';
 import { memberKey } from '../ledger';
+import { newUserSigningKey } from '../principals';
 import type { SessionContext } from './context';
 import { PrincipalLedger } from './principal-ledger';
 
@@ -17,15 +18,6 @@ export interface LedgerReport {
   problem: { seq: number; why: string } | null;
   /** Rows whose role, public key or membership the ledger does not state (they are not trusted). */
   mismatched: { store: 'users' | 'groups' | 'members'; id: string; why: string }[];
-}
-
-/** A new signing key pair, its private half sealed under this user's key for their row. */
-async function newSigningKey(ctx: SessionContext, userId: string): Promise<{ pair: SigningKeyPair; sealed: Uint8Array }> {
-  const pair = await generateSigningKeyPair();
-  const pkcs8 = await exportSigningPrivate(pair.privateKey);
-  const sealed = await seal(ctx.key(), pkcs8, aad.userSigning(userId));
-  pkcs8.fill(0);
-  return { pair, sealed };
 }
 
 /** Runs after the unlock entry. Never fails the unlock: a failure is part of the report. */
@@ -72,14 +64,14 @@ export async function setUpLedger(ctx: SessionContext): Promise<LedgerReport> {
 }
 
 async function start(ctx: SessionContext, me: UserRow, rows: { users: UserRow[]; groups: { id: string; publicKey: JsonWebKey }[]; members: { groupId: string; userId: string }[] }): Promise<void> {
-  const { pair, sealed } = await newSigningKey(ctx, me.id);
+  const { sealed, ...signer } = await newUserSigningKey(me.id, ctx.key());
   const vaultId = (await guarded(() => ctx.db.get(S.meta, 'vault')))!.vaultId;
   const point = (jwk: JsonWebKey) => PrincipalLedger.point(jwk);
   const others = rows.users.filter((u) => u.id !== me.id && u.publicKey && u.role !== 'owner');
   const users = new Set([me.id, ...others.map((u) => u.id)]);
   const groups = new Set(rows.groups.map((g) => g.id));
   const bodies: LedgerBody[] = [
-    { type: 'genesis', vaultId, user: { id: me.id, name: me.name, role: 'owner', ecdh: point(me.publicKey!), sign: toBase64Url(pair.publicKey) } },
+    { type: 'genesis', vaultId, user: { id: me.id, name: me.name, role: 'owner', ecdh: point(me.publicKey!), sign: signer.point } },
     ...others.map((u): LedgerBody => ({ type: 'user.add', user: { id: u.id, name: u.name, role: u.role, ecdh: point(u.publicKey!), sign: null } })),
     ...rows.groups.map((g): LedgerBody => ({ type: 'group.add', id: g.id, ecdh: point(g.publicKey) })),
     ...rows.members.filter((m) => groups.has(m.groupId) && users.has(m.userId)).map((m): LedgerBody => ({ type: 'member.add', group: m.groupId, user: m.userId })),
@@ -91,9 +83,9 @@ async function start(ctx: SessionContext, me: UserRow, rows: { users: UserRow[];
       const row = await tx.objectStore(S.users).get(me.id);
       if (row) await tx.objectStore(S.users).put({ ...row, sealedSigningKey: sealed });
     },
-    { links: () => ctx.ledger.prepare(bodies, { signer: { key: pair.privateKey, point: toBase64Url(pair.publicKey) }, genesis: true }) },
+    { links: () => ctx.ledger.prepare(bodies, { signer, genesis: true }) },
   );
-  ctx.ledger.useSigningKey(await reimport(ctx, me.id, sealed), pair.publicKey);
+  ctx.ledger.useSigningKey(signer);
 }
 
 /** The ledger must hold this user's own keys: the public halves of the private keys sealed under their user key. */
@@ -123,8 +115,8 @@ async function selfCheck(ctx: SessionContext, me: UserRow, report: LedgerReport)
 async function bringSigningKey(ctx: SessionContext, me: UserRow): Promise<void> {
   const mine = ctx.ledger.me!;
   if (mine.sign !== null) return;
-  const { pair, sealed } = await newSigningKey(ctx, me.id);
-  const body: LedgerBody = { type: 'user.keys', id: me.id, ecdh: mine.ecdh, sign: toBase64Url(pair.publicKey), first: null };
+  const { sealed, ...signer } = await newUserSigningKey(me.id, ctx.key());
+  const body: LedgerBody = { type: 'user.keys', id: me.id, ecdh: mine.ecdh, sign: signer.point, first: null };
   await ctx.writes.write(
     [S.users],
     [{ action: 'user.keys', details: { userId: me.id, signingKey: 'made' } }],
@@ -132,19 +124,9 @@ async function bringSigningKey(ctx: SessionContext, me: UserRow): Promise<void> 
       const row = await tx.objectStore(S.users).get(me.id);
       if (row) await tx.objectStore(S.users).put({ ...row, sealedSigningKey: sealed });
     },
-    { links: () => ctx.ledger.prepare([body], { signer: { key: pair.privateKey, point: toBase64Url(pair.publicKey) } }) },
+    { links: () => ctx.ledger.prepare([body], { signer }) },
   );
-  ctx.ledger.useSigningKey(await reimport(ctx, me.id, sealed), pair.publicKey);
-}
-
-/** The key kept in the session: non-extractable, opened from what was stored. */
-async function reimport(ctx: SessionContext, userId: string, sealed: Uint8Array): Promise<CryptoKey> {
-  const pkcs8 = await open(ctx.key(), sealed, aad.userSigning(userId));
-  try {
-    return (await importSigningPrivate(pkcs8)).privateKey;
-  } finally {
-    pkcs8.fill(0);
-  }
+  ctx.ledger.useSigningKey(signer);
 }
 
 /** Rows that say something the ledger does not: a role, a public key, a membership. The ledger wins; they are reported. */

@@ -2,12 +2,12 @@
 // caught up with links other tabs add; the only source of roles, public keys and memberships the session trusts;
 // the links this session signs, stored inside the write they belong to, with the pin moved forward in the same write.
 
-import { fromBase64Url, importSigningPrivate, jwkFromPoint, open, pointFromJwk, toBase64Url, type UserKey } from '../../crypto';
-import { DB, withTx, type LedgerBody, type LedgerRow, type StoreName, type Tx, type UserRow } from '../../storage';
-import { aad } from '../context';
+import { fromBase64Url, jwkFromPoint, pointFromJwk, toBase64Url, type UserKey } from '../../crypto';
+import { DB, withTx, type LedgerBody, type LedgerRow, type StoreName, type Tx } from '../../storage';
 import { VaultError } from '../errors';
 import { guarded } from '../failures';
-import { checkPin, emptyState, linkHash, NO_PREV, makeLinks, memberKey, openPin, sealPin, verifyLinks, type Head, type KeyCache, type LedgerPrincipal, type LedgerProblem, type LedgerState, type Signer, type Verified } from '../ledger';
+import { checkPin, cloneState, emptyState, linkHash, NO_PREV, makeLinks, memberKey, openPin, sealPin, verifyLinks, type Head, type KeyCache, type LedgerPrincipal, type LedgerProblem, type LedgerState, type Signer, type Verified } from '../ledger';
+import { openUserSigning, type UserSigningKey } from '../principals';
 import type { Role } from '../types';
 import type { SessionContext } from './context';
 
@@ -30,7 +30,7 @@ export class PrincipalLedger {
   readonly #ctx: SessionContext;
   /** null: no ledger yet and this user never pinned one (a vault from before version 3 the owner has not opened). */
   #verified: Verified | null = null;
-  #signing: { key: CryptoKey; point: string } | null = null;
+  #signing: UserSigningKey | null = null;
   #cache: KeyCache = new Map();
   #problem: LedgerProblem | null = null;
   #vaultId = '';
@@ -89,7 +89,7 @@ export class PrincipalLedger {
     if (!me) throw new VaultError('Locked', 'this user was removed');
     if (!meta) throw new VaultError('NoVault', 'there is no vault in this browser');
     this.#vaultId = meta.vaultId;
-    this.#signing = await openSigning(me, userKey);
+    this.#signing = await openUserSigning(me.id, userKey, me.sealedSigningKey);
     const pin = await openPin(me.id, userKey, me.pin).catch(() => {
       // A pin that does not open under this user's own key was written by someone else: nothing pinned is trusted.
       this.#problem = { seq: 0, why: 'your pin on the ledger does not open (it was replaced)' };
@@ -108,7 +108,7 @@ export class PrincipalLedger {
   async absorb(rows: readonly unknown[]): Promise<void> {
     const v = this.#verified;
     if (!v || rows.length === 0 || this.#problem) return;
-    const next = await verifyLinks(v.state.vaultId, rows, { ...v, state: cloneLedger(v.state) }, this.#cache);
+    const next = await verifyLinks(v.state.vaultId, rows, { ...v, state: cloneState(v.state) }, this.#cache);
     this.#verified = next;
     if (next.problem) this.#problem = next.problem;
   }
@@ -193,8 +193,8 @@ export class PrincipalLedger {
   }
 
   /** A new signing key of this user's (made at unlock or first sign-in), once its link is stored. */
-  useSigningKey(key: CryptoKey, point: Uint8Array): void {
-    this.#signing = { key, point: toBase64Url(point) };
+  useSigningKey(signer: UserSigningKey): void {
+    this.#signing = signer;
   }
 
   /** Re-reads links after a write lost the race to another tab (browsers without Web Locks). */
@@ -210,24 +210,3 @@ export class PrincipalLedger {
   }
 
 }
-
-function cloneLedger(s: LedgerState): LedgerState {
-  return { vaultId: s.vaultId, users: new Map(s.users), groups: new Map(s.groups), members: new Set(s.members), retired: new Set(s.retired) };
-}
-
-/** This user's signing key from their row (sealed under their user key), or null when they have none yet. */
-async function openSigning(me: UserRow, userKey: UserKey): Promise<{ key: CryptoKey; point: string } | null> {
-  if (!me.sealedSigningKey) return null;
-  try {
-    const pkcs8 = await open(userKey, me.sealedSigningKey, aad.userSigning(me.id));
-    try {
-      const pair = await importSigningPrivate(pkcs8);
-      return { key: pair.privateKey, point: toBase64Url(pair.publicKey) };
-    } finally {
-      pkcs8.fill(0);
-    }
-  } catch {
-    return null;
-  }
-}
-
